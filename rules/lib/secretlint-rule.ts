@@ -1,0 +1,75 @@
+import { lintSource } from '@secretlint/core';
+import type { SecretLintCoreConfig } from '@secretlint/types';
+import { rules as recommendedRules } from '@secretlint/secretlint-rule-preset-recommend';
+import { defineRule } from '../../server/src/engine/define-rule';
+import type { Category, Rule, Severity } from '../../server/src/engine/types';
+
+type SecretlintRule = (typeof recommendedRules)[number];
+
+export interface SecretlintBackedRule {
+  readonly id: string;
+  /** The secretlint rule id, e.g. `@secretlint/secretlint-rule-aws`. */
+  readonly secretlintRuleId: string;
+  /** Our message; `{{secret}}` becomes the masked value and `{{kind}}` the token kind. */
+  readonly message: string;
+  /** Lower-case substrings every match of the secretlint rule contains. */
+  readonly keywords: readonly string[];
+  /** secretlint message ids that are not secrets (e.g. an AWS account id) and are dropped. */
+  readonly ignoreMessageIds?: readonly string[];
+  readonly category?: Category;
+  readonly severity?: Severity;
+  readonly docs: string;
+}
+
+const byId = new Map<string, SecretlintRule>(recommendedRules.map((rule) => [rule.meta.id, rule]));
+
+/**
+ * Wraps one rule of `@secretlint/secretlint-rule-preset-recommend` as one of ours: secretlint finds
+ * the token shapes it knows, we map each message into a finding with our id, category and masking.
+ * The wrapped rule runs only when our keyword prefilter passes, which keeps secretlint's cost off
+ * the files that cannot match.
+ */
+export function secretlintRule(spec: SecretlintBackedRule): Rule {
+  const secretlint = byId.get(spec.secretlintRuleId);
+  if (!secretlint) throw new Error(`secretlint preset has no rule ${spec.secretlintRuleId}`);
+  const config: SecretLintCoreConfig = { rules: [{ id: spec.secretlintRuleId, rule: secretlint as never }] };
+  const ignored = new Set(spec.ignoreMessageIds ?? []);
+  return defineRule({
+    id: spec.id,
+    category: spec.category ?? 'secret',
+    defaultSeverity: spec.severity ?? 'error',
+    fileKinds: '*',
+    keywords: spec.keywords,
+    docs: spec.docs,
+    async check({ document, report }) {
+      const result = await lintSource({
+        source: { filePath: document.path, content: document.text, ext: extname(document.path), contentType: 'text' },
+        options: { config, maskSecrets: true, noPhysicFilePath: true },
+      });
+      for (const message of result.messages) {
+        if (message.type !== 'message' || ignored.has(message.messageId)) continue;
+        const [start, end] = message.range;
+        report({
+          span: [start, end],
+          secret: document.text.slice(start, end),
+          message: spec.message.replace('{{kind}}', humanise(message.messageId)),
+        });
+      }
+    },
+  });
+}
+
+function extname(path: string): string {
+  const slash = path.lastIndexOf('/');
+  const dot = path.lastIndexOf('.');
+  return dot > slash + 1 ? path.slice(dot) : '';
+}
+
+/** `AWSAccessKeyID` → `AWS access key ID`; `GRAFANA_CLOUD_API_TOKEN` → `Grafana cloud API token`. */
+function humanise(messageId: string): string {
+  return messageId
+    .replace(/_/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/\b([A-Z][a-z]+)\b/g, (word) => word.toLowerCase())
+    .trim();
+}

@@ -1,0 +1,76 @@
+import type { Position, Range, Span } from './types';
+
+/**
+ * The text of one document at one version, with a line index built on first use. Offsets and
+ * columns are UTF-16 code units, the unit both JavaScript strings and LSP use.
+ */
+export class SourceDocument {
+  private lineStarts: number[] | undefined;
+  private lowerCased: string | undefined;
+
+  constructor(
+    /** Path relative to the scan root (CLI) or a URI (editor); used for file-kind detection and output. */
+    readonly path: string,
+    readonly text: string,
+    readonly version = 0,
+  ) {}
+
+  /** The text in lower case, computed once and shared by the keyword prefilter and rules. */
+  get lowerText(): string {
+    return (this.lowerCased ??= this.text.toLowerCase());
+  }
+
+  private starts(): number[] {
+    if (this.lineStarts) return this.lineStarts;
+    const starts = [0];
+    const text = this.text;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    return (this.lineStarts = starts);
+  }
+
+  get lineCount(): number {
+    return this.starts().length;
+  }
+
+  positionAt(offset: number): Position {
+    const starts = this.starts();
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid]! <= clamped) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low, character: clamped - starts[low]! };
+  }
+
+  offsetAt(position: Position): number {
+    const starts = this.starts();
+    if (position.line >= starts.length) return this.text.length;
+    if (position.line < 0) return 0;
+    const lineStart = starts[position.line]!;
+    const lineEnd = this.lineEnd(position.line);
+    return Math.min(lineStart + Math.max(0, position.character), lineEnd);
+  }
+
+  rangeOf(span: Span): Range {
+    return { start: this.positionAt(span[0]), end: this.positionAt(span[1]) };
+  }
+
+  lineStart(line: number): number {
+    return this.starts()[line] ?? this.text.length;
+  }
+
+  /** Offset of the end of `line`, before its `\r\n` or `\n`. */
+  lineEnd(line: number): number {
+    const starts = this.starts();
+    let end = line + 1 < starts.length ? starts[line + 1]! - 1 : this.text.length;
+    if (end > starts[line]! && this.text.charCodeAt(end - 1) === 13) end--;
+    return end;
+  }
+
+  lineText(line: number): string {
+    return this.text.slice(this.lineStart(line), this.lineEnd(line));
+  }
+}

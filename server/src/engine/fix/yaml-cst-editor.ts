@@ -1,0 +1,113 @@
+import { CST, Parser } from 'yaml';
+
+type BlockMap = CST.BlockMap;
+type BlockMapItem = BlockMap['items'][number];
+
+/**
+ * Edits YAML through its concrete syntax tree, so comments, quoting, indentation and key order of
+ * everything not edited survive byte for byte. Maps are addressed by their source offset, which
+ * is the `range[0]` of the matching `yaml` AST node.
+ */
+export class YamlCstEditor {
+  private readonly tokens: CST.Token[];
+
+  constructor(text: string) {
+    this.tokens = [...new Parser().parse(text)];
+  }
+
+  toString(): string {
+    return this.tokens.map((token) => CST.stringify(token)).join('');
+  }
+
+  /** The block map starting at `offset`, or undefined (e.g. a flow map `{ a: b }`). */
+  blockMapAt(offset: number): BlockMap | undefined {
+    let found: BlockMap | undefined;
+    const check = (token: CST.Token | null | undefined) => {
+      if (!found && token?.type === 'block-map' && token.offset === offset) found = token;
+    };
+    for (const token of this.tokens) {
+      if (token.type !== 'document') continue;
+      check(token.value);
+      CST.visit(token, (item) => {
+        check(item.value as CST.Token | undefined);
+        return found ? CST.visit.BREAK : undefined;
+      });
+      if (found) break;
+    }
+    return found;
+  }
+
+  /**
+   * Removes the `key: value` items named in `keys` (comments on their own lines go with them) and
+   * returns the index the first one had, so replacements can take its place. A map is never
+   * emptied: that would change its type.
+   */
+  removeKeys(map: BlockMap, keys: readonly string[]): number {
+    const drop = new Set(keys);
+    const first = map.items.findIndex((item) => drop.has(keyOf(item) ?? ''));
+    const kept = map.items.filter((item) => !drop.has(keyOf(item) ?? ''));
+    if (first === -1 || kept.length === 0) return -1;
+    map.items.splice(0, map.items.length, ...kept);
+    normaliseIndentation(map);
+    return first;
+  }
+
+  /** Sets a scalar value in place, keeping the scalar's quoting style where it can. */
+  setScalar(map: BlockMap, key: string, value: string): boolean {
+    const item = map.items.find((candidate) => keyOf(candidate) === key);
+    if (!item?.value || !CST.isScalar(item.value)) return false;
+    CST.setScalarValue(item.value, value);
+    return true;
+  }
+
+  /**
+   * Inserts `yamlText` (one or more `key: value` entries written at indent 0) into `map` at item
+   * index `position` (default: the end), re-indented to the map's own indentation.
+   */
+  insertEntries(map: BlockMap, yamlText: string, position = map.items.length): void {
+    const indent = ' '.repeat(map.indent);
+    const indented = yamlText
+      .replace(/\n$/, '')
+      .split('\n')
+      .map((line) => (line ? indent + line : line))
+      .join('\n');
+    const parsed = [...new Parser().parse(indented + '\n')].find((token) => token.type === 'document');
+    const snippet = parsed?.type === 'document' && parsed.value?.type === 'block-map' ? parsed.value : undefined;
+    if (!snippet) throw new Error('insertEntries expects block-map YAML');
+    const at = Math.max(0, Math.min(position, map.items.length));
+    ensureEndsWithNewline(map.items[at - 1]);
+    map.items.splice(at, 0, ...snippet.items);
+    normaliseIndentation(map);
+  }
+
+  /** The index of `key` in `map`, or -1. */
+  indexOf(map: BlockMap, key: string): number {
+    return map.items.findIndex((item) => keyOf(item) === key);
+  }
+}
+
+/**
+ * In the CST the first item's indentation belongs to whatever precedes the map (the parent's
+ * separator), while later items carry their own. Restores that shape after items move.
+ */
+function normaliseIndentation(map: BlockMap): void {
+  const indent = ' '.repeat(map.indent);
+  map.items.forEach((item, index) => {
+    const leading = item.start[0]?.type === 'space' ? item.start[0] : undefined;
+    if (index === 0 && leading) item.start.shift();
+    if (index > 0 && !leading && map.indent > 0) item.start.unshift({ type: 'space', offset: 0, indent: 0, source: indent });
+  });
+}
+
+export function keyOf(item: BlockMapItem): string | undefined {
+  return item.key && CST.isScalar(item.key) ? (item.key.source ?? undefined) : undefined;
+}
+
+/** Items before an insertion must end their line, or the new entry would join it. */
+function ensureEndsWithNewline(item: BlockMapItem | undefined): void {
+  const value = item?.value;
+  if (!value || !CST.isScalar(value)) return;
+  const scalar = value as CST.FlowScalar;
+  const end = (scalar.end ??= []);
+  if (!end.some((token) => token.type === 'newline')) end.push({ type: 'newline', offset: 0, indent: 0, source: '\n' });
+}

@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Language, Parser, type Tree } from '@vscode/tree-sitter-wasm';
+import type { ParserNeed } from '../types';
+
+export type { Tree, Node as SyntaxNode } from '@vscode/tree-sitter-wasm';
+
+export type TreeSitterLanguage = Exclude<ParserNeed, 'yaml'>;
+
+/** Grammar wasm files: VS Code's own set for code, the tree-sitter-grammars build for HCL. */
+const GRAMMAR_FILES: Record<TreeSitterLanguage, { file: string; module: string }> = {
+  javascript: { file: 'tree-sitter-javascript.wasm', module: '@vscode/tree-sitter-wasm/wasm/' },
+  typescript: { file: 'tree-sitter-typescript.wasm', module: '@vscode/tree-sitter-wasm/wasm/' },
+  tsx: { file: 'tree-sitter-tsx.wasm', module: '@vscode/tree-sitter-wasm/wasm/' },
+  python: { file: 'tree-sitter-python.wasm', module: '@vscode/tree-sitter-wasm/wasm/' },
+  go: { file: 'tree-sitter-go.wasm', module: '@vscode/tree-sitter-wasm/wasm/' },
+  java: { file: 'tree-sitter-java.wasm', module: '@vscode/tree-sitter-wasm/wasm/' },
+  bash: { file: 'tree-sitter-bash.wasm', module: '@vscode/tree-sitter-wasm/wasm/' },
+  hcl: { file: 'tree-sitter-hcl.wasm', module: '@tree-sitter-grammars/tree-sitter-hcl/' },
+};
+
+/**
+ * Where a wasm file lives: beside the bundle (`dist/wasm/`, copied by esbuild.mjs) when running
+ * bundled, else in node_modules (tests run from source).
+ */
+function locateWasm(file: string, module: string): string {
+  const bundled = join(__dirname, 'wasm', file);
+  if (existsSync(bundled)) return bundled;
+  return require.resolve(module + file);
+}
+
+let runtime: Promise<void> | undefined;
+const languages = new Map<TreeSitterLanguage, Promise<Language>>();
+const parsers = new Map<TreeSitterLanguage, Parser>();
+
+function initRuntime(): Promise<void> {
+  return (runtime ??= Parser.init({
+    locateFile: (file: string) => locateWasm(file, '@vscode/tree-sitter-wasm/wasm/'),
+  }));
+}
+
+/** Loads a grammar once per process; later calls share the same promise. */
+export function loadLanguage(language: TreeSitterLanguage): Promise<Language> {
+  let loaded = languages.get(language);
+  if (!loaded) {
+    const { file, module } = GRAMMAR_FILES[language];
+    loaded = initRuntime().then(() => Language.load(locateWasm(file, module)));
+    languages.set(language, loaded);
+  }
+  return loaded;
+}
+
+/** True once `loadLanguage(language)` has resolved, so parsing can be synchronous. */
+export function isLanguageLoaded(language: TreeSitterLanguage): boolean {
+  return parsers.has(language);
+}
+
+export async function ensureLanguage(language: TreeSitterLanguage): Promise<void> {
+  if (parsers.has(language)) return;
+  const grammar = await loadLanguage(language);
+  if (!parsers.has(language)) {
+    const parser = new Parser();
+    parser.setLanguage(grammar);
+    parsers.set(language, parser);
+  }
+}
+
+/** Parses synchronously; the language must have been loaded with `ensureLanguage` first. */
+export function parseWith(language: TreeSitterLanguage, text: string): Tree {
+  const parser = parsers.get(language);
+  if (!parser) throw new Error(`tree-sitter grammar '${language}' is not loaded`);
+  const tree = parser.parse(text);
+  if (!tree) throw new Error(`tree-sitter could not parse as '${language}'`);
+  return tree;
+}

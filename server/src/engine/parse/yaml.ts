@@ -1,0 +1,57 @@
+import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+
+export type YamlDocument = Document.Parsed;
+
+/** All documents of a YAML stream (Kubernetes files often hold several), with source ranges. */
+export function parseYaml(text: string): YamlDocument[] {
+  return parseAllDocuments(text, { keepSourceTokens: true, uniqueKeys: false, strict: false, prettyErrors: false }) as YamlDocument[];
+}
+
+/** The pair for `key` in a map, or undefined. Keys compare as scalar strings. */
+export function pairOf(map: unknown, key: string): Pair<Node, Node | null> | undefined {
+  if (!isMap(map)) return undefined;
+  for (const item of (map as YAMLMap<unknown, unknown>).items) {
+    if (isScalar(item.key) && String(item.key.value) === key) return item as Pair<Node, Node | null>;
+  }
+  return undefined;
+}
+
+/** The value node at `key` in a map. */
+export function valueOf(map: unknown, key: string): Node | null | undefined {
+  return pairOf(map, key)?.value;
+}
+
+/** A scalar's value as a string, or undefined for anything else. */
+export function scalarString(node: unknown): string | undefined {
+  if (!isScalar(node)) return undefined;
+  const value = node.value;
+  return value === null || value === undefined ? undefined : String(value);
+}
+
+export function mapEntries(map: unknown): Array<{ key: string; pair: Pair<Node, Node | null> }> {
+  if (!isMap(map)) return [];
+  const entries: Array<{ key: string; pair: Pair<Node, Node | null> }> = [];
+  for (const item of (map as YAMLMap<unknown, unknown>).items) {
+    if (isScalar(item.key)) entries.push({ key: String(item.key.value), pair: item as Pair<Node, Node | null> });
+  }
+  return entries;
+}
+
+export function seqItems(node: unknown): unknown[] {
+  return isSeq(node) ? node.items : [];
+}
+
+/** Source span `[start, end)` of a node's value (without trailing comment). */
+export function nodeSpan(node: Node | null | undefined): readonly [number, number] | undefined {
+  const range = node?.range;
+  return range ? [range[0], range[1]] : undefined;
+}
+
+/** Span of a whole `key: value` pair, from the key's start to the value's end. */
+export function pairSpan(pair: Pair<Node, Node | null>): readonly [number, number] | undefined {
+  const start = pair.key?.range?.[0];
+  const end = pair.value?.range?.[1] ?? pair.key?.range?.[1];
+  return start === undefined || end === undefined ? undefined : [start, end];
+}
+
+export { isMap, isPair, isScalar, isSeq };

@@ -1,0 +1,81 @@
+import { SourceDocument } from './document';
+import { detectFileKinds } from './file-kind';
+import { parseWith, type TreeSitterLanguage, type Tree } from './parse/tree-sitter';
+import { parseYaml, type YamlDocument } from './parse/yaml';
+import type { FileKind } from './types';
+
+/**
+ * One document version plus everything derived from it: file kinds, and each syntax tree parsed
+ * at most once, lazily, the first time a rule asks. Rules of the same version share it.
+ */
+export class ParsedDocument {
+  readonly kinds: ReadonlySet<FileKind>;
+  private yamlDocs: YamlDocument[] | undefined;
+  private readonly trees = new Map<TreeSitterLanguage, Tree>();
+  private readonly keywordHits = new Map<string, boolean>();
+
+  constructor(readonly source: SourceDocument) {
+    this.kinds = detectFileKinds(source.path, source.text);
+  }
+
+  static of(path: string, text: string, version = 0): ParsedDocument {
+    return new ParsedDocument(new SourceDocument(path, text, version));
+  }
+
+  get path(): string {
+    return this.source.path;
+  }
+
+  get text(): string {
+    return this.source.text;
+  }
+
+  hasKind(kind: FileKind): boolean {
+    return this.kinds.has(kind);
+  }
+
+  /** Case-insensitive containment, memoised per keyword (keywords are lower case). */
+  containsKeyword(keyword: string): boolean {
+    let hit = this.keywordHits.get(keyword);
+    if (hit === undefined) {
+      hit = this.source.lowerText.includes(keyword);
+      this.keywordHits.set(keyword, hit);
+    }
+    return hit;
+  }
+
+  /** Every YAML document in the file; parse errors are kept on each document, never thrown. */
+  yaml(): readonly YamlDocument[] {
+    return (this.yamlDocs ??= parseYaml(this.source.text));
+  }
+
+  /** The syntax tree for `language`; the grammar must be loaded (the runner does that). */
+  tree(language: TreeSitterLanguage): Tree {
+    let tree = this.trees.get(language);
+    if (!tree) {
+      tree = parseWith(language, this.source.text);
+      this.trees.set(language, tree);
+    }
+    return tree;
+  }
+
+  /** The tree-sitter grammar for this document's source language, if it has one. */
+  get codeLanguage(): TreeSitterLanguage | undefined {
+    const kinds = this.kinds;
+    if (kinds.has('typescript')) return this.path.toLowerCase().endsWith('x') ? 'tsx' : 'typescript';
+    if (kinds.has('javascript')) return 'javascript';
+    if (kinds.has('python')) return 'python';
+    if (kinds.has('go')) return 'go';
+    if (kinds.has('java')) return 'java';
+    if (kinds.has('terraform') && !this.path.toLowerCase().endsWith('.json')) return 'hcl';
+    if (kinds.has('shell')) return 'bash';
+    return undefined;
+  }
+
+  /** Frees the wasm memory of the syntax trees; call when the version is superseded. */
+  dispose(): void {
+    for (const tree of this.trees.values()) tree.delete();
+    this.trees.clear();
+    this.yamlDocs = undefined;
+  }
+}

@@ -1,0 +1,167 @@
+import { resolveRule, DEFAULT_LIMITS, type EngineConfig, type ScanLimits } from './config';
+import { fingerprintOf } from './fingerprint';
+import { maskSecret } from './mask';
+import { ensureLanguage } from './parse/tree-sitter';
+import type { ParsedDocument } from './parsed-document';
+import { isPlaceholderSecret } from './secret-values';
+import { SEVERITY_RANK, type Finding, type Fix, type Report, type Rule, type RuleOptions, type Severity } from './types';
+
+/** A rule that threw: reported once per scan, and the other rules still run. */
+export interface RuleFailure {
+  readonly ruleId: string;
+  readonly message: string;
+}
+
+export type SkipReason = 'too-large' | 'binary';
+
+export interface ScanResult {
+  readonly findings: readonly Finding[];
+  readonly failures: readonly RuleFailure[];
+  /** Set when the document was not scanned at all, with the reason. */
+  readonly skipped?: { readonly reason: SkipReason; readonly detail: string };
+  /** Set when parse-based rules were left out (e.g. minified lines), with the reason. */
+  readonly bounded?: string;
+}
+
+export class ScanCancelledError extends Error {
+  constructor() {
+    super('scan cancelled');
+    this.name = 'ScanCancelledError';
+  }
+}
+
+/**
+ * The one scanning engine: given a document and a configuration, runs every applicable rule and
+ * returns findings. The language server, the CLI and the tests all call this.
+ */
+export class Scanner {
+  private readonly byId: ReadonlyMap<string, Rule>;
+
+  constructor(readonly rules: readonly Rule[]) {
+    this.byId = new Map(rules.map((rule) => [rule.id, rule]));
+  }
+
+  rule(id: string): Rule | undefined {
+    return this.byId.get(id);
+  }
+
+  async scan(document: ParsedDocument, config: EngineConfig, signal?: AbortSignal): Promise<ScanResult> {
+    const limits: ScanLimits = { ...DEFAULT_LIMITS, ...config.limits };
+    const skipped = skipReason(document, limits);
+    if (skipped) return { findings: [], failures: [], skipped };
+    const bounded = hasOverlongLine(document.text, limits.maxLineLength)
+      ? `a line is longer than ${limits.maxLineLength} characters; syntax-based rules were skipped`
+      : undefined;
+
+    const findings: Finding[] = [];
+    const failures: RuleFailure[] = [];
+    const minimum = SEVERITY_RANK[config.minimumSeverity ?? 'info'];
+
+    for (const rule of this.rules) {
+      if (signal?.aborted) throw new ScanCancelledError();
+      const resolved = resolveRule(rule, config);
+      if (!resolved || !appliesTo(rule, document)) continue;
+      if (bounded && usesSyntaxTree(rule)) continue;
+      try {
+        await this.runRule(rule, resolved.severity, resolved.options, document, findings, minimum);
+      } catch (error) {
+        if (error instanceof ScanCancelledError) throw error;
+        failures.push({ ruleId: rule.id, message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    findings.sort(compareFindings);
+    return { findings: withUniqueFingerprints(findings), failures, ...(bounded ? { bounded } : {}) };
+  }
+
+  /** The fixes a rule offers for one of its findings in this document version. */
+  fixes(document: ParsedDocument, finding: Finding, config: EngineConfig): readonly Fix[] {
+    const rule = this.byId.get(finding.ruleId);
+    if (!rule?.fix || !finding.fixable) return [];
+    const resolved = resolveRule(rule, config);
+    return rule.fix({ document, finding, options: resolved?.options ?? {} });
+  }
+
+  private async runRule(
+    rule: Rule,
+    severity: Severity,
+    options: RuleOptions,
+    document: ParsedDocument,
+    into: Finding[],
+    minimum: number,
+  ): Promise<void> {
+    const language = document.codeLanguage;
+    if (rule.syntax === 'code') {
+      if (!language) return;
+      await ensureLanguage(language);
+    }
+    const reports: Report[] = [];
+    await rule.check({ document, options, report: (report) => void reports.push(report) });
+    for (const report of reports) {
+      if (report.secret !== undefined && isPlaceholderSecret(report.secret)) continue;
+      const findingSeverity = report.severity ?? severity;
+      if (SEVERITY_RANK[findingSeverity] < minimum) continue;
+      into.push(toFinding(rule, findingSeverity, report, document));
+    }
+  }
+}
+
+function usesSyntaxTree(rule: Rule): boolean {
+  return rule.syntax !== undefined;
+}
+
+function appliesTo(rule: Rule, document: ParsedDocument): boolean {
+  if (rule.fileKinds !== '*' && !rule.fileKinds.some((kind) => document.hasKind(kind))) return false;
+  return rule.keywords.length === 0 || rule.keywords.some((keyword) => document.containsKeyword(keyword));
+}
+
+function skipReason(document: ParsedDocument, limits: ScanLimits): ScanResult['skipped'] {
+  const text = document.text;
+  if (text.length > limits.maxFileBytes) {
+    return { reason: 'too-large', detail: `${text.length} characters is over the ${limits.maxFileBytes}-byte limit` };
+  }
+  if (text.slice(0, 8192).includes('\0')) return { reason: 'binary', detail: 'the file contains NUL bytes' };
+  return undefined;
+}
+
+function hasOverlongLine(text: string, maxLineLength: number): boolean {
+  if (text.length <= maxLineLength) return false;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); ; i = text.indexOf('\n', i + 1)) {
+    const end = i === -1 ? text.length : i;
+    if (end - lineStart > maxLineLength) return true;
+    if (i === -1) return false;
+    lineStart = i + 1;
+  }
+}
+
+function toFinding(rule: Rule, severity: Severity, report: Report, document: ParsedDocument): Finding {
+  const masked = report.secret !== undefined ? maskSecret(report.secret) : undefined;
+  const message = masked !== undefined ? report.message.split('{{secret}}').join(masked) : report.message;
+  const identity = report.secret ?? report.construct ?? document.text.slice(report.span[0], report.span[1]);
+  return {
+    ruleId: rule.id,
+    category: rule.category,
+    severity,
+    message,
+    span: report.span,
+    range: document.source.rangeOf(report.span),
+    fingerprint: fingerprintOf(rule.id, identity),
+    ...(masked !== undefined ? { maskedSecret: masked } : {}),
+    fixable: rule.fix !== undefined && report.fixable !== false,
+    ...(report.data ? { data: report.data } : {}),
+  };
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return a.span[0] - b.span[0] || a.span[1] - b.span[1] || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+}
+
+/** The same secret twice in a file is two findings: number the repeats so both stay distinct. */
+function withUniqueFingerprints(findings: Finding[]): Finding[] {
+  const seen = new Map<string, number>();
+  return findings.map((finding) => {
+    const count = seen.get(finding.fingerprint) ?? 0;
+    seen.set(finding.fingerprint, count + 1);
+    return count === 0 ? finding : { ...finding, fingerprint: `${finding.fingerprint}:${count}` };
+  });
+}

@@ -1,0 +1,35 @@
+/**
+ * Shared judgement of whether a matched value is a real secret or a stand-in for one. Every
+ * secret-bearing report passes through `isPlaceholderSecret` in the runner, so rules need not
+ * repeat it.
+ */
+
+const TEMPLATE_REFERENCE =
+  /\$\{\{[^}]*\}\}|\$\{[A-Za-z_][\w.:-]*\}|\{\{[^}]*\}\}|^\$[A-Za-z_]\w*$|^%[A-Za-z_]\w*%$|^<[^>]*>$|\b(?:var|local|data|module)\.[A-Za-z_]/;
+
+const PLACEHOLDER_WORDS =
+  /example|placeholder|changeme|change_me|replace[_-]?me|your[_-]|dummy|sample|redacted|xxxx|\*\*\*\*|\.\.\.|<[a-z_-]+>|fake|insert[_-]|todo|tbd/i;
+
+/** True for template references, placeholders, masked values and documentation examples. */
+export function isPlaceholderSecret(value: string): boolean {
+  const trimmed = value.trim();
+  if (trimmed.length === 0) return true;
+  if (TEMPLATE_REFERENCE.test(trimmed)) return true;
+  if (PLACEHOLDER_WORDS.test(trimmed)) return true;
+  // A single repeated character or a run like "0000…" / "aaaa…" is filler, not entropy.
+  if (/^(.)\1+$/.test(trimmed)) return true;
+  return false;
+}
+
+/** Shannon entropy in bits per character: random tokens sit near 4 to 6, words near 2 to 3. */
+export function shannonEntropy(value: string): number {
+  if (value.length === 0) return 0;
+  const counts = new Map<string, number>();
+  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let entropy = 0;
+  for (const count of counts.values()) {
+    const p = count / value.length;
+    entropy -= p * Math.log2(p);
+  }
+  return entropy;
+}

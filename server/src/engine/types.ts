@@ -1,0 +1,180 @@
+/**
+ * The engine's vocabulary. Nothing here knows about LSP, VS Code or the file system, so the
+ * language server, the CLI and the tests all speak about the same objects.
+ */
+
+/** The four problem families this tool exists for. */
+export type Category = 'secret' | 'long-lived-credential' | 'missing-ttl' | 'fallback';
+
+export const CATEGORIES: readonly Category[] = ['secret', 'long-lived-credential', 'missing-ttl', 'fallback'];
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+
+/** Higher is more severe; used for thresholds such as `--fail-on`. */
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
+
+/**
+ * What a file is. A document carries every kind that applies: a GitHub workflow is both
+ * `github-actions` and `yaml`, so YAML-wide rules and workflow rules both see it.
+ */
+export type FileKind =
+  | 'github-actions'
+  | 'gitlab-ci'
+  | 'circleci'
+  | 'terraform'
+  | 'kubernetes'
+  | 'cloudformation'
+  | 'dockerfile'
+  | 'docker-compose'
+  | 'dotenv'
+  | 'shell'
+  | 'javascript'
+  | 'typescript'
+  | 'python'
+  | 'go'
+  | 'java'
+  | 'json'
+  | 'yaml'
+  | 'ini'
+  | 'properties'
+  | 'text';
+
+/** Zero-based line and UTF-16 column, the unit LSP and JavaScript strings share. */
+export interface Position {
+  readonly line: number;
+  readonly character: number;
+}
+
+export interface Range {
+  readonly start: Position;
+  readonly end: Position;
+}
+
+/** Half-open `[start, end)` UTF-16 offsets into a document's text. */
+export type Span = readonly [start: number, end: number];
+
+export interface TextEdit {
+  readonly span: Span;
+  readonly newText: string;
+}
+
+/**
+ * A proposed change. `snippet` marks `${1:placeholder}` tab stops in `newText`; front ends that
+ * cannot insert snippets get `plainText` instead, with the placeholders left as marked values.
+ */
+export interface Fix {
+  readonly title: string;
+  readonly edits: readonly TextEdit[];
+  /** Shown first and applied by "fix all"; only for a fix that is safe without review. */
+  readonly isPreferred?: boolean;
+  /** True when `edits` contain snippet tab stops (`${1:...}`). */
+  readonly snippet?: boolean;
+}
+
+/** One problem found in one document: the same object in the editor, the CLI and the tests. */
+export interface Finding {
+  readonly ruleId: string;
+  readonly category: Category;
+  readonly severity: Severity;
+  /** Human-readable, never containing a full secret value. */
+  readonly message: string;
+  readonly span: Span;
+  readonly range: Range;
+  /**
+   * Stable across line moves: rule id plus a hash of the secret or of the normalised
+   * offending construct. Identical constructs in one file get an occurrence suffix.
+   */
+  readonly fingerprint: string;
+  /** The masked form of the secret, when the finding is about one. */
+  readonly maskedSecret?: string;
+  /** True when the rule can offer at least one fix for this finding. */
+  readonly fixable: boolean;
+  /** Rule-private facts the rule's `fix` needs later (never the secret itself). */
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+/** Documentation sections parsed from a rule's `docs.md`. */
+export interface RuleDocs {
+  /** One sentence: what the rule finds. */
+  readonly summary: string;
+  readonly why: string;
+  readonly howToFix: string;
+  readonly references: readonly string[];
+  /** The whole markdown page. */
+  readonly markdown: string;
+}
+
+/** A rule option, with the default the catalog justifies. */
+export interface RuleOptionSpec {
+  readonly type: 'number' | 'string' | 'boolean' | 'string[]';
+  readonly default: number | string | boolean | readonly string[];
+  readonly description: string;
+}
+
+export type RuleOptions = Readonly<Record<string, number | string | boolean | readonly string[]>>;
+
+/** What a rule reports; the runner turns it into a `Finding`. */
+export interface Report {
+  readonly span: Span;
+  /** Message template; `{{secret}}` is replaced by the masked secret. */
+  readonly message: string;
+  /** The secret text itself: masked for display, hashed for the fingerprint, never output. */
+  readonly secret?: string;
+  /**
+   * The normalised construct that identifies this problem when there is no secret, e.g.
+   * `jobs.deploy.steps[uses=aws-actions/configure-aws-credentials]`. Defaults to the text of `span`.
+   */
+  readonly construct?: string;
+  /** Overrides the rule's severity for this finding (e.g. error past a hard limit). */
+  readonly severity?: Severity;
+  readonly data?: Readonly<Record<string, unknown>>;
+  /** Set false when the rule's `fix` has nothing to offer for this particular finding. */
+  readonly fixable?: boolean;
+}
+
+export interface RuleContext {
+  readonly document: import('./parsed-document').ParsedDocument;
+  readonly options: RuleOptions;
+  report(report: Report): void;
+}
+
+export interface FixContext {
+  readonly document: import('./parsed-document').ParsedDocument;
+  readonly options: RuleOptions;
+  readonly finding: Finding;
+}
+
+/** Tree-sitter grammars the engine can load; `yaml` is parsed by the `yaml` package instead. */
+export type ParserNeed = 'yaml' | 'javascript' | 'typescript' | 'tsx' | 'python' | 'go' | 'java' | 'hcl' | 'bash';
+
+/**
+ * A rule: detection, fix, docs and options in one small module (see `rules/`), in the spirit of
+ * ESLint rule objects and secretlint rule packages.
+ */
+export interface Rule {
+  /** Stable kebab-case id, equal to the rule's folder name under `rules/`. */
+  readonly id: string;
+  readonly category: Category;
+  readonly defaultSeverity: Severity;
+  /** File kinds the rule applies to; `'*'` for every text file. */
+  readonly fileKinds: readonly FileKind[] | '*';
+  /**
+   * Lower-case substrings; the rule runs only if the document contains at least one. This is the
+   * cheap gate before any regex or parse. An empty list means the rule always runs.
+   */
+  readonly keywords: readonly string[];
+  readonly options?: Readonly<Record<string, RuleOptionSpec>>;
+  readonly docs: RuleDocs;
+  /**
+   * The syntax tree the rule reads: `yaml` (the `yaml` package) or `code` (tree-sitter for the
+   * document's language, loaded by the runner before `check`). Syntax rules are skipped on
+   * minified files so that a huge single line cannot stall the editor.
+   */
+  readonly syntax?: 'yaml' | 'code';
+  /** Part of the `recommended` preset (default true). */
+  readonly recommended?: boolean;
+  check(context: RuleContext): void | Promise<void>;
+  fix?(context: FixContext): readonly Fix[];
+}
