@@ -61,16 +61,17 @@ export interface TextEdit {
 }
 
 /**
- * A proposed change. `snippet` marks `${1:placeholder}` tab stops in `newText`; front ends that
- * cannot insert snippets get `plainText` instead, with the placeholders left as marked values.
+ * A proposed change. Values the user must fill in (a role ARN, a provider path) are written as
+ * clearly marked plain text and listed in `placeholders`; front ends that support snippets turn
+ * each into a tab stop, others insert the marked text as is.
  */
 export interface Fix {
   readonly title: string;
   readonly edits: readonly TextEdit[];
   /** Shown first and applied by "fix all"; only for a fix that is safe without review. */
   readonly isPreferred?: boolean;
-  /** True when `edits` contain snippet tab stops (`${1:...}`). */
-  readonly snippet?: boolean;
+  /** Marked values inside `edits` that the user must replace, in tab-stop order. */
+  readonly placeholders?: readonly string[];
 }
 
 /** One problem found in one document: the same object in the editor, the CLI and the tests. */

@@ -1,0 +1,161 @@
+import { defineRule } from '../../server/src/engine/define-rule';
+import type { SyntaxNode, Tree } from '../../server/src/engine/parse/tree-sitter';
+import type { Fix } from '../../server/src/engine/types';
+import { durationSeconds } from '../lib/duration';
+import { jsStringValue, visit } from '../lib/syntax';
+import docs from './docs.md';
+
+const CALLS = new Set(['call_expression']);
+const MODULE = 'jsonwebtoken';
+
+export default defineRule({
+  id: 'code-jwt-no-expiry',
+  category: 'missing-ttl',
+  defaultSeverity: 'error',
+  fileKinds: ['javascript', 'typescript'],
+  keywords: [MODULE],
+  syntax: 'code',
+  options: {
+    maxSeconds: { type: 'number', default: 3600, description: 'Longest acceptable `expiresIn`, in seconds.' },
+    fixExpiresIn: { type: 'string', default: '15m', description: 'The `expiresIn` the quick fix inserts.' },
+  },
+  docs,
+  check({ document, options, report }) {
+    const tree = document.tree(document.codeLanguage!);
+    const { namespaces, signFunctions } = jsonwebtokenBindings(tree);
+    visit(tree, CALLS, (call) => {
+      const callee = call.childForFieldName('function');
+      if (!callee || !isSignCall(callee, namespaces, signFunctions)) return;
+      const args = call.childForFieldName('arguments')?.namedChildren.filter((n): n is SyntaxNode => n !== null) ?? [];
+      const [payload, , options3] = args;
+      if (!payload || (payload.type === 'object' && objectKey(payload, 'exp'))) return;
+      const optionsObject = options3?.type === 'object' ? options3 : undefined;
+      if (options3 && !optionsObject && !isFunction(options3)) return; // options built elsewhere: unknown
+      const expiresIn = optionsObject && objectKey(optionsObject, 'expiresIn');
+      if (!expiresIn) {
+        report({
+          span: [callee.startIndex, callee.endIndex],
+          message: 'jwt.sign() without expiresIn issues a token that is valid forever; set expiresIn (jsonwebtoken has no default).',
+          construct: `sign:${payload.text}`,
+          data: { callStart: call.startIndex },
+        });
+        return;
+      }
+      const seconds = durationSeconds(expiresIn.childForFieldName('value'));
+      if (seconds !== undefined && seconds > Number(options.maxSeconds)) {
+        report({
+          span: [expiresIn.startIndex, expiresIn.endIndex],
+          severity: 'warning',
+          message: `expiresIn is ${seconds} s, longer than the ${options.maxSeconds} s this project allows for tokens.`,
+          construct: `sign-ttl:${payload.text}`,
+          data: { callStart: call.startIndex },
+        });
+      }
+    });
+  },
+  fix({ document, finding, options }) {
+    const call = findCall(document.tree(document.codeLanguage!).rootNode, finding.data!.callStart as number);
+    const args = call?.childForFieldName('arguments');
+    if (!call || !args) return [];
+    const ttl = `'${String(options.fixExpiresIn)}'`;
+    const list = args.namedChildren.filter((n): n is SyntaxNode => n !== null);
+    const options3 = list[2];
+    let fix: Fix['edits'];
+    if (options3?.type === 'object') {
+      const existing = objectKey(options3, 'expiresIn');
+      fix = existing
+        ? [{ span: [existing.childForFieldName('value')!.startIndex, existing.childForFieldName('value')!.endIndex], newText: ttl }]
+        : addProperty(document.text, options3, `expiresIn: ${ttl}`);
+    } else if (list[1]) {
+      fix = [{ span: [list[1].endIndex, list[1].endIndex], newText: `, { expiresIn: ${ttl} }` }];
+    } else {
+      return [];
+    }
+    return [{ title: `Set expiresIn: ${ttl}`, edits: fix, isPreferred: true }];
+  },
+});
+
+const IMPORTS = new Set(['import_statement', 'variable_declarator']);
+
+/**
+ * Names under which this file binds jsonwebtoken, read from the syntax tree:
+ * `import jwt from`, `import * as jwt from`, `import { sign as s } from`, `const jwt = require(...)`,
+ * `const { sign } = require(...)`.
+ */
+function jsonwebtokenBindings(tree: Tree): { namespaces: Set<string>; signFunctions: Set<string> } {
+  const namespaces = new Set<string>();
+  const signFunctions = new Set<string>();
+  visit(tree, IMPORTS, (node) => {
+    if (node.type === 'import_statement') {
+      if (jsStringValue(node.childForFieldName('source')) !== MODULE) return;
+      const clause = node.namedChildren.find((child) => child?.type === 'import_clause');
+      for (const part of clause?.namedChildren ?? []) {
+        if (part?.type === 'identifier') namespaces.add(part.text);
+        else if (part?.type === 'namespace_import') namespaces.add(part.namedChild(0)?.text ?? '');
+        else if (part?.type === 'named_imports') {
+          for (const specifier of part.namedChildren) {
+            if (specifier?.childForFieldName('name')?.text !== 'sign') continue;
+            signFunctions.add((specifier.childForFieldName('alias') ?? specifier.childForFieldName('name'))!.text);
+          }
+        }
+      }
+      return;
+    }
+    const value = node.childForFieldName('value');
+    if (value?.type !== 'call_expression' || value.childForFieldName('function')?.text !== 'require') return;
+    const argument = value.childForFieldName('arguments')?.namedChild(0);
+    if (jsStringValue(argument) !== MODULE) return;
+    const name = node.childForFieldName('name');
+    if (name?.type === 'identifier') namespaces.add(name.text);
+    else if (name?.type === 'object_pattern') {
+      for (const property of name.namedChildren) {
+        if (property?.type === 'shorthand_property_identifier_pattern' && property.text === 'sign') signFunctions.add('sign');
+        if (property?.type === 'pair_pattern' && property.childForFieldName('key')?.text === 'sign') {
+          signFunctions.add(property.childForFieldName('value')?.text ?? 'sign');
+        }
+      }
+    }
+  });
+  return { namespaces, signFunctions };
+}
+
+function isSignCall(callee: SyntaxNode, namespaces: Set<string>, signFunctions: Set<string>): boolean {
+  if (callee.type === 'identifier') return signFunctions.has(callee.text);
+  if (callee.type !== 'member_expression') return false;
+  return callee.childForFieldName('property')?.text === 'sign' && namespaces.has(callee.childForFieldName('object')?.text ?? '');
+}
+
+function objectKey(object: SyntaxNode, key: string): SyntaxNode | undefined {
+  for (const child of object.namedChildren) {
+    if (child?.type !== 'pair') continue;
+    const name = child.childForFieldName('key');
+    if (name && (name.text === key || jsStringValue(name) === key)) return child;
+  }
+  return object.namedChildren.find((c) => c?.type === 'shorthand_property_identifier' && c.text === key) ?? undefined;
+}
+
+function isFunction(node: SyntaxNode): boolean {
+  return node.type === 'arrow_function' || node.type === 'function_expression' || node.type === 'function';
+}
+
+function findCall(root: SyntaxNode, start: number): SyntaxNode | undefined {
+  let node: SyntaxNode | null = root.descendantForIndex(start);
+  while (node && !(node.type === 'call_expression' && node.startIndex === start)) node = node.parent;
+  return node ?? undefined;
+}
+
+/** Adds a property to an object literal in the object's own layout (one line or one per line). */
+function addProperty(text: string, object: SyntaxNode, property: string): Fix['edits'] {
+  const members = object.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment');
+  const last = members[members.length - 1];
+  if (!last) return [{ span: [object.startIndex + 1, object.endIndex - 1], newText: ` ${property} ` }];
+  const between = text.slice(last.endIndex, object.endIndex - 1);
+  const trailingComma = between.trimStart().startsWith(',');
+  if (text.slice(object.startIndex, object.endIndex).includes('\n')) {
+    const lineStart = text.lastIndexOf('\n', last.startIndex) + 1;
+    const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+    const insertAt = trailingComma ? last.endIndex + between.indexOf(',') + 1 : last.endIndex;
+    return [{ span: [insertAt, insertAt], newText: `${trailingComma ? '' : ','}\n${indent}${property}${trailingComma ? ',' : ''}` }];
+  }
+  return [{ span: [last.endIndex, last.endIndex], newText: `, ${property}` }];
+}

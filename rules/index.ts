@@ -1,0 +1,20 @@
+import type { Rule } from '../server/src/engine/types';
+import codeEnvLiteralFallback from './code-env-literal-fallback';
+import codeJwtNoExpiry from './code-jwt-no-expiry';
+import ghaStaticAwsKeys from './gha-static-aws-keys';
+import k8sLegacySaTokenSecret from './k8s-legacy-sa-token-secret';
+import { secretlintBackedRules } from './secretlint-backed';
+import tfTlsCertValidity from './tf-tls-cert-validity';
+
+/**
+ * The one rule registry. Static imports keep the bundle self-contained; the order here is the
+ * order rules run and report in.
+ */
+export const allRules: readonly Rule[] = [
+  ...secretlintBackedRules,
+  ghaStaticAwsKeys,
+  k8sLegacySaTokenSecret,
+  tfTlsCertValidity,
+  codeEnvLiteralFallback,
+  codeJwtNoExpiry,
+];

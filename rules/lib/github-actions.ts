@@ -1,0 +1,51 @@
+import type { Node, Pair, YAMLMap } from 'yaml';
+import type { ParsedDocument } from '../../server/src/engine/parsed-document';
+import { isMap, mapEntries, pairOf, scalarString, seqItems, valueOf, type YamlDocument } from '../../server/src/engine/parse/yaml';
+
+/** One step of one job in a GitHub Actions workflow, with the nodes rules and fixes need. */
+export interface WorkflowStep {
+  readonly yaml: YamlDocument;
+  readonly jobId: string;
+  readonly job: YAMLMap<unknown, unknown>;
+  readonly step: YAMLMap<unknown, unknown>;
+  readonly index: number;
+  /** `uses:` without the `@ref`, lower-cased; undefined for `run:` steps. */
+  readonly action: string | undefined;
+  readonly with: YAMLMap<unknown, unknown> | undefined;
+}
+
+export function* workflowSteps(document: ParsedDocument): Generator<WorkflowStep> {
+  for (const yaml of document.yaml()) {
+    for (const { key: jobId, pair } of mapEntries(valueOf(yaml.contents, 'jobs'))) {
+      const job = pair.value;
+      if (!isMap(job)) continue;
+      const steps = seqItems(valueOf(job, 'steps'));
+      for (let index = 0; index < steps.length; index++) {
+        const step = steps[index];
+        if (!isMap(step)) continue;
+        const uses = scalarString(valueOf(step, 'uses'));
+        const withMap = valueOf(step, 'with');
+        yield {
+          yaml,
+          jobId,
+          job,
+          step,
+          index,
+          action: uses ? uses.split('@')[0]!.toLowerCase() : undefined,
+          with: isMap(withMap) ? withMap : undefined,
+        };
+      }
+    }
+  }
+}
+
+
+/** The `with:` input pair named `input`, if the step sets it. */
+export function stepInput(step: WorkflowStep, input: string): Pair<Node, Node | null> | undefined {
+  return step.with ? pairOf(step.with, input) : undefined;
+}
+
+/** True when a value is only a reference to a stored secret or variable, not a literal. */
+export function isExpressionReference(value: string | undefined): boolean {
+  return value !== undefined && /^\s*\$\{\{[^}]*\}\}\s*$/.test(value);
+}

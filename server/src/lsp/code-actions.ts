@@ -1,0 +1,97 @@
+import {
+  CodeActionKind,
+  type CodeAction,
+  type CodeActionParams,
+  type Diagnostic,
+  type TextEdit as LspTextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver/node';
+import type { Scanner } from '../engine/runner';
+import type { Finding, Fix } from '../engine/types';
+import type { DiagnosticData } from './diagnostics';
+import type { DocumentScan } from './document-scans';
+import { DIAGNOSTIC_SOURCE } from './protocol';
+
+export interface CodeActionOptions {
+  /** The client applies snippet edits (`workspace.workspaceEdit.snippetEditSupport`). */
+  readonly snippets: boolean;
+}
+
+/**
+ * Quick fixes for our diagnostics in the requested range: the rule's fixes (the safe one marked
+ * preferred) and "fix all of this rule in the file".
+ */
+export function codeActions(scan: DocumentScan, params: CodeActionParams, scanner: Scanner, options: CodeActionOptions): CodeAction[] {
+  const actions: CodeAction[] = [];
+  const ours = params.context.diagnostics.filter((diagnostic) => diagnostic.source === DIAGNOSTIC_SOURCE);
+  const seenRules = new Set<string>();
+  for (const diagnostic of ours) {
+    const finding = findingFor(scan, diagnostic);
+    if (!finding?.fixable) continue;
+    for (const fix of scanner.fixes(scan.document, finding, scan.config)) {
+      actions.push({
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        isPreferred: fix.isPreferred === true,
+        edit: workspaceEdit(scan, [fix], options),
+      });
+    }
+    if (!seenRules.has(finding.ruleId)) {
+      seenRules.add(finding.ruleId);
+      const fixAll = fixAllOfRule(scan, finding.ruleId, scanner);
+      if (fixAll.length > 1) {
+        actions.push({
+          title: `Fix all ${finding.ruleId} problems in this file`,
+          kind: CodeActionKind.QuickFix,
+          edit: workspaceEdit(scan, fixAll, { snippets: false }),
+        });
+      }
+    }
+  }
+  return actions;
+}
+
+function findingFor(scan: DocumentScan, diagnostic: Diagnostic): Finding | undefined {
+  const data = diagnostic.data as DiagnosticData | undefined;
+  if (data && data.version !== scan.version) return undefined;
+  return scan.result.findings.find((finding) => finding.fingerprint === data?.fingerprint);
+}
+
+/** The preferred fix of every fixable finding of a rule, skipping any that would overlap. */
+function fixAllOfRule(scan: DocumentScan, ruleId: string, scanner: Scanner): Fix[] {
+  const fixes: Fix[] = [];
+  const taken: Array<readonly [number, number]> = [];
+  for (const finding of scan.result.findings) {
+    if (finding.ruleId !== ruleId || !finding.fixable) continue;
+    const fix = scanner.fixes(scan.document, finding, scan.config).find((candidate) => candidate.isPreferred);
+    if (!fix || fix.edits.some((edit) => taken.some((span) => edit.span[0] < span[1] && span[0] < edit.span[1]))) continue;
+    fixes.push(fix);
+    taken.push(...fix.edits.map((edit) => edit.span));
+  }
+  return fixes;
+}
+
+function workspaceEdit(scan: DocumentScan, fixes: readonly Fix[], options: CodeActionOptions): WorkspaceEdit {
+  const source = scan.document.source;
+  const edits = fixes.flatMap((fix) =>
+    fix.edits.map((edit) => {
+      const range = source.rangeOf(edit.span);
+      if (options.snippets && fix.placeholders?.length) {
+        return { range, snippet: { kind: 'snippet', value: toSnippet(edit.newText, fix.placeholders) } } as unknown as LspTextEdit;
+      }
+      return { range, newText: edit.newText };
+    }),
+  );
+  return { documentChanges: [{ textDocument: { uri: scan.uri, version: scan.version }, edits }] };
+}
+
+/** Escapes snippet syntax in the text and turns each marked placeholder into a tab stop. */
+export function toSnippet(text: string, placeholders: readonly string[]): string {
+  let result = text.replace(/[$}\\]/g, (ch) => `\\${ch}`);
+  placeholders.forEach((placeholder, index) => {
+    const escaped = placeholder.replace(/[$}\\]/g, (ch) => `\\${ch}`);
+    result = result.split(escaped).join(`\${${index + 1}:${escaped}}`);
+  });
+  return result;
+}

@@ -1,0 +1,66 @@
+import { pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
+import type { RuleFailure } from '../engine/runner';
+import type { Finding, Severity } from '../engine/types';
+import { DIAGNOSTIC_SOURCE, DOCS_BASE_URL } from './protocol';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+};
+
+/** The data a diagnostic carries back to `codeAction`, so fixes need no re-matching by text. */
+export interface DiagnosticData {
+  readonly fingerprint: string;
+  readonly version: number;
+}
+
+/**
+ * Where a rule's documentation lives: the `docs.md` shipped beside the server when present (works
+ * offline, matches the installed version), else the public repository page.
+ */
+export function docsUrl(ruleId: string, docsRoot: string | undefined): string {
+  if (docsRoot) {
+    const local = join(docsRoot, ruleId, 'docs.md');
+    if (existsSync(local)) return pathToFileURL(local).toString();
+  }
+  return `${DOCS_BASE_URL}/${ruleId}/docs.md`;
+}
+
+export function toDiagnostic(finding: Finding, version: number, docsRoot: string | undefined): Diagnostic {
+  const data: DiagnosticData = { fingerprint: finding.fingerprint, version };
+  return {
+    range: finding.range,
+    severity: SEVERITY[finding.severity],
+    source: DIAGNOSTIC_SOURCE,
+    code: finding.ruleId,
+    codeDescription: { href: docsUrl(finding.ruleId, docsRoot) },
+    message: finding.message,
+    data,
+  };
+}
+
+/** A rule that crashed is shown once, on the first line, so the user knows coverage is partial. */
+export function failureDiagnostic(failure: RuleFailure): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Warning,
+    source: DIAGNOSTIC_SOURCE,
+    code: 'internal-error',
+    message: `Rule ${failure.ruleId} failed on this file and was skipped: ${failure.message}`,
+  };
+}
+
+/** A document that was not scanned says so, instead of silently showing nothing. */
+export function noticeDiagnostic(message: string): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    source: DIAGNOSTIC_SOURCE,
+    code: 'scan-limit',
+    message,
+  };
+}

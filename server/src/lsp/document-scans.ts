@@ -1,0 +1,92 @@
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { EngineConfig } from '../engine/config';
+import { ParsedDocument } from '../engine/parsed-document';
+import { ScanCancelledError, type Scanner, type ScanResult } from '../engine/runner';
+
+/** The latest completed scan of one document version. */
+export interface DocumentScan {
+  readonly uri: string;
+  readonly version: number;
+  readonly document: ParsedDocument;
+  readonly config: EngineConfig;
+  readonly result: ScanResult;
+}
+
+interface Pending {
+  timer?: NodeJS.Timeout;
+  controller?: AbortController;
+}
+
+/**
+ * Debounced, cancellable scans per document. A new version cancels the scan of the previous one
+ * (its result is never published), and each version is parsed once, shared by all rules.
+ */
+export class DocumentScans {
+  private readonly latest = new Map<string, DocumentScan>();
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(
+    private readonly scanner: Scanner,
+    private readonly publish: (scan: DocumentScan) => void,
+    private readonly onError: (uri: string, error: unknown) => void,
+  ) {}
+
+  get(uri: string): DocumentScan | undefined {
+    return this.latest.get(uri);
+  }
+
+  /** Schedules a scan after `delayMs`; earlier scheduled or running scans of the URI are dropped. */
+  schedule(document: TextDocument, config: EngineConfig, delayMs: number): void {
+    const pending = this.cancel(document.uri);
+    const run = () => void this.scanNow(document, config, pending);
+    if (delayMs <= 0) run();
+    else pending.timer = setTimeout(run, delayMs);
+    this.pending.set(document.uri, pending);
+  }
+
+  /** Scans immediately and resolves with the result (also published), or undefined if superseded. */
+  async scanNow(document: TextDocument, config: EngineConfig, pending: Pending = this.cancel(document.uri)): Promise<DocumentScan | undefined> {
+    const controller = new AbortController();
+    pending.controller = controller;
+    this.pending.set(document.uri, pending);
+    const version = document.version;
+    const parsed = ParsedDocument.of(document.uri, document.getText(), version);
+    try {
+      const result = await this.scanner.scan(parsed, config, controller.signal);
+      if (controller.signal.aborted) {
+        parsed.dispose();
+        return undefined;
+      }
+      const scan: DocumentScan = { uri: document.uri, version, document: parsed, config, result };
+      this.latest.get(document.uri)?.document.dispose();
+      this.latest.set(document.uri, scan);
+      this.publish(scan);
+      return scan;
+    } catch (error) {
+      parsed.dispose();
+      if (!(error instanceof ScanCancelledError)) this.onError(document.uri, error);
+      return undefined;
+    } finally {
+      if (this.pending.get(document.uri) === pending) this.pending.delete(document.uri);
+    }
+  }
+
+  /** Forgets a closed document and frees its syntax trees. */
+  forget(uri: string): void {
+    this.cancel(uri);
+    this.pending.delete(uri);
+    this.latest.get(uri)?.document.dispose();
+    this.latest.delete(uri);
+  }
+
+  uris(): string[] {
+    return [...this.latest.keys()];
+  }
+
+  private cancel(uri: string): Pending {
+    const previous = this.pending.get(uri);
+    if (previous?.timer) clearTimeout(previous.timer);
+    previous?.controller?.abort();
+    return {};
+  }
+}

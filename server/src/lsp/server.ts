@@ -1,0 +1,247 @@
+import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import {
+  DiagnosticSeverity,
+  DidChangeConfigurationNotification,
+  DocumentDiagnosticReportKind,
+  FileChangeType,
+  LSPErrorCodes,
+  ResponseError,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type Diagnostic,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { ParsedDocument } from '../engine/parsed-document';
+import { Scanner } from '../engine/runner';
+import type { Rule } from '../engine/types';
+import { collectFiles } from '../node/files';
+import { codeActions } from './code-actions';
+import { ConfigResolver, filePath } from './config-resolver';
+import { failureDiagnostic, noticeDiagnostic, toDiagnostic } from './diagnostics';
+import { DocumentScans, type DocumentScan } from './document-scans';
+import { hover } from './hover';
+import {
+  DEFAULT_EDITOR_SETTINGS,
+  DIAGNOSTIC_SOURCE,
+  SCAN_WORKSPACE_REQUEST,
+  STATUS_NOTIFICATION,
+  type EditorSettings,
+  type InitializationOptions,
+  type ScanWorkspaceResult,
+  type StatusParams,
+} from './protocol';
+
+const CONFIG_FILE = /(^|\/)\.nhi-hygiene\.(ya?ml|json)$/;
+
+/**
+ * Wires the engine to an LSP connection. No module-level state: tests start it on any
+ * connection (stdio, IPC or in-process streams).
+ */
+export function startServer(connection: Connection, rules: readonly Rule[]): void {
+  const scanner = new Scanner(rules);
+  const documents = new TextDocuments(TextDocument);
+  let trusted = true;
+  let docsRoot: string | undefined;
+  let snippets = false;
+  let pullDiagnostics = false;
+  let configurationPull = false;
+  const settingsCache = new Map<string, Promise<EditorSettings>>();
+  const configs = new ConfigResolver(() => trusted);
+  const workspaceFolders: string[] = [];
+
+  const scans = new DocumentScans(
+    scanner,
+    (scan) => {
+      if (!pullDiagnostics) void connection.sendDiagnostics({ uri: scan.uri, version: scan.version, diagnostics: diagnosticsOf(scan) });
+      else connection.languages.diagnostics.refresh().catch(() => undefined);
+      const errors = scan.result.findings.filter((finding) => finding.severity === 'error').length;
+      const status: StatusParams = { uri: scan.uri, findings: scan.result.findings.length, errors };
+      void connection.sendNotification(STATUS_NOTIFICATION, status);
+    },
+    (uri, error) => connection.console.error(`Scanning ${uri} failed: ${error instanceof Error ? error.stack : String(error)}`),
+  );
+
+  function diagnosticsOf(scan: DocumentScan): Diagnostic[] {
+    const { result } = scan;
+    const diagnostics = result.findings.map((finding) => toDiagnostic(finding, scan.version, docsRoot));
+    diagnostics.push(...result.failures.map(failureDiagnostic));
+    if (result.skipped) diagnostics.push(noticeDiagnostic(`NHI Hygiene did not scan this file: ${result.skipped.detail}.`));
+    if (result.bounded) diagnostics.push(noticeDiagnostic(`NHI Hygiene scanned this file partially: ${result.bounded}.`));
+    return diagnostics;
+  }
+
+  function settingsFor(uri: string): Promise<EditorSettings> {
+    if (!configurationPull) return Promise.resolve(DEFAULT_EDITOR_SETTINGS);
+    let settings = settingsCache.get(uri);
+    if (!settings) {
+      settings = connection.workspace
+        .getConfiguration({ scopeUri: uri, section: 'nhiHygiene' })
+        .then((value: Partial<EditorSettings> | null) => ({ ...DEFAULT_EDITOR_SETTINGS, ...(value ?? {}) }))
+        .catch(() => DEFAULT_EDITOR_SETTINGS);
+      settingsCache.set(uri, settings);
+    }
+    return settings;
+  }
+
+  async function lint(document: TextDocument, immediately = false): Promise<void> {
+    const settings = await settingsFor(document.uri);
+    if (!settings.enable || isExcluded(document.uri)) {
+      scans.forget(document.uri);
+      void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+      return;
+    }
+    if (CONFIG_FILE.test(document.uri)) publishConfigProblems();
+    scans.schedule(document, configs.engineConfig(document.uri, settings), immediately ? 0 : settings.debounceMs);
+  }
+
+  function isExcluded(uri: string): boolean {
+    const project = configs.projectConfig(uri);
+    return project ? project.loaded.isExcluded(project.relativePath) : false;
+  }
+
+  /** Problems in config files are diagnostics on those files; scanning goes on with defaults. */
+  function publishConfigProblems(): void {
+    for (const loaded of configs.loadedConfigs()) {
+      const byFile = new Map<string, Diagnostic[]>();
+      byFile.set(loaded.configFile!, []);
+      for (const problem of loaded.problems) {
+        const list = byFile.get(problem.file) ?? [];
+        list.push({
+          range: { start: { line: problem.line - 1, character: problem.column - 1 }, end: { line: problem.line - 1, character: Number.MAX_SAFE_INTEGER } },
+          severity: problem.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+          source: DIAGNOSTIC_SOURCE,
+          code: 'config',
+          message: problem.message,
+        });
+        byFile.set(problem.file, list);
+      }
+      for (const [file, diagnostics] of byFile) void connection.sendDiagnostics({ uri: pathToFileURL(file).toString(), diagnostics });
+    }
+  }
+
+  function relintAll(): void {
+    settingsCache.clear();
+    configs.invalidate();
+    for (const document of documents.all()) void lint(document, true);
+    publishConfigProblems();
+  }
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const options = (params.initializationOptions ?? {}) as InitializationOptions & { diagnosticMode?: 'push' | 'pull' };
+    trusted = options.workspaceTrusted !== false;
+    docsRoot = options.docsRoot;
+    snippets = params.capabilities.workspace?.workspaceEdit?.['snippetEditSupport' as never] === true;
+    configurationPull = params.capabilities.workspace?.configuration === true;
+    pullDiagnostics = options.diagnosticMode === 'pull' && params.capabilities.textDocument?.diagnostic !== undefined;
+    for (const folder of params.workspaceFolders ?? []) {
+      const path = filePath(folder.uri);
+      if (path) workspaceFolders.push(path);
+    }
+    if (workspaceFolders.length === 0 && params.rootUri) {
+      const path = filePath(params.rootUri);
+      if (path) workspaceFolders.push(path);
+    }
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        codeActionProvider: { codeActionKinds: ['quickfix'], resolveProvider: false },
+        hoverProvider: true,
+        ...(pullDiagnostics ? { diagnosticProvider: { identifier: DIAGNOSTIC_SOURCE, interFileDependencies: false, workspaceDiagnostics: false } } : {}),
+      },
+      serverInfo: { name: 'nhi-hygiene' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    // Registering makes VS Code send didChangeConfiguration when our section changes.
+    if (configurationPull) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'nhiHygiene' });
+  });
+
+  connection.onDidChangeConfiguration(() => relintAll());
+  connection.onDidChangeWatchedFiles((params) => {
+    if (params.changes.some((change) => CONFIG_FILE.test(change.uri) || change.type === FileChangeType.Deleted)) relintAll();
+  });
+  connection.onNotification('nhiHygiene/trustChanged', (params: { trusted: boolean }) => {
+    trusted = params.trusted;
+    relintAll();
+  });
+
+  documents.onDidOpen((event) => void lint(event.document, true));
+  documents.onDidChangeContent((event) => void lint(event.document));
+  documents.onDidSave((event) => {
+    if (CONFIG_FILE.test(event.document.uri)) relintAll();
+  });
+  documents.onDidClose((event) => {
+    scans.forget(event.document.uri);
+    if (!pullDiagnostics) void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+  });
+
+  connection.languages.diagnostics.on(async (params, token) => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    const settings = await settingsFor(document.uri);
+    if (!settings.enable) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    let scan = scans.get(document.uri);
+    if (!scan || scan.version !== document.version) scan = await scans.scanNow(document, configs.engineConfig(document.uri, settings));
+    if (token.isCancellationRequested || !scan) throw new ResponseError(LSPErrorCodes.ServerCancelled, 'superseded', { retriggerRequest: true });
+    return { kind: DocumentDiagnosticReportKind.Full, items: diagnosticsOf(scan) };
+  });
+
+  connection.onCodeAction((params) => {
+    const scan = scans.get(params.textDocument.uri);
+    const document = documents.get(params.textDocument.uri);
+    if (!scan || !document || scan.version !== document.version) return [];
+    return codeActions(scan, params, scanner, { snippets });
+  });
+
+  connection.onHover((params) => {
+    const scan = scans.get(params.textDocument.uri);
+    return scan ? hover(scan, params.position, (id) => scanner.rule(id), docsRoot) : null;
+  });
+
+  connection.onRequest(SCAN_WORKSPACE_REQUEST, async (_params, token): Promise<ScanWorkspaceResult> => {
+    const progress = await connection.window.createWorkDoneProgress();
+    progress.begin('NHI Hygiene: scanning workspace', 0, undefined, true);
+    const result = { filesScanned: 0, filesWithFindings: 0, findings: 0, skipped: 0 };
+    try {
+      for (const folder of workspaceFolders) {
+        const project = configs.projectConfig(pathToFileURL(folder + '/.').toString());
+        const { files, skipped } = collectFiles(folder, [folder], {
+          exclude: project?.loaded.exclude ?? [],
+          maxFileBytes: 2 * 1024 * 1024,
+          respectGitignore: true,
+        });
+        result.skipped += skipped.length;
+        for (const [index, file] of files.entries()) {
+          if (token.isCancellationRequested || progress.token.isCancellationRequested) return result;
+          const uri = pathToFileURL(file).toString();
+          progress.report(Math.round((100 * index) / Math.max(1, files.length)), file.slice(folder.length + 1));
+          if (documents.get(uri) || CONFIG_FILE.test(uri)) continue;
+          const text = await readFile(file, 'utf8').catch(() => undefined);
+          if (text === undefined) continue;
+          const settings = await settingsFor(uri);
+          const parsed = ParsedDocument.of(uri, text);
+          try {
+            const scan = await scanner.scan(parsed, configs.engineConfig(uri, settings));
+            result.filesScanned++;
+            if (scan.findings.length > 0) result.filesWithFindings++;
+            result.findings += scan.findings.length;
+            void connection.sendDiagnostics({ uri, diagnostics: scan.findings.map((finding) => toDiagnostic(finding, 0, docsRoot)) });
+          } finally {
+            parsed.dispose();
+          }
+        }
+      }
+      return result;
+    } finally {
+      progress.done();
+    }
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}
