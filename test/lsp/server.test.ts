@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { CodeAction, Hover, PublishDiagnosticsParams, TextDocumentEdit } from 'vscode-languageserver-protocol';
+import type { CodeAction, Hover, PublishDiagnosticsParams, TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LspTestClient } from '../support/lsp-client';
 
@@ -83,7 +83,7 @@ describe('language server over stdio', () => {
     assert.equal(fix.isPreferred, true);
     const change = fix.edit!.documentChanges![0] as TextDocumentEdit;
     assert.equal(change.textDocument.version, 3);
-    const fixed = TextDocument.applyEdits(TextDocument.create(WORKFLOW_URI, 'yaml', 3, WORKFLOW), change.edits);
+    const fixed = TextDocument.applyEdits(TextDocument.create(WORKFLOW_URI, 'yaml', 3, WORKFLOW), change.edits as TextEdit[]);
     assert.match(fixed, /role-to-assume: /);
     assert.match(fixed, /id-token: write/);
     assert.doesNotMatch(fixed, /aws-access-key-id/);
@@ -107,7 +107,7 @@ describe('language server over stdio', () => {
     const published = await client.waitForDiagnostics(uri, (p) => p.version === 2);
     const [diagnostic] = byRule(published, 'sec-private-key');
     assert.ok(diagnostic, JSON.stringify(published.diagnostics));
-    assert.ok(!diagnostic.message.includes(body.slice(0, 40)), 'the key material must not appear in the message');
+    assert.ok(!String(diagnostic.message).includes(body.slice(0, 40)), 'the key material must not appear in the message');
   });
 
   it('clears diagnostics when a document closes', async () => {

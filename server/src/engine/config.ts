@@ -12,6 +12,8 @@ export interface EngineConfig {
   /** Findings below this severity are dropped (editor setting / CLI flag). */
   readonly minimumSeverity?: Severity;
   readonly limits?: Partial<ScanLimits>;
+  /** `YYYY-MM-DD` against which suppression expiry is judged; defaults to the current UTC date. */
+  readonly today?: string;
 }
 
 export interface ScanLimits {

@@ -4,6 +4,7 @@ import { maskSecret } from './mask';
 import { ensureLanguage } from './parse/tree-sitter';
 import type { ParsedDocument } from './parsed-document';
 import { isPlaceholderSecret } from './secret-values';
+import { applySuppressions, readSuppressions, type DirectiveNotice, type Suppression } from './suppressions';
 import { SEVERITY_RANK, type Finding, type Fix, type Report, type Rule, type RuleOptions, type Severity } from './types';
 
 /** A rule that threw: reported once per scan, and the other rules still run. */
@@ -15,7 +16,12 @@ export interface RuleFailure {
 export type SkipReason = 'too-large' | 'binary';
 
 export interface ScanResult {
+  /** What to show: findings at or above the minimum severity that no live directive suppresses. */
   readonly findings: readonly Finding[];
+  /** Findings hidden by an inline directive, with the directive (for `--list-suppressions`). */
+  readonly suppressed: ReadonlyArray<{ readonly finding: Finding; readonly suppression: Suppression }>;
+  /** Problems with the directives themselves: missing reason, expired, unused. */
+  readonly notices: readonly DirectiveNotice[];
   readonly failures: readonly RuleFailure[];
   /** Set when the document was not scanned at all, with the reason. */
   readonly skipped?: { readonly reason: SkipReason; readonly detail: string };
@@ -48,14 +54,13 @@ export class Scanner {
   async scan(document: ParsedDocument, config: EngineConfig, signal?: AbortSignal): Promise<ScanResult> {
     const limits: ScanLimits = { ...DEFAULT_LIMITS, ...config.limits };
     const skipped = skipReason(document, limits);
-    if (skipped) return { findings: [], failures: [], skipped };
+    if (skipped) return { findings: [], suppressed: [], notices: [], failures: [], skipped };
     const bounded = hasOverlongLine(document.text, limits.maxLineLength)
       ? `a line is longer than ${limits.maxLineLength} characters; syntax-based rules were skipped`
       : undefined;
 
     const findings: Finding[] = [];
     const failures: RuleFailure[] = [];
-    const minimum = SEVERITY_RANK[config.minimumSeverity ?? 'info'];
 
     for (const rule of this.rules) {
       if (signal?.aborted) throw new ScanCancelledError();
@@ -63,14 +68,24 @@ export class Scanner {
       if (!resolved || !appliesTo(rule, document)) continue;
       if (bounded && usesSyntaxTree(rule)) continue;
       try {
-        await this.runRule(rule, resolved.severity, resolved.options, document, findings, minimum);
+        await this.runRule(rule, resolved.severity, resolved.options, document, findings);
       } catch (error) {
         if (error instanceof ScanCancelledError) throw error;
         failures.push({ ruleId: rule.id, message: error instanceof Error ? error.message : String(error) });
       }
     }
     findings.sort(compareFindings);
-    return { findings: withUniqueFingerprints(findings), failures, ...(bounded ? { bounded } : {}) };
+    const directives = readSuppressions(document.source);
+    const today = config.today ?? new Date().toISOString().slice(0, 10);
+    const outcome = applySuppressions(withUniqueFingerprints(findings), directives, today);
+    const minimum = SEVERITY_RANK[config.minimumSeverity ?? 'info'];
+    return {
+      findings: outcome.findings.filter((finding) => SEVERITY_RANK[finding.severity] >= minimum),
+      suppressed: outcome.suppressed,
+      notices: outcome.notices,
+      failures,
+      ...(bounded ? { bounded } : {}),
+    };
   }
 
   /** The fixes a rule offers for one of its findings in this document version. */
@@ -87,7 +102,6 @@ export class Scanner {
     options: RuleOptions,
     document: ParsedDocument,
     into: Finding[],
-    minimum: number,
   ): Promise<void> {
     const language = document.codeLanguage;
     if (rule.syntax === 'code') {
@@ -98,9 +112,7 @@ export class Scanner {
     await rule.check({ document, options, report: (report) => void reports.push(report) });
     for (const report of reports) {
       if (report.secret !== undefined && isPlaceholderSecret(report.secret)) continue;
-      const findingSeverity = report.severity ?? severity;
-      if (SEVERITY_RANK[findingSeverity] < minimum) continue;
-      into.push(toFinding(rule, findingSeverity, report, document));
+      into.push(toFinding(rule, report.severity ?? severity, report, document));
     }
   }
 }

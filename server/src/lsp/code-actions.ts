@@ -6,6 +6,7 @@ import {
   type TextEdit as LspTextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
+import { lineCommentPrefix, suppressionDirective } from '../engine/comment-syntax';
 import type { Scanner } from '../engine/runner';
 import type { Finding, Fix } from '../engine/types';
 import type { DiagnosticData } from './diagnostics';
@@ -27,8 +28,8 @@ export function codeActions(scan: DocumentScan, params: CodeActionParams, scanne
   const seenRules = new Set<string>();
   for (const diagnostic of ours) {
     const finding = findingFor(scan, diagnostic);
-    if (!finding?.fixable) continue;
-    for (const fix of scanner.fixes(scan.document, finding, scan.config)) {
+    if (!finding) continue;
+    for (const fix of finding.fixable ? scanner.fixes(scan.document, finding, scan.config) : []) {
       actions.push({
         title: fix.title,
         kind: CodeActionKind.QuickFix,
@@ -37,6 +38,8 @@ export function codeActions(scan: DocumentScan, params: CodeActionParams, scanne
         edit: workspaceEdit(scan, [fix], options),
       });
     }
+    const suppress = suppressAction(scan, finding, diagnostic, options);
+    if (suppress) actions.push(suppress);
     if (!seenRules.has(finding.ruleId)) {
       seenRules.add(finding.ruleId);
       const fixAll = fixAllOfRule(scan, finding.ruleId, scanner);
@@ -50,6 +53,24 @@ export function codeActions(scan: DocumentScan, params: CodeActionParams, scanne
     }
   }
   return actions;
+}
+
+export const REASON_PLACEHOLDER = '<why this is acceptable>';
+
+/** "Suppress with a reason": a directive above the line, with the reason to fill in. */
+function suppressAction(scan: DocumentScan, finding: Finding, diagnostic: Diagnostic, options: CodeActionOptions): CodeAction | undefined {
+  const source = scan.document.source;
+  const prefix = lineCommentPrefix(scan.document.kinds, scan.document.path);
+  if (!prefix) return undefined;
+  const line = finding.range.start.line;
+  const indent = /^[ \t]*/.exec(source.lineText(line))![0];
+  const at = source.lineStart(line);
+  const fix: Fix = {
+    title: `Suppress ${finding.ruleId} on this line with a reason`,
+    edits: [{ span: [at, at], newText: suppressionDirective(prefix, indent, finding.ruleId, REASON_PLACEHOLDER) }],
+    placeholders: [REASON_PLACEHOLDER],
+  };
+  return { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: workspaceEdit(scan, [fix], options) };
 }
 
 function findingFor(scan: DocumentScan, diagnostic: Diagnostic): Finding | undefined {

@@ -1,8 +1,9 @@
 import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
+import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver/node';
 import type { RuleFailure } from '../engine/runner';
+import type { DirectiveNotice } from '../engine/suppressions';
 import type { Finding, Severity } from '../engine/types';
 import { DIAGNOSTIC_SOURCE, DOCS_BASE_URL } from './protocol';
 
@@ -62,5 +63,17 @@ export function noticeDiagnostic(message: string): Diagnostic {
     source: DIAGNOSTIC_SOURCE,
     code: 'scan-limit',
     message,
+  };
+}
+
+/** Problems with suppression directives (no reason, expired, unused) point at the directive. */
+export function noticeToDiagnostic(notice: DirectiveNotice): Diagnostic {
+  return {
+    range: notice.range,
+    severity: SEVERITY[notice.severity],
+    source: DIAGNOSTIC_SOURCE,
+    code: notice.code,
+    message: notice.message,
+    ...(notice.code === 'suppression-unused' ? { tags: [DiagnosticTag.Unnecessary] } : {}),
   };
 }

@@ -21,7 +21,7 @@ import type { Rule } from '../engine/types';
 import { collectFiles } from '../node/files';
 import { codeActions } from './code-actions';
 import { ConfigResolver, filePath } from './config-resolver';
-import { failureDiagnostic, noticeDiagnostic, toDiagnostic } from './diagnostics';
+import { failureDiagnostic, noticeDiagnostic, noticeToDiagnostic, toDiagnostic } from './diagnostics';
 import { DocumentScans, type DocumentScan } from './document-scans';
 import { hover } from './hover';
 import {
@@ -69,6 +69,7 @@ export function startServer(connection: Connection, rules: readonly Rule[]): voi
     const { result } = scan;
     const diagnostics = result.findings.map((finding) => toDiagnostic(finding, scan.version, docsRoot));
     diagnostics.push(...result.failures.map(failureDiagnostic));
+    diagnostics.push(...result.notices.map(noticeToDiagnostic));
     if (result.skipped) diagnostics.push(noticeDiagnostic(`NHI Hygiene did not scan this file: ${result.skipped.detail}.`));
     if (result.bounded) diagnostics.push(noticeDiagnostic(`NHI Hygiene scanned this file partially: ${result.bounded}.`));
     return diagnostics;
