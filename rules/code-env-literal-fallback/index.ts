@@ -1,10 +1,15 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import { shannonEntropy } from '../../server/src/engine/secret-values';
+import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import { envVariableName, jsStringValue, unwrapExpression, visit } from '../lib/syntax';
 import docs from './docs.md';
 
-/** Names that say the variable holds a credential. */
-const CREDENTIAL_NAME = /pass(?:word|wd)?|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth|\bpwd\b|signing[_-]?key/i;
+/** Name segments that say the variable holds a credential (segments split on `_`, `-`, camelCase). */
+const CREDENTIAL_SEGMENTS = new Set(['password', 'passwd', 'pwd', 'pass', 'secret', 'secrets', 'token', 'apikey', 'credential', 'credentials', 'privatekey', 'signingkey', 'accesskey', 'passphrase']);
+/** Two-segment names that mean a key: API_KEY, ACCESS_KEY, PRIVATE_KEY, SIGNING_KEY. */
+const KEY_QUALIFIERS = new Set(['api', 'access', 'private', 'signing', 'secret', 'encryption', 'master', 'client']);
+/** A last segment that names where or how, not what: NEXTAUTH_URL, TOKEN_TTL, AUTH_MODE. */
+const NON_SECRET_SUFFIXES = new Set(['url', 'uri', 'host', 'hostname', 'port', 'path', 'file', 'dir', 'mode', 'ttl', 'endpoint', 'name', 'id', 'type', 'region', 'header', 'expiry', 'expires', 'timeout']);
 const BINARY = new Set(['binary_expression']);
 
 export default defineRule({
@@ -24,23 +29,26 @@ export default defineRule({
       const operator = node.childForFieldName('operator')?.text;
       if (operator !== '||' && operator !== '??') return;
       const left = node.childForFieldName('left');
-      const variable = envVariableName(unwrapExpression(left));
+      const lookup = lastEnvLookup(left, operator);
+      const variable = envVariableName(lookup);
       const fallback = unwrapExpression(node.childForFieldName('right'));
       const literal = jsStringValue(fallback);
-      if (!variable || !fallback || literal === undefined || literal.length < minimumLength) return;
-      if (!CREDENTIAL_NAME.test(variable) && !looksRandom(literal)) return;
+      if (!left || !lookup || !variable || !fallback || literal === undefined || literal.length < minimumLength) return;
+      if (isLocationWithoutCredentials(literal)) return;
+      if (!namesCredential(variable) && !looksRandom(literal)) return;
       report({
         span: [fallback.startIndex, fallback.endIndex],
         secret: literal,
-        message: `process.env.${variable} falls back to a hardcoded credential ({{secret}}): when the variable is missing, the code silently runs on a static secret.`,
-        data: { variable, start: node.startIndex, end: node.endIndex, leftEnd: left!.endIndex },
+        message: `${lookup.text} falls back to a hardcoded credential ({{secret}}): when the variable is missing, the code silently runs on a static secret.`,
+        data: { variable, operator, start: node.startIndex, end: node.endIndex, leftEnd: left.endIndex },
       });
     });
   },
   fix({ document, finding }) {
-    const { variable, start, end, leftEnd } = finding.data as { variable: string; start: number; end: number; leftEnd: number };
+    const { variable, operator, start, end, leftEnd } = finding.data as { variable: string; operator: string; start: number; end: number; leftEnd: number };
     const left = document.text.slice(start, leftEnd);
-    const failClosed = `(${left} ?? (() => { throw new Error('${variable} is not set'); })())`;
+    // Same operator as written: with `||` an empty variable must fail too, not slip through.
+    const failClosed = `${left} ${operator} (() => { throw new Error('${variable} is not set'); })()`;
     return [
       {
         title: `Fail closed: throw when ${variable} is not set`,
@@ -50,6 +58,35 @@ export default defineRule({
     ];
   },
 });
+
+/** `process.env.A || process.env.B_TOKEN || "x"`: the lookup right before the literal. */
+function lastEnvLookup(left: SyntaxNode | null, operator: string): SyntaxNode | null | undefined {
+  let node = unwrapExpression(left);
+  while (node?.type === 'binary_expression' && node.childForFieldName('operator')?.text === operator) {
+    node = unwrapExpression(node.childForFieldName('right'));
+  }
+  return envVariableName(node) ? node : undefined;
+}
+
+/** URLs and paths are where to connect, not secrets, unless they embed `user:password@`. */
+function isLocationWithoutCredentials(value: string): boolean {
+  if (value.startsWith('/') || value.startsWith('./')) return true;
+  const url = /^[a-z][a-z0-9+.-]*:\/\/([^/?#\s]*)/i.exec(value);
+  return url !== null && !url[1]!.includes('@');
+}
+
+function namesCredential(variable: string): boolean {
+  const segments = variable
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[_\-.]+/)
+    .filter(Boolean);
+  const last = segments[segments.length - 1];
+  if (last !== undefined && NON_SECRET_SUFFIXES.has(last)) return false;
+  return segments.some(
+    (segment, index) => CREDENTIAL_SEGMENTS.has(segment) || (segment === 'key' && index > 0 && KEY_QUALIFIERS.has(segments[index - 1]!)),
+  );
+}
 
 /** Mixed-case letters and digits with high entropy: a key, not a word like "localhost". */
 function looksRandom(value: string): boolean {

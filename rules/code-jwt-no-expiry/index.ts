@@ -31,6 +31,7 @@ export default defineRule({
       if (!payload || (payload.type === 'object' && objectKey(payload, 'exp'))) return;
       const optionsObject = options3?.type === 'object' ? options3 : undefined;
       if (options3 && !optionsObject && !isFunction(options3)) return; // options built elsewhere: unknown
+      if (optionsObject?.namedChildren.some((child) => child?.type === 'spread_element')) return; // may carry expiresIn
       const expiresIn = optionsObject && objectKey(optionsObject, 'expiresIn');
       if (!expiresIn) {
         report({
@@ -38,6 +39,8 @@ export default defineRule({
           message: 'jwt.sign() without expiresIn issues a token that is valid forever; set expiresIn (jsonwebtoken has no default).',
           construct: `sign:${payload.text}`,
           data: { callStart: call.startIndex },
+          // jsonwebtoken rejects expiresIn for string payloads; such a token needs a redesign, not a flag.
+          fixable: payload.type !== 'string' && payload.type !== 'template_string',
         });
         return;
       }
@@ -144,18 +147,26 @@ function findCall(root: SyntaxNode, start: number): SyntaxNode | undefined {
   return node ?? undefined;
 }
 
-/** Adds a property to an object literal in the object's own layout (one line or one per line). */
+/**
+ * Adds a property to an object literal in the object's own layout: on one line, or on a line of
+ * its own after the last member's line (so a trailing `// comment` stays with its member), with
+ * the file's line ending and the members' trailing-comma style.
+ */
 function addProperty(text: string, object: SyntaxNode, property: string): Fix['edits'] {
   const members = object.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment');
   const last = members[members.length - 1];
   if (!last) return [{ span: [object.startIndex + 1, object.endIndex - 1], newText: ` ${property} ` }];
-  const between = text.slice(last.endIndex, object.endIndex - 1);
-  const trailingComma = between.trimStart().startsWith(',');
-  if (text.slice(object.startIndex, object.endIndex).includes('\n')) {
-    const lineStart = text.lastIndexOf('\n', last.startIndex) + 1;
-    const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
-    const insertAt = trailingComma ? last.endIndex + between.indexOf(',') + 1 : last.endIndex;
-    return [{ span: [insertAt, insertAt], newText: `${trailingComma ? '' : ','}\n${indent}${property}${trailingComma ? ',' : ''}` }];
+  const afterLast = text.slice(last.endIndex, object.endIndex - 1);
+  const trailingComma = afterLast.trimStart().startsWith(',');
+  if (!text.slice(object.startIndex, object.endIndex).includes('\n')) {
+    return [{ span: [last.endIndex, last.endIndex], newText: `, ${property}` }];
   }
-  return [{ span: [last.endIndex, last.endIndex], newText: `, ${property}` }];
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const lineStart = text.lastIndexOf('\n', last.startIndex) + 1;
+  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+  let lineEnd = text.indexOf('\n', last.endIndex);
+  if (lineEnd === -1 || lineEnd > object.endIndex) return [{ span: [last.endIndex, last.endIndex], newText: `, ${property}` }];
+  if (text[lineEnd - 1] === '\r') lineEnd--;
+  const insertLine = { span: [lineEnd, lineEnd] as const, newText: `${eol}${indent}${property}${trailingComma ? ',' : ''}` };
+  return trailingComma ? [insertLine] : [{ span: [last.endIndex, last.endIndex], newText: ',' }, insertLine];
 }

@@ -3,7 +3,7 @@ import { diffToEdits } from '../../server/src/engine/fix/text-diff';
 import { YamlCstEditor } from '../../server/src/engine/fix/yaml-cst-editor';
 import { isMap, mapEntries, nodeSpan, scalarString, valueOf, pairSpan } from '../../server/src/engine/parse/yaml';
 import { withIdTokenWrite } from '../lib/github-permissions';
-import { workflowSteps, stepInput } from '../lib/github-actions';
+import { workflowSteps, stepInput, type WorkflowStep } from '../lib/github-actions';
 import docs from './docs.md';
 
 const ACTION = 'aws-actions/configure-aws-credentials';
@@ -24,12 +24,14 @@ export default defineRule({
       if (step.action !== ACTION) continue;
       const input = STATIC_INPUTS.map((name) => stepInput(step, name)).find(Boolean);
       const span = input && pairSpan(input);
-      if (!span) continue;
+      if (!input || !span) continue;
       report({
         span,
         message: `Static AWS access keys are passed to ${ACTION} in job '${step.jobId}'; use GitHub OIDC with role-to-assume instead.`,
-        construct: `${step.jobId}:${ACTION}`,
+        // The key's source (e.g. secrets.DEPLOY_KEY_ID) tells two such steps in a job apart.
+        construct: `${step.jobId}:${ACTION}:${scalarString(input.value) ?? ''}`,
         data: { jobId: step.jobId, stepIndex: step.index },
+        fixable: canFixInPlace(step, valueOf(step.yaml.contents, 'permissions')),
       });
     }
     // Keys exported through `env:` at workflow, job or step level reach every AWS CLI and SDK call.
@@ -58,20 +60,31 @@ export default defineRule({
     if (!withMap || !jobMap) return [];
     const position = editor.removeKeys(withMap, STATIC_INPUTS);
     if (position === -1) return [];
-    if (editor.indexOf(withMap, 'role-to-assume') === -1) {
-      editor.insertEntries(withMap, `role-to-assume: ${ROLE_PLACEHOLDER}\n`, position);
-    }
+    const needsRole = editor.indexOf(withMap, 'role-to-assume') === -1;
+    if (needsRole) editor.insertEntries(withMap, `role-to-assume: ${ROLE_PLACEHOLDER}\n`, position);
     withIdTokenWrite(editor, jobMap, step.job, valueOf(step.yaml.contents, 'permissions'));
     return [
       {
         title: 'Use GitHub OIDC: role-to-assume + id-token: write',
         edits: diffToEdits(document.text, editor.toString()),
         isPreferred: true,
-        placeholders: [ROLE_PLACEHOLDER],
+        ...(needsRole ? { placeholders: [ROLE_PLACEHOLDER] } : {}),
       },
     ];
   },
 });
+
+/**
+ * The fix edits block-style YAML in place; flow-style `with: { ... }` and permission forms it
+ * cannot extend safely (`read-all`, a flow map) are left to the user rather than half-fixed.
+ */
+function canFixInPlace(step: WorkflowStep, workflowPermissions: unknown): boolean {
+  if (!step.with || step.with.flow) return false;
+  const permissions = valueOf(step.job, 'permissions');
+  if (permissions === undefined || permissions === null) return !isMap(workflowPermissions) || !workflowPermissions.flow;
+  if (isMap(permissions)) return !permissions.flow;
+  return scalarString(permissions) === 'write-all';
+}
 
 /** `env:` maps at workflow, job and step level. */
 function* envMaps(root: unknown): Generator<unknown> {

@@ -24,6 +24,9 @@ export function withIdTokenWrite(
   }
   // `write-all` already grants id-token; any other scalar is left for the user to decide.
   if (jobPermissions !== undefined && jobPermissions !== null) return;
+  // Jobs inherit the workflow's block; if it already allows the token there is nothing to add.
+  if (isMap(workflowPermissions) && scalarString(pairOf(workflowPermissions, 'id-token')?.value) === 'write') return;
+  if (scalarString(workflowPermissions) === 'write-all') return;
 
   const scopes = new Map<string, string>([['contents', 'read']]);
   if (isMap(workflowPermissions)) {

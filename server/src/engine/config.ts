@@ -28,11 +28,14 @@ export const DEFAULT_LIMITS: ScanLimits = { maxFileBytes: 2 * 1024 * 1024, maxLi
 export const DEFAULT_CONFIG: EngineConfig = { rules: {} };
 
 /** A rule's effective severity and options under `config`, or undefined when it is off. */
-export function resolveRule(rule: Rule, config: EngineConfig): { severity: Severity; options: RuleOptions } | undefined {
+export function resolveRule(
+  rule: Rule,
+  config: EngineConfig,
+): { severity: Severity; configured: boolean; options: RuleOptions } | undefined {
   const setting = config.rules[rule.id];
   const severity = setting?.severity ?? (rule.recommended === false ? 'off' : rule.defaultSeverity);
   if (severity === 'off') return undefined;
-  return { severity, options: optionsWithDefaults(rule, setting?.options) };
+  return { severity, configured: setting?.severity !== undefined, options: optionsWithDefaults(rule, setting?.options) };
 }
 
 export function optionsWithDefaults(rule: Rule, given: RuleOptions | undefined): RuleOptions {

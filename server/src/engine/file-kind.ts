@@ -4,7 +4,8 @@ import type { FileKind } from './types';
  * Decides what a file is from its path, and where the path is ambiguous (any `.yaml`), from a
  * cheap look at its content. The first 4 KiB are enough for every content signal used here.
  */
-export function detectFileKinds(path: string, text: string): ReadonlySet<FileKind> {
+export function detectFileKinds(path: string, rawText: string): ReadonlySet<FileKind> {
+  const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1, 4097) : rawText.slice(0, 4096);
   const kinds = new Set<FileKind>();
   const normalised = path.replace(/\\/g, '/');
   const lowerPath = normalised.toLowerCase();

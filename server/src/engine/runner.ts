@@ -68,7 +68,7 @@ export class Scanner {
       if (!resolved || !appliesTo(rule, document)) continue;
       if (bounded && usesSyntaxTree(rule)) continue;
       try {
-        await this.runRule(rule, resolved.severity, resolved.options, document, findings);
+        await this.runRule(rule, resolved, document, findings);
       } catch (error) {
         if (error instanceof ScanCancelledError) throw error;
         failures.push({ ruleId: rule.id, message: error instanceof Error ? error.message : String(error) });
@@ -98,8 +98,7 @@ export class Scanner {
 
   private async runRule(
     rule: Rule,
-    severity: Severity,
-    options: RuleOptions,
+    { severity, configured, options }: { severity: Severity; configured: boolean; options: RuleOptions },
     document: ParsedDocument,
     into: Finding[],
   ): Promise<void> {
@@ -112,7 +111,8 @@ export class Scanner {
     await rule.check({ document, options, report: (report) => void reports.push(report) });
     for (const report of reports) {
       if (report.secret !== undefined && isPlaceholderSecret(report.secret)) continue;
-      into.push(toFinding(rule, report.severity ?? severity, report, document));
+      // A severity the user configured wins; otherwise a rule may raise or lower its default per finding.
+      into.push(toFinding(rule, configured ? severity : (report.severity ?? severity), report, document));
     }
   }
 }

@@ -7,15 +7,17 @@
 const TEMPLATE_REFERENCE =
   /\$\{\{[^}]*\}\}|\$\{[A-Za-z_][\w.:-]*\}|\{\{[^}]*\}\}|^\$[A-Za-z_]\w*$|^%[A-Za-z_]\w*%$|^<[^>]*>$|\b(?:var|local|data|module)\.[A-Za-z_]/;
 
-const PLACEHOLDER_WORDS =
-  /example|placeholder|changeme|change_me|replace[_-]?me|your[_-]|dummy|sample|redacted|xxxx|\*\*\*\*|\.\.\.|<[a-z_-]+>|fake|insert[_-]|todo|tbd/i;
+/** Long marker words count anywhere (AWS's documentation keys end in EXAMPLE / EXAMPLEKEY). */
+const PLACEHOLDER_ANYWHERE = /example|placeholder|changeme|change_me|replace[_-]?me|redacted|xxxxx|\*\*\*\*|\.\.\.|<[a-z_-]+>/i;
+/** Short words count only as whole words, so a random token that happens to contain "fake" survives. */
+const PLACEHOLDER_WORD = /(?:^|[^a-z0-9])(?:your|dummy|sample|fake|insert|todo|tbd)(?:[^a-z0-9]|$)/i;
 
 /** True for template references, placeholders, masked values and documentation examples. */
 export function isPlaceholderSecret(value: string): boolean {
   const trimmed = value.trim();
   if (trimmed.length === 0) return true;
   if (TEMPLATE_REFERENCE.test(trimmed)) return true;
-  if (PLACEHOLDER_WORDS.test(trimmed)) return true;
+  if (PLACEHOLDER_ANYWHERE.test(trimmed) || PLACEHOLDER_WORD.test(trimmed)) return true;
   // A single repeated character or a run like "0000…" / "aaaa…" is filler, not entropy.
   if (/^(.)\1+$/.test(trimmed)) return true;
   return false;

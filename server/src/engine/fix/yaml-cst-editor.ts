@@ -10,32 +10,54 @@ type BlockMapItem = BlockMap['items'][number];
  */
 export class YamlCstEditor {
   private readonly tokens: CST.Token[];
+  /** Inserted entries are written with `\n`; a CRLF file gets them back as CRLF. */
+  private readonly crlf: boolean;
 
   constructor(text: string) {
     this.tokens = [...new Parser().parse(text)];
+    this.crlf = text.includes('\r\n');
   }
 
   toString(): string {
-    return this.tokens.map((token) => CST.stringify(token)).join('');
+    const text = this.tokens.map((token) => CST.stringify(token)).join('');
+    return this.crlf ? text.replace(/\r?\n/g, '\r\n') : text;
   }
 
   /** The block map starting at `offset`, or undefined (e.g. a flow map `{ a: b }`). */
   blockMapAt(offset: number): BlockMap | undefined {
-    let found: BlockMap | undefined;
-    const check = (token: CST.Token | null | undefined) => {
-      if (!found && token?.type === 'block-map' && token.offset === offset) found = token;
-    };
     for (const token of this.tokens) {
       if (token.type !== 'document') continue;
-      check(token.value);
+      if (token.value?.type === 'block-map' && token.value.offset === offset) return this.adopt(token.value, undefined);
+      let found: { map: BlockMap; parent: CST.CollectionItem } | undefined;
       CST.visit(token, (item) => {
-        check(item.value as CST.Token | undefined);
+        if (item.value?.type === 'block-map' && item.value.offset === offset) found = { map: item.value, parent: item };
         return found ? CST.visit.BREAK : undefined;
       });
-      if (found) break;
+      if (found) return this.adopt(found.map, found.parent);
     }
-    return found;
+    return undefined;
   }
+
+  /**
+   * In the CST, what precedes a map's first key (its comment lines and indentation) belongs to the
+   * parent's separator. Moves it into the first item, so every item owns its own lines and items
+   * can be removed or inserted anywhere with their comments. Remembers whether the first key
+   * shares its line with the parent (`- uses: x`), where it must not be indented.
+   */
+  private adopt(map: BlockMap, parent: CST.CollectionItem | undefined): BlockMap {
+    if (this.inlineFirst.has(map)) return map;
+    const sep = parent?.sep ?? [];
+    const newline = sep.findIndex((t) => t.type === 'newline');
+    if (parent && newline !== -1 && map.items[0]) {
+      map.items[0].start.unshift(...sep.splice(newline + 1));
+      this.inlineFirst.set(map, false);
+    } else {
+      this.inlineFirst.set(map, parent !== undefined);
+    }
+    return map;
+  }
+
+  private readonly inlineFirst = new WeakMap<BlockMap, boolean>();
 
   /**
    * Removes the `key: value` items named in `keys` (comments on their own lines go with them) and
@@ -48,7 +70,7 @@ export class YamlCstEditor {
     const kept = map.items.filter((item) => !drop.has(keyOf(item) ?? ''));
     if (first === -1 || kept.length === 0) return -1;
     map.items.splice(0, map.items.length, ...kept);
-    normaliseIndentation(map);
+    this.normaliseIndentation(map);
     return first;
   }
 
@@ -77,26 +99,27 @@ export class YamlCstEditor {
     const at = Math.max(0, Math.min(position, map.items.length));
     ensureEndsWithNewline(map.items[at - 1]);
     map.items.splice(at, 0, ...snippet.items);
-    normaliseIndentation(map);
+    this.normaliseIndentation(map);
+  }
+
+  /** Every item starts with its own indentation, except a first key sharing its parent's line. */
+  private normaliseIndentation(map: BlockMap): void {
+    const indent = ' '.repeat(map.indent);
+    const inline = this.inlineFirst.get(map) ?? false;
+    map.items.forEach((item, index) => {
+      const leading = item.start[0]?.type === 'space';
+      if (index === 0 && inline) {
+        if (leading) item.start.shift();
+      } else if (!leading && map.indent > 0) {
+        item.start.unshift({ type: 'space', offset: 0, indent: 0, source: indent });
+      }
+    });
   }
 
   /** The index of `key` in `map`, or -1. */
   indexOf(map: BlockMap, key: string): number {
     return map.items.findIndex((item) => keyOf(item) === key);
   }
-}
-
-/**
- * In the CST the first item's indentation belongs to whatever precedes the map (the parent's
- * separator), while later items carry their own. Restores that shape after items move.
- */
-function normaliseIndentation(map: BlockMap): void {
-  const indent = ' '.repeat(map.indent);
-  map.items.forEach((item, index) => {
-    const leading = item.start[0]?.type === 'space' ? item.start[0] : undefined;
-    if (index === 0 && leading) item.start.shift();
-    if (index > 0 && !leading && map.indent > 0) item.start.unshift({ type: 'space', offset: 0, indent: 0, source: indent });
-  });
 }
 
 export function keyOf(item: BlockMapItem): string | undefined {
