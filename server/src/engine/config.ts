@@ -43,3 +43,16 @@ export function optionsWithDefaults(rule: Rule, given: RuleOptions | undefined):
   for (const [name, spec] of Object.entries(rule.options ?? {})) merged[name] = spec.default;
   return given ? { ...merged, ...given } : merged;
 }
+
+/** Severity overrides (editor settings, CLI `--rule`) on top of configured rules, keeping options. */
+export function withSeverities(
+  rules: Readonly<Record<string, RuleSetting | undefined>>,
+  severities: Readonly<Record<string, RuleSetting['severity']>>,
+): Record<string, RuleSetting | undefined> {
+  const merged: Record<string, RuleSetting | undefined> = { ...rules };
+  for (const [id, severity] of Object.entries(severities)) {
+    const options = rules[id]?.options;
+    merged[id] = options ? { severity, options } : { severity };
+  }
+  return merged;
+}

@@ -5,7 +5,8 @@ import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-langu
 import type { RuleFailure } from '../engine/runner';
 import type { DirectiveNotice } from '../engine/suppressions';
 import type { Finding, Severity } from '../engine/types';
-import { DIAGNOSTIC_SOURCE, DOCS_BASE_URL } from './protocol';
+import { publicDocsUrl } from '../engine/docs-url';
+import { DIAGNOSTIC_SOURCE } from './protocol';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -28,7 +29,7 @@ export function docsUrl(ruleId: string, docsRoot: string | undefined): string {
     const local = join(docsRoot, ruleId, 'docs.md');
     if (existsSync(local)) return pathToFileURL(local).toString();
   }
-  return `${DOCS_BASE_URL}/${ruleId}/docs.md`;
+  return publicDocsUrl(ruleId);
 }
 
 export function toDiagnostic(finding: Finding, version: number, docsRoot: string | undefined): Diagnostic {

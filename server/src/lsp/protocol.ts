@@ -45,5 +45,4 @@ export interface StatusParams {
 
 export const DIAGNOSTIC_SOURCE = 'nhi-hygiene';
 
-/** Public rule documentation, for outputs read outside this machine (SARIF, CLI). */
-export const DOCS_BASE_URL = 'https://github.com/nhi-hygiene/nhi-hygiene/blob/main/rules';
+export { DOCS_BASE_URL } from '../engine/docs-url';

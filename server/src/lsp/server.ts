@@ -50,7 +50,11 @@ export function startServer(connection: Connection, rules: readonly Rule[]): voi
   let pullDiagnostics = false;
   let configurationPull = false;
   const settingsCache = new Map<string, Promise<EditorSettings>>();
-  const configs = new ConfigResolver(() => trusted);
+  const configs = new ConfigResolver(
+    () => trusted,
+    rules,
+    (file) => documents.get(pathToFileURL(file).toString())?.getText(),
+  );
   const workspaceFolders: string[] = [];
 
   const scans = new DocumentScans(
@@ -172,9 +176,12 @@ export function startServer(connection: Connection, rules: readonly Rule[]): voi
   });
 
   documents.onDidOpen((event) => void lint(event.document, true));
-  documents.onDidChangeContent((event) => void lint(event.document));
-  documents.onDidSave((event) => {
-    if (CONFIG_FILE.test(event.document.uri)) relintAll();
+  // Editing a config file re-lints every open document while typing, not only on save.
+  let configEditTimer: NodeJS.Timeout | undefined;
+  documents.onDidChangeContent((event) => {
+    if (!CONFIG_FILE.test(event.document.uri)) return void lint(event.document);
+    clearTimeout(configEditTimer);
+    configEditTimer = setTimeout(relintAll, 150);
   });
   documents.onDidClose((event) => {
     scans.forget(event.document.uri);
