@@ -6,6 +6,8 @@ import docs from './docs.md';
 
 /** Name segments that say the variable holds a credential (segments split on `_`, `-`, camelCase). */
 const CREDENTIAL_SEGMENTS = new Set(['password', 'passwd', 'pwd', 'pass', 'secret', 'secrets', 'token', 'apikey', 'credential', 'credentials', 'privatekey', 'signingkey', 'accesskey', 'passphrase']);
+/** Run-together names such as PGPASSWORD or DBTOKEN: a segment ending in one of these. */
+const CREDENTIAL_SUFFIXES = ['password', 'passwd', 'secret', 'token', 'apikey', 'passphrase'];
 /** Two-segment names that mean a key: API_KEY, ACCESS_KEY, PRIVATE_KEY, SIGNING_KEY. */
 const KEY_QUALIFIERS = new Set(['api', 'access', 'private', 'signing', 'secret', 'encryption', 'master', 'client']);
 /** A last segment that names where or how, not what: NEXTAUTH_URL, TOKEN_TTL, AUTH_MODE. */
@@ -84,7 +86,10 @@ function namesCredential(variable: string): boolean {
   const last = segments[segments.length - 1];
   if (last !== undefined && NON_SECRET_SUFFIXES.has(last)) return false;
   return segments.some(
-    (segment, index) => CREDENTIAL_SEGMENTS.has(segment) || (segment === 'key' && index > 0 && KEY_QUALIFIERS.has(segments[index - 1]!)),
+    (segment, index) =>
+      CREDENTIAL_SEGMENTS.has(segment) ||
+      (segment === 'key' && index > 0 && KEY_QUALIFIERS.has(segments[index - 1]!)) ||
+      CREDENTIAL_SUFFIXES.some((suffix) => segment.length > suffix.length && segment.endsWith(suffix)),
   );
 }
 

@@ -31,8 +31,9 @@ export default defineRule({
       if (!payload || (payload.type === 'object' && objectKey(payload, 'exp'))) return;
       const optionsObject = options3?.type === 'object' ? options3 : undefined;
       if (options3 && !optionsObject && !isFunction(options3)) return; // options built elsewhere: unknown
-      if (optionsObject?.namedChildren.some((child) => child?.type === 'spread_element')) return; // may carry expiresIn
       const expiresIn = optionsObject && objectKey(optionsObject, 'expiresIn');
+      // Without an explicit expiresIn, a spread (`...defaults`) may carry one: unknown, so no finding.
+      if (!expiresIn && optionsObject?.namedChildren.some((child) => child?.type === 'spread_element')) return;
       if (!expiresIn) {
         report({
           span: [callee.startIndex, callee.endIndex],
@@ -167,6 +168,7 @@ function addProperty(text: string, object: SyntaxNode, property: string): Fix['e
   let lineEnd = text.indexOf('\n', last.endIndex);
   if (lineEnd === -1 || lineEnd > object.endIndex) return [{ span: [last.endIndex, last.endIndex], newText: `, ${property}` }];
   if (text[lineEnd - 1] === '\r') lineEnd--;
-  const insertLine = { span: [lineEnd, lineEnd] as const, newText: `${eol}${indent}${property}${trailingComma ? ',' : ''}` };
-  return trailingComma ? [insertLine] : [{ span: [last.endIndex, last.endIndex], newText: ',' }, insertLine];
+  if (trailingComma) return [{ span: [lineEnd, lineEnd], newText: `${eol}${indent}${property},` }];
+  // One edit from the last member to its line end, so the comma lands before any trailing comment.
+  return [{ span: [last.endIndex, lineEnd], newText: `,${text.slice(last.endIndex, lineEnd)}${eol}${indent}${property}` }];
 }

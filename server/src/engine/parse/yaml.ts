@@ -2,9 +2,43 @@ import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type 
 
 export type YamlDocument = Document.Parsed;
 
-/** All documents of a YAML stream (Kubernetes files often hold several), with source ranges. */
+/**
+ * All documents of a YAML stream (Kubernetes files often hold several), with source ranges.
+ * Go template actions (Helm charts) are blanked first, offsets unchanged, so templated manifests
+ * parse as the YAML they render to.
+ */
 export function parseYaml(text: string): YamlDocument[] {
-  return parseAllDocuments(text, { keepSourceTokens: true, uniqueKeys: false, strict: false, prettyErrors: false }) as YamlDocument[];
+  const source = text.includes('{{') ? blankTemplateActions(text) : text;
+  return parseAllDocuments(source, { keepSourceTokens: true, uniqueKeys: false, strict: false, prettyErrors: false }) as YamlDocument[];
+}
+
+/**
+ * Replaces each `{{ ... }}` action: with spaces when it is alone on its line (`{{- if ... }}`,
+ * `{{- include ... | nindent 4 }}`), otherwise with `_` so `name: {{ .Release.Name }}-token`
+ * stays a plain scalar. One pass, same length, line breaks kept.
+ */
+export function blankTemplateActions(text: string): string {
+  let out = '';
+  let copied = 0;
+  let open = text.indexOf('{{');
+  while (open !== -1) {
+    const close = text.indexOf('}}', open + 2);
+    if (close === -1) break;
+    const lineBreak = text.indexOf('\n', open);
+    if (lineBreak !== -1 && lineBreak < close) {
+      open = text.indexOf('{{', lineBreak);
+      continue;
+    }
+    const end = close + 2;
+    const lineStart = text.lastIndexOf('\n', open) + 1;
+    let lineEnd = text.indexOf('\n', end);
+    if (lineEnd === -1) lineEnd = text.length;
+    const alone = text.slice(lineStart, open).trim() === '' && text.slice(end, lineEnd).trim() === '';
+    out += text.slice(copied, open) + (alone ? ' ' : '_').repeat(end - open);
+    copied = end;
+    open = text.indexOf('{{', end);
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 /** The pair for `key` in a map, or undefined. Keys compare as scalar strings. */

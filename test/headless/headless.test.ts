@@ -1,0 +1,137 @@
+/**
+ * Headless runs must report exactly what the editor shows: the language server over stdio and the
+ * CLI over the same tree give identical findings; the SARIF validates against the OASIS schema; a
+ * real git pre-commit hook blocks a commit that adds a key and lets the fixed commit through.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, describe, it } from 'node:test';
+import Ajv from 'ajv-draft-04';
+import { collectFiles } from '../../server/src/node/files';
+import { LspTestClient } from '../support/lsp-client';
+
+const REPO = join(__dirname, '..', '..');
+const CLI = join(REPO, 'dist', 'cli.js');
+const TREES = [join(REPO, 'examples'), join(REPO, 'rules')];
+
+interface Comparable {
+  path: string;
+  ruleId: string;
+  severity: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  message: string;
+}
+
+const key = (item: Comparable) => `${item.path}:${item.line}:${item.column}-${item.endLine}:${item.endColumn} ${item.severity} ${item.ruleId} ${item.message}`;
+
+function cliFindings(root: string): Comparable[] {
+  const run = spawnSync(process.execPath, [CLI, 'scan', '--format', 'json', '--fail-on', 'error', '.'], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  assert.ok(run.status === 0 || run.status === 1, `cli exited ${run.status}: ${run.stderr}`);
+  const report = JSON.parse(run.stdout) as { files: Array<{ path: string; findings: Array<Omit<Comparable, 'path'>> }> };
+  return report.files.flatMap((file) =>
+    file.findings.map((finding) => ({
+      path: file.path,
+      ruleId: finding.ruleId,
+      severity: finding.severity,
+      line: finding.line,
+      column: finding.column,
+      endLine: finding.endLine,
+      endColumn: finding.endColumn,
+      message: finding.message,
+    })),
+  );
+}
+
+async function serverFindings(root: string): Promise<Comparable[]> {
+  const client = new LspTestClient();
+  try {
+    await client.initialize(pathToFileURL(root).toString());
+    const severityName = ['', 'error', 'warning', 'info', 'info'];
+    const out: Comparable[] = [];
+    const { files } = collectFiles(root, [root], { maxFileBytes: 2 * 1024 * 1024 });
+    for (const file of files) {
+      const uri = pathToFileURL(file).toString();
+      await client.connection.sendNotification('textDocument/didOpen', {
+        textDocument: { uri, languageId: 'plaintext', version: 1, text: readFileSync(file, 'utf8') },
+      });
+      const published = await client.waitForDiagnostics(uri, (params) => params.version === 1 || params.version === undefined);
+      for (const diagnostic of published.diagnostics) {
+        if (typeof diagnostic.code !== 'string' || diagnostic.code.startsWith('suppression-') || diagnostic.code === 'scan-limit') continue;
+        out.push({
+          path: relative(root, file).split(sep).join('/'),
+          ruleId: diagnostic.code,
+          severity: severityName[diagnostic.severity ?? 1]!,
+          line: diagnostic.range.start.line + 1,
+          column: diagnostic.range.start.character + 1,
+          endLine: diagnostic.range.end.line + 1,
+          endColumn: diagnostic.range.end.character + 1,
+          message: diagnostic.message,
+        });
+      }
+      await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    }
+    return out;
+  } finally {
+    await client.shutdown();
+  }
+}
+
+describe('editor and CLI parity', () => {
+  for (const tree of TREES) {
+    it(`the language server and the CLI report identical findings over ${relative(REPO, tree)}/`, async () => {
+      const fromCli = cliFindings(tree).map(key).sort();
+      const fromServer = (await serverFindings(tree)).map(key).sort();
+      assert.ok(fromCli.length >= 5, `expected a realistic number of findings, got ${fromCli.length}`);
+      assert.deepEqual(fromServer, fromCli);
+    });
+  }
+});
+
+describe('SARIF output', () => {
+  it('validates against the SARIF 2.1.0 schema', () => {
+    const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as object;
+    const run = spawnSync(process.execPath, [CLI, 'scan', '--format', 'sarif', '.'], { cwd: join(REPO, 'examples'), encoding: 'utf8' });
+    assert.equal(run.status, 1, run.stderr);
+    const log = JSON.parse(run.stdout) as { runs: Array<{ results: unknown[] }> };
+    assert.ok(log.runs[0]!.results.length > 0);
+    const validate = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }).compile(schema);
+    assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+  });
+});
+
+describe('git pre-commit hook', () => {
+  const temps: string[] = [];
+  after(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  it('blocks a commit that adds an AWS secret key and lets the fixed commit through', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'nhi-hook-'));
+    temps.push(repo);
+    const git = (...args: string[]) => spawnSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: repo, encoding: 'utf8' });
+    execFileSync('git', ['init', '-q'], { cwd: repo });
+    writeFileSync(join(repo, '.git', 'hooks', 'pre-commit'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" scan --staged\n`);
+    chmodSync(join(repo, '.git', 'hooks', 'pre-commit'), 0o755);
+
+    // Synthetic key, assembled so that this test file is not itself a finding.
+    const secret = ['Tq4Vb9Zr2Lw7', 'Xn1Kc5Hd8Mf3', 'Jp6Sg0Ye2Ua9Qk4R'].join('');
+    assert.equal(secret.length, 40);
+    writeFileSync(join(repo, 'settings.py'), `AWS_REGION = "eu-west-1"\naws_secret_access_key = "${secret}"\n`);
+    git('add', 'settings.py');
+    const blocked = git('commit', '-m', 'add settings');
+    assert.notEqual(blocked.status, 0, 'the hook must block the commit');
+    assert.match(blocked.stdout + blocked.stderr, /sec-aws/);
+    assert.ok(!(blocked.stdout + blocked.stderr).includes(secret), 'the hook output masks the key');
+    assert.equal(git('rev-parse', '--verify', 'HEAD').status === 0, false, 'nothing was committed');
+
+    writeFileSync(join(repo, 'settings.py'), 'import os\nAWS_REGION = "eu-west-1"\n# Credentials come from the role the workload runs as.\n');
+    git('add', 'settings.py');
+    const allowed = git('commit', '-m', 'add settings');
+    assert.equal(allowed.status, 0, allowed.stdout + allowed.stderr);
+  });
+});
