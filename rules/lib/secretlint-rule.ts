@@ -40,6 +40,7 @@ export function secretlintRule(spec: SecretlintBackedRule): Rule {
     defaultSeverity: spec.severity ?? 'error',
     fileKinds: '*',
     keywords: spec.keywords,
+    aliases: [spec.secretlintRuleId],
     docs: spec.docs,
     async check({ document, report }) {
       const result = await lintSource({

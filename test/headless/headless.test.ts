@@ -72,7 +72,7 @@ async function serverFindings(root: string): Promise<Comparable[]> {
           column: diagnostic.range.start.character + 1,
           endLine: diagnostic.range.end.line + 1,
           endColumn: diagnostic.range.end.character + 1,
-          message: diagnostic.message,
+          message: typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value,
         });
       }
       await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });

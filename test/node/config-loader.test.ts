@@ -9,12 +9,14 @@ import { configForFile, findConfigFile, loadConfig } from '../../server/src/node
 import { compileGlob } from '../../server/src/node/glob';
 
 const DOCS = '# r\n\nFinds things.\n\n## Why it matters\nBecause.\n\n## How to fix\nFix it.\n\n## References\n- https://example.com\n';
-const rule = (id: string, extra: Partial<Rule> = {}): Rule =>
+const rule = (id: string, extra: Partial<Omit<Rule, 'docs'>> = {}): Rule =>
   defineRule({ id, category: 'missing-ttl', defaultSeverity: 'warning', fileKinds: '*', keywords: [], docs: DOCS, check() {}, ...extra });
 const RULES = [
   rule('jwt-ttl', { options: { maxSeconds: { type: 'number', default: 3600, description: 'max' } } }),
   rule('sec-slack', { defaultSeverity: 'error' }),
   rule('opt-in', { defaultSeverity: 'info', recommended: false }),
+  rule('sec-aws', { defaultSeverity: 'error', aliases: ['@secretlint/secretlint-rule-aws'] }),
+  rule('sec-private-key', { defaultSeverity: 'error', aliases: ['@secretlint/secretlint-rule-privatekey'] }),
 ];
 
 const temps: string[] = [];
@@ -125,6 +127,40 @@ describe('config loader', () => {
     const messages = load(join(root, '.nhi-hygiene.yaml')).problems.map((p) => p.message).join('\n');
     assert.match(messages, /Circular extends/);
     assert.match(messages, /Cannot find extended config `\.\/nope\.yaml`/);
+  });
+});
+
+describe('.secretlintrc', () => {
+  it('is used when there is no config of ours, mapping secretlint rule choices', () => {
+    const root = tree({
+      '.secretlintrc.json': JSON.stringify({
+        rules: [
+          { id: '@secretlint/secretlint-rule-preset-recommend', rules: [{ id: '@secretlint/secretlint-rule-aws', disabled: true }] },
+          { id: '@secretlint/secretlint-rule-pattern' },
+        ],
+      }),
+      'src/app.ts': '',
+    });
+    const file = findConfigFile(join(root, 'src'));
+    assert.equal(file, join(root, '.secretlintrc.json'));
+    const loaded = load(file!);
+    const rules = configForFile(loaded, 'src/app.ts').rules;
+    assert.deepEqual(rules['sec-aws'], { severity: 'off' });
+    assert.equal(rules['sec-private-key'], undefined, 'still on via the preset');
+    assert.equal(rules['jwt-ttl'], undefined, 'rules that do not wrap secretlint are untouched');
+    assert.match(loaded.problems.map((p) => p.message).join('\n'), /secretlint-rule-pattern has no NHI Hygiene equivalent/);
+  });
+
+  it('lists only some rules: the others are off; our config beside it wins', () => {
+    const root = tree({
+      '.secretlintrc.json': JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-privatekey' }] }),
+      '.nhi-hygiene.yaml': 'rules:\n  sec-aws: warning\n',
+    });
+    const rules = configForFile(load(join(root, '.nhi-hygiene.yaml')), 'a').rules;
+    assert.equal(rules['sec-private-key'], undefined);
+    assert.deepEqual(rules['sec-aws'], { severity: 'warning' });
+    const onlySecretlint = tree({ '.secretlintrc.json': JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-privatekey' }] }) });
+    assert.deepEqual(configForFile(load(join(onlySecretlint, '.secretlintrc.json')), 'a').rules['sec-aws'], { severity: 'off' });
   });
 });
 

@@ -42,9 +42,12 @@ export class ScanCancelledError extends Error {
  */
 export class Scanner {
   private readonly byId: ReadonlyMap<string, Rule>;
+  /** Other tools' rule ids (secretlint's) to ours, for their suppression comments. */
+  private readonly idByAlias: ReadonlyMap<string, string>;
 
   constructor(readonly rules: readonly Rule[]) {
     this.byId = new Map(rules.map((rule) => [rule.id, rule]));
+    this.idByAlias = new Map(rules.flatMap((rule) => (rule.aliases ?? []).map((alias) => [alias, rule.id] as const)));
   }
 
   rule(id: string): Rule | undefined {
@@ -75,7 +78,7 @@ export class Scanner {
       }
     }
     findings.sort(compareFindings);
-    const directives = readSuppressions(document.source);
+    const directives = readSuppressions(document.source, (id) => this.idByAlias.get(id) ?? id);
     const today = config.today ?? new Date().toISOString().slice(0, 10);
     const outcome = applySuppressions(withUniqueFingerprints(findings), directives, today);
     const minimum = SEVERITY_RANK[config.minimumSeverity ?? 'info'];

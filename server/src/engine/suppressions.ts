@@ -37,17 +37,11 @@ const SECRETLINT = /secretlint-(disable-next-line|disable-line|disable|enable)\b
 const GITLEAKS = /gitleaks:allow\b/;
 const COMMENT_START = /(?:^|\s)(?:#|\/\/|\/\*|<!--|--|;|%|REM\b)/;
 
-/** secretlint's rule ids, mapped to ours where we wrap that secretlint rule. */
-function fromSecretlintId(id: string): string {
-  const match = /^@secretlint\/secretlint-rule-(.+)$/.exec(id.trim());
-  return match ? `sec-${match[1]}` : id.trim();
-}
-
 /**
  * Reads the directives of a document. Cheap when there are none: one `includes` per marker
  * decides whether any line is looked at.
  */
-export function readSuppressions(source: SourceDocument): Suppression[] {
+export function readSuppressions(source: SourceDocument, ruleIdOf: (id: string) => string = (id) => id): Suppression[] {
   const lower = source.lowerText;
   if (!lower.includes('nhi-hygiene-disable') && !lower.includes('secretlint-') && !lower.includes('gitleaks:allow')) return [];
   const suppressions: Suppression[] = [];
@@ -73,7 +67,7 @@ export function readSuppressions(source: SourceDocument): Suppression[] {
     }
     const secretlint = SECRETLINT.exec(text);
     if (secretlint) {
-      const ids = secretlint[2]!.replace(/\*\/|-->/g, '').split(/[,\s]+/).filter(Boolean).map(fromSecretlintId);
+      const ids = secretlint[2]!.replace(/\*\/|-->/g, '').split(/[,\s]+/).filter(Boolean).map(ruleIdOf);
       const ruleIds = ids.length > 0 ? ids : undefined;
       const kind = secretlint[1];
       if (kind === 'disable') blockStart = { line, ruleIds, range: lineRange };

@@ -176,6 +176,11 @@ export interface Rule {
   readonly syntax?: 'yaml' | 'code';
   /** Part of the `recommended` preset (default true). */
   readonly recommended?: boolean;
+  /**
+   * Other tools' ids for the same detection (e.g. `@secretlint/secretlint-rule-aws`), so their
+   * suppression comments and rule choices apply to this rule.
+   */
+  readonly aliases?: readonly string[];
   check(context: RuleContext): void | Promise<void>;
   fix?(context: FixContext): readonly Fix[];
 }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { EngineConfig, RuleSetting, ScanLimits } from '../engine/config';
 import type { Rule, RuleOptions, Severity } from '../engine/types';
@@ -54,17 +54,34 @@ const TOP_LEVEL_KEYS = new Set(['$schema', 'extends', 'rules', 'exclude', 'inclu
 const BUILTIN_PRESETS = new Set(['recommended', 'strict']);
 
 /** The nearest config file at or above `dir`, or undefined. */
+/** secretlint's config names; its rule choices are read when no config of ours says otherwise. */
+export const SECRETLINT_CONFIG_NAMES = ['.secretlintrc', '.secretlintrc.json', '.secretlintrc.yaml', '.secretlintrc.yml'] as const;
+
+/**
+ * The nearest config file at or above `dir`; when there is none of ours, the nearest
+ * `.secretlintrc*`, so a repository set up for secretlint keeps its rule choices.
+ */
 export function findConfigFile(dir: string): string | undefined {
   let current = resolve(dir);
+  let secretlintConfig: string | undefined;
   for (;;) {
     for (const name of CONFIG_FILE_NAMES) {
       const candidate = join(current, name);
       if (existsSync(candidate)) return candidate;
     }
+    secretlintConfig ??= secretlintConfigIn(current);
     const parent = dirname(current);
-    if (parent === current) return undefined;
+    if (parent === current) return secretlintConfig;
     current = parent;
   }
+}
+
+function secretlintConfigIn(dir: string): string | undefined {
+  return SECRETLINT_CONFIG_NAMES.map((name) => join(dir, name)).find((candidate) => existsSync(candidate));
+}
+
+function isSecretlintConfig(file: string): boolean {
+  return (SECRETLINT_CONFIG_NAMES as readonly string[]).includes(basename(file));
 }
 
 /** Last configuration of each file that loaded without errors, used while the file is broken. */
@@ -174,7 +191,10 @@ function loadLayer(file: string, options: LoadOptions, problems: ConfigProblem[]
     return emptyLayer();
   }
   const ruleIndex = new Map((options.rules ?? []).map((rule) => [rule.id, rule]));
-  let layer = emptyLayer();
+  if (isSecretlintConfig(file)) return secretlintLayer(root, options.rules ?? [], at);
+  // A .secretlintrc beside our config is the base layer: its rule choices, then ours on top.
+  const besideSecretlint = chain.length === 0 ? secretlintConfigIn(dirname(file)) : undefined;
+  let layer = (besideSecretlint && loadLayer(besideSecretlint, options, problems, [...chain, file])) || emptyLayer();
   for (const pair of root.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     const value = pair.value as Node | null;
@@ -267,6 +287,43 @@ function loadJavaScript(file: string, name: string, node: Node, options: LoadOpt
     return undefined;
   }
   return loadLayer(file, { ...options, readText: (path) => (path === file ? text : options.readText?.(path)) }, problems, chain);
+}
+
+/**
+ * Maps secretlint's rule choices onto the rules that wrap secretlint rules (their `aliases`):
+ * a wrapped rule is on when its secretlint rule is listed, or the recommended preset is listed
+ * without disabling it, and off otherwise. Options, `allowMessageIds` and rules we do not wrap
+ * are not mapped; the latter get a warning.
+ */
+function secretlintLayer(root: Node, rules: readonly Rule[], at: At): Layer {
+  const layer = emptyLayer();
+  const config = (root as { toJSON(): unknown }).toJSON() as { rules?: Array<{ id?: string; disabled?: boolean; rules?: Array<{ id?: string; disabled?: boolean }> }> };
+  const listed = new Set<string>();
+  const disabled = new Set<string>();
+  let presetOn = false;
+  for (const entry of config.rules ?? []) {
+    if (!entry?.id) continue;
+    if (entry.id === '@secretlint/secretlint-rule-preset-recommend') {
+      presetOn = entry.disabled !== true;
+      for (const inner of entry.rules ?? []) if (inner?.id && inner.disabled) disabled.add(inner.id);
+    } else if (entry.disabled) {
+      disabled.add(entry.id);
+    } else {
+      listed.add(entry.id);
+    }
+  }
+  const mapped = new Set<string>();
+  for (const rule of rules) {
+    const alias = rule.aliases?.find((id) => id.startsWith('@secretlint/'));
+    if (!alias) continue;
+    mapped.add(alias);
+    const on = !disabled.has(alias) && (listed.has(alias) || presetOn);
+    if (!on) layer.rules[rule.id] = { severity: 'off' };
+  }
+  for (const id of listed) {
+    if (!mapped.has(id)) at(root, 'warning', `secretlint rule ${id} has no NHI Hygiene equivalent and is not applied.`);
+  }
+  return layer;
 }
 
 /**
