@@ -21,8 +21,8 @@ export class LspTestClient {
   private readonly waiters: Array<() => void> = [];
   stderr = '';
 
-  constructor(args: string[] = ['--stdio']) {
-    this.process = spawn(process.execPath, [SERVER, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(args: string[] = ['--stdio'], script = SERVER) {
+    this.process = spawn(process.execPath, [script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.process.stderr!.on('data', (chunk) => (this.stderr += String(chunk)));
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
@@ -38,13 +38,13 @@ export class LspTestClient {
   /** Settings answered to `workspace/configuration` (section nhiHygiene). */
   settings: Record<string, unknown> = { debounceMs: 0 };
 
-  async initialize(rootUri: string | null = null, capabilities: Record<string, unknown> = {}): Promise<unknown> {
+  async initialize(rootUri: string | null = null, capabilities: Record<string, unknown> = {}, initializationOptions: Record<string, unknown> = {}): Promise<unknown> {
     const result = await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri,
       workspaceFolders: rootUri ? [{ uri: rootUri, name: 'root' }] : null,
       capabilities: { workspace: { configuration: true, workspaceEdit: { documentChanges: true } }, ...capabilities },
-      initializationOptions: {},
+      initializationOptions,
     });
     await this.connection.sendNotification('initialized', {});
     return result;
