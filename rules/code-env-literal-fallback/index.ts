@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import { shannonEntropy } from '../../server/src/engine/secret-values';
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
-import { envVariableName, jsStringValue, unwrapExpression, visit } from '../lib/syntax';
+import { envVariableName, jsStringValue, unwrapExpression } from '../lib/syntax';
 import docs from './docs.md';
 
 /** Name segments that say the variable holds a credential (segments split on `_`, `-`, camelCase). */
@@ -12,39 +12,51 @@ const CREDENTIAL_SUFFIXES = ['password', 'passwd', 'secret', 'token', 'apikey', 
 const KEY_QUALIFIERS = new Set(['api', 'access', 'private', 'signing', 'secret', 'encryption', 'master', 'client']);
 /** A last segment that names where or how, not what: NEXTAUTH_URL, TOKEN_TTL, AUTH_MODE. */
 const NON_SECRET_SUFFIXES = new Set(['url', 'uri', 'host', 'hostname', 'port', 'path', 'file', 'dir', 'mode', 'ttl', 'endpoint', 'name', 'id', 'type', 'region', 'header', 'expiry', 'expires', 'timeout']);
-const BINARY = new Set(['binary_expression']);
+/**
+ * `env.NAME` or `env['NAME']`, then `||` or `??`, then a string literal (parentheses allowed):
+ * where a fallback to a literal can be. Bounded and unambiguous, so linear.
+ */
+const CANDIDATE = /\benv(?:\.[A-Za-z_$][\w$]*|\[[ \t]*['"`][^'"`\n]{1,200}['"`][ \t]*\])[\s)]*(\|\||\?\?)[\s(]*['"`]/g;
 
 export default defineRule({
   id: 'code-env-literal-fallback',
   category: 'fallback',
   defaultSeverity: 'error',
   fileKinds: ['javascript', 'typescript'],
-  keywords: ['env'],
+  // `process.env` and `import.meta.env` both contain `.env`.
+  keywords: ['.env'],
   syntax: 'code',
   options: {
     minimumLength: { type: 'number', default: 8, description: 'Shortest literal treated as a credential.' },
   },
   docs,
   check({ document, options, report }) {
+    // The text proposes candidates (an env lookup, `||`/`??`, a string literal); the syntax tree
+    // decides. Files without a candidate are never parsed.
+    const candidates = [...document.text.matchAll(CANDIDATE)];
+    if (candidates.length === 0) return;
+    const root = document.tree(document.codeLanguage!).rootNode;
     const minimumLength = Number(options.minimumLength);
-    visit(document.tree(document.codeLanguage!), BINARY, (node) => {
-      const operator = node.childForFieldName('operator')?.text;
-      if (operator !== '||' && operator !== '??') return;
+    for (const candidate of candidates) {
+      const operatorStart = candidate.index + candidate[0].lastIndexOf(candidate[1]!);
+      const node = root.descendantForIndex(operatorStart)?.parent;
+      if (node?.type !== 'binary_expression' || node.childForFieldName('operator')?.startIndex !== operatorStart) continue;
+      const operator = candidate[1]!;
       const left = node.childForFieldName('left');
       const lookup = lastEnvLookup(left, operator);
       const variable = envVariableName(lookup);
       const fallback = unwrapExpression(node.childForFieldName('right'));
       const literal = jsStringValue(fallback);
-      if (!left || !lookup || !variable || !fallback || literal === undefined || literal.length < minimumLength) return;
-      if (isLocationWithoutCredentials(literal)) return;
-      if (!namesCredential(variable) && !looksRandom(literal)) return;
+      if (!left || !lookup || !variable || !fallback || literal === undefined || literal.length < minimumLength) continue;
+      if (isLocationWithoutCredentials(literal)) continue;
+      if (!namesCredential(variable) && !looksRandom(literal)) continue;
       report({
         span: [fallback.startIndex, fallback.endIndex],
         secret: literal,
         message: `${lookup.text} falls back to a hardcoded credential ({{secret}}): when the variable is missing, the code silently runs on a static secret.`,
         data: { variable, operator, start: node.startIndex, end: node.endIndex, leftEnd: left.endIndex },
       });
-    });
+    }
   },
   fix({ document, finding }) {
     const { variable, operator, start, end, leftEnd } = finding.data as { variable: string; operator: string; start: number; end: number; leftEnd: number };

@@ -5,8 +5,10 @@ import { durationSeconds } from '../lib/duration';
 import { jsStringValue, visit } from '../lib/syntax';
 import docs from './docs.md';
 
-const CALLS = new Set(['call_expression']);
 const MODULE = 'jsonwebtoken';
+/** `from 'jsonwebtoken'`, `require("jsonwebtoken")`, `import('jsonwebtoken')`. */
+const LOADS_JSONWEBTOKEN = /(?:from|require|import)[\s(]*['"`]jsonwebtoken['"`]/;
+const SIGN_CALL = /\bsign[ \t]*\(/g;
 
 export default defineRule({
   id: 'code-jwt-no-expiry',
@@ -21,19 +23,26 @@ export default defineRule({
   },
   docs,
   check({ document, options, report }) {
+    // Only files that load jsonwebtoken and call something named `sign` are parsed; each
+    // `sign(` in the text is then checked on the syntax tree.
+    if (!LOADS_JSONWEBTOKEN.test(document.text)) return;
+    const signCalls = [...document.text.matchAll(SIGN_CALL)];
+    if (signCalls.length === 0) return;
     const tree = document.tree(document.codeLanguage!);
     const { namespaces, signFunctions } = jsonwebtokenBindings(tree);
-    visit(tree, CALLS, (call) => {
-      const callee = call.childForFieldName('function');
-      if (!callee || !isSignCall(callee, namespaces, signFunctions)) return;
+    for (const match of signCalls) {
+      const call = enclosingCall(tree.rootNode, match.index);
+      const callee = call?.childForFieldName('function');
+      // The callee must end at this `sign` (not `sign` passed as an argument to another call).
+      if (!call || !callee || callee.endIndex !== match.index + 4 || !isSignCall(callee, namespaces, signFunctions)) continue;
       const args = call.childForFieldName('arguments')?.namedChildren.filter((n): n is SyntaxNode => n !== null) ?? [];
       const [payload, , options3] = args;
-      if (!payload || (payload.type === 'object' && objectKey(payload, 'exp'))) return;
+      if (!payload || (payload.type === 'object' && objectKey(payload, 'exp'))) continue;
       const optionsObject = options3?.type === 'object' ? options3 : undefined;
-      if (options3 && !optionsObject && !isFunction(options3)) return; // options built elsewhere: unknown
+      if (options3 && !optionsObject && !isFunction(options3)) continue; // options built elsewhere: unknown
       const expiresIn = optionsObject && objectKey(optionsObject, 'expiresIn');
       // Without an explicit expiresIn, a spread (`...defaults`) may carry one: unknown, so no finding.
-      if (!expiresIn && optionsObject?.namedChildren.some((child) => child?.type === 'spread_element')) return;
+      if (!expiresIn && optionsObject?.namedChildren.some((child) => child?.type === 'spread_element')) continue;
       if (!expiresIn) {
         report({
           span: [callee.startIndex, callee.endIndex],
@@ -43,7 +52,7 @@ export default defineRule({
           // jsonwebtoken rejects expiresIn for string payloads; such a token needs a redesign, not a flag.
           fixable: payload.type !== 'string' && payload.type !== 'template_string',
         });
-        return;
+        continue;
       }
       const seconds = durationSeconds(expiresIn.childForFieldName('value'));
       if (seconds !== undefined && seconds > Number(options.maxSeconds)) {
@@ -55,7 +64,7 @@ export default defineRule({
           data: { callStart: call.startIndex },
         });
       }
-    });
+    }
   },
   fix({ document, finding, options }) {
     const call = findCall(document.tree(document.codeLanguage!).rootNode, finding.data!.callStart as number);
@@ -140,6 +149,15 @@ function objectKey(object: SyntaxNode, key: string): SyntaxNode | undefined {
 
 function isFunction(node: SyntaxNode): boolean {
   return node.type === 'arrow_function' || node.type === 'function_expression' || node.type === 'function';
+}
+
+/** The call expression whose callee ends at the `sign` found at `index`. */
+function enclosingCall(root: SyntaxNode, index: number): SyntaxNode | undefined {
+  let node: SyntaxNode | null = root.descendantForIndex(index);
+  for (let depth = 0; node && depth < 4; depth++, node = node.parent) {
+    if (node.type === 'call_expression') return node;
+  }
+  return undefined;
 }
 
 function findCall(root: SyntaxNode, start: number): SyntaxNode | undefined {

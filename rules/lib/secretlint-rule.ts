@@ -1,7 +1,9 @@
 import { lintSource } from '@secretlint/core';
+import { secretLintProfiler } from '@secretlint/profiler';
 import type { SecretLintCoreConfig } from '@secretlint/types';
 import { rules as recommendedRules } from '@secretlint/secretlint-rule-preset-recommend';
 import { defineRule } from '../../server/src/engine/define-rule';
+import type { ParsedDocument } from '../../server/src/engine/parsed-document';
 import type { Category, Rule, Severity } from '../../server/src/engine/types';
 
 type SecretlintRule = (typeof recommendedRules)[number];
@@ -23,6 +25,45 @@ export interface SecretlintBackedRule {
 
 const byId = new Map<string, SecretlintRule>(recommendedRules.map((rule) => [rule.meta.id, rule]));
 
+// secretlint's profiler keeps every performance mark for the life of the process and searches
+// them linearly on each new mark: quadratic time and unbounded memory in a long-running server.
+// We never read its measurements, so marks are dropped.
+secretLintProfiler.mark = () => undefined;
+
+type Message = Awaited<ReturnType<typeof lintSource>>['messages'][number];
+
+/** Every wrapped rule, so one secretlint pass per document serves all of them. */
+const wrapped: Array<{ secretlintRuleId: string; keywords: readonly string[]; rule: SecretlintRule }> = [];
+const passes = new WeakMap<ParsedDocument, Promise<ReadonlyMap<string, Message[]>>>();
+
+/**
+ * Runs secretlint once on a document with every wrapped rule whose keywords occur in it, and
+ * groups the messages by secretlint rule id. The first wrapped rule to run on a document version
+ * starts the pass; the others share its result.
+ */
+function secretlintPass(document: ParsedDocument): Promise<ReadonlyMap<string, Message[]>> {
+  let pass = passes.get(document);
+  if (!pass) {
+    const candidates = wrapped.filter((entry) => entry.keywords.some((keyword) => document.containsKeyword(keyword)));
+    const config: SecretLintCoreConfig = { rules: candidates.map((entry) => ({ id: entry.secretlintRuleId, rule: entry.rule as never })) };
+    pass = lintSource({
+      source: { filePath: document.path, content: document.text, ext: extname(document.path), contentType: 'text' },
+      options: { config, maskSecrets: true, noPhysicFilePath: true },
+    }).then((result) => {
+      const byRule = new Map<string, Message[]>();
+      for (const message of result.messages) {
+        if (message.type !== 'message') continue;
+        const list = byRule.get(message.ruleId) ?? [];
+        list.push(message);
+        byRule.set(message.ruleId, list);
+      }
+      return byRule;
+    });
+    passes.set(document, pass);
+  }
+  return pass;
+}
+
 /**
  * Wraps one rule of `@secretlint/secretlint-rule-preset-recommend` as one of ours: secretlint finds
  * the token shapes it knows, we map each message into a finding with our id, category and masking.
@@ -32,7 +73,7 @@ const byId = new Map<string, SecretlintRule>(recommendedRules.map((rule) => [rul
 export function secretlintRule(spec: SecretlintBackedRule): Rule {
   const secretlint = byId.get(spec.secretlintRuleId);
   if (!secretlint) throw new Error(`secretlint preset has no rule ${spec.secretlintRuleId}`);
-  const config: SecretLintCoreConfig = { rules: [{ id: spec.secretlintRuleId, rule: secretlint as never }] };
+  wrapped.push({ secretlintRuleId: spec.secretlintRuleId, keywords: spec.keywords, rule: secretlint });
   const ignored = new Set(spec.ignoreMessageIds ?? []);
   return defineRule({
     id: spec.id,
@@ -43,12 +84,9 @@ export function secretlintRule(spec: SecretlintBackedRule): Rule {
     aliases: [spec.secretlintRuleId],
     docs: spec.docs,
     async check({ document, report }) {
-      const result = await lintSource({
-        source: { filePath: document.path, content: document.text, ext: extname(document.path), contentType: 'text' },
-        options: { config, maskSecrets: true, noPhysicFilePath: true },
-      });
-      for (const message of result.messages) {
-        if (message.type !== 'message' || ignored.has(message.messageId)) continue;
+      const messages = (await secretlintPass(document)).get(spec.secretlintRuleId) ?? [];
+      for (const message of messages) {
+        if (ignored.has(message.messageId)) continue;
         const [start, end] = message.range;
         report({
           span: [start, end],

@@ -1,5 +1,6 @@
 import { SourceDocument } from './document';
 import { detectFileKinds } from './file-kind';
+import type { KeywordIndex } from './keywords';
 import { parseWith, type TreeSitterLanguage, type Tree } from './parse/tree-sitter';
 import { parseYaml, type YamlDocument } from './parse/yaml';
 import type { FileKind } from './types';
@@ -13,6 +14,7 @@ export class ParsedDocument {
   private yamlDocs: YamlDocument[] | undefined;
   private readonly trees = new Map<TreeSitterLanguage, Tree>();
   private readonly keywordHits = new Map<string, boolean>();
+  private indexed: { index: KeywordIndex; found: ReadonlySet<string> } | undefined;
 
   constructor(readonly source: SourceDocument) {
     this.kinds = detectFileKinds(source.path, source.text);
@@ -34,8 +36,17 @@ export class ParsedDocument {
     return this.kinds.has(kind);
   }
 
-  /** Case-insensitive containment, memoised per keyword (keywords are lower case). */
+  /**
+   * Runs the one-pass keyword prefilter for this version (the scanner does, with every rule's
+   * keywords); later `containsKeyword` calls for those keywords are set lookups.
+   */
+  prefilter(index: KeywordIndex): void {
+    if (this.indexed?.index !== index) this.indexed = { index, found: index.find(this.source.text) };
+  }
+
+  /** Case-insensitive containment (keywords are lower case): from the prefilter, else memoised. */
   containsKeyword(keyword: string): boolean {
+    if (this.indexed?.index.keywords.has(keyword)) return this.indexed.found.has(keyword);
     let hit = this.keywordHits.get(keyword);
     if (hit === undefined) {
       hit = this.source.lowerText.includes(keyword);

@@ -1,10 +1,11 @@
 import { resolveRule, DEFAULT_LIMITS, type EngineConfig, type ScanLimits } from './config';
 import { fingerprintOf } from './fingerprint';
+import { KeywordIndex } from './keywords';
 import { maskSecret } from './mask';
 import { ensureLanguage } from './parse/tree-sitter';
 import type { ParsedDocument } from './parsed-document';
 import { isPlaceholderSecret } from './secret-values';
-import { applySuppressions, readSuppressions, type DirectiveNotice, type Suppression } from './suppressions';
+import { applySuppressions, readSuppressions, SUPPRESSION_MARKERS, type DirectiveNotice, type Suppression } from './suppressions';
 import { SEVERITY_RANK, type Finding, type Fix, type Report, type Rule, type RuleOptions, type Severity } from './types';
 
 /** A rule that threw: reported once per scan, and the other rules still run. */
@@ -44,10 +45,13 @@ export class Scanner {
   private readonly byId: ReadonlyMap<string, Rule>;
   /** Other tools' rule ids (secretlint's) to ours, for their suppression comments. */
   private readonly idByAlias: ReadonlyMap<string, string>;
+  /** Every rule's keywords and the suppression markers, found in one pass per document. */
+  private readonly keywords: KeywordIndex;
 
   constructor(readonly rules: readonly Rule[]) {
     this.byId = new Map(rules.map((rule) => [rule.id, rule]));
     this.idByAlias = new Map(rules.flatMap((rule) => (rule.aliases ?? []).map((alias) => [alias, rule.id] as const)));
+    this.keywords = new KeywordIndex([...rules.flatMap((rule) => rule.keywords), ...SUPPRESSION_MARKERS]);
   }
 
   rule(id: string): Rule | undefined {
@@ -64,6 +68,7 @@ export class Scanner {
 
     const findings: Finding[] = [];
     const failures: RuleFailure[] = [];
+    document.prefilter(this.keywords);
 
     for (const rule of this.rules) {
       if (signal?.aborted) throw new ScanCancelledError();
@@ -78,7 +83,9 @@ export class Scanner {
       }
     }
     findings.sort(compareFindings);
-    const directives = readSuppressions(document.source, (id) => this.idByAlias.get(id) ?? id);
+    const directives = SUPPRESSION_MARKERS.some((marker) => document.containsKeyword(marker))
+      ? readSuppressions(document.source, (id) => this.idByAlias.get(id) ?? id)
+      : [];
     const today = config.today ?? new Date().toISOString().slice(0, 10);
     const outcome = applySuppressions(withUniqueFingerprints(findings), directives, today);
     const minimum = SEVERITY_RANK[config.minimumSeverity ?? 'info'];

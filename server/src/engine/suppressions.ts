@@ -41,6 +41,9 @@ const COMMENT_START = /(?:^|\s)(?:#|\/\/|\/\*|<!--|--|;|%|REM\b)/;
  * Reads the directives of a document. Cheap when there are none: one `includes` per marker
  * decides whether any line is looked at.
  */
+/** Lower-case markers of every directive form; a file without any has no directives. */
+export const SUPPRESSION_MARKERS = ['nhi-hygiene-disable', 'secretlint-', 'gitleaks:allow'] as const;
+
 export function readSuppressions(source: SourceDocument, ruleIdOf: (id: string) => string = (id) => id): Suppression[] {
   const lower = source.lowerText;
   if (!lower.includes('nhi-hygiene-disable') && !lower.includes('secretlint-') && !lower.includes('gitleaks:allow')) return [];

@@ -59,21 +59,33 @@ export const SECRETLINT_CONFIG_NAMES = ['.secretlintrc', '.secretlintrc.json', '
 
 /**
  * The nearest config file at or above `dir`; when there is none of ours, the nearest
- * `.secretlintrc*`, so a repository set up for secretlint keeps its rule choices.
+ * `.secretlintrc*`, so a repository set up for secretlint keeps its rule choices. Pass a `cache`
+ * to share directory lookups across calls (a workspace walk asks for every directory).
  */
-export function findConfigFile(dir: string): string | undefined {
-  let current = resolve(dir);
-  let secretlintConfig: string | undefined;
-  for (;;) {
-    for (const name of CONFIG_FILE_NAMES) {
-      const candidate = join(current, name);
-      if (existsSync(candidate)) return candidate;
-    }
-    secretlintConfig ??= secretlintConfigIn(current);
-    const parent = dirname(current);
-    if (parent === current) return secretlintConfig;
-    current = parent;
+export function findConfigFile(dir: string, cache: Map<string, DirectoryConfigs> = new Map()): string | undefined {
+  const found = configsAtOrAbove(resolve(dir), cache);
+  return found.own ?? found.secretlint;
+}
+
+export interface DirectoryConfigs {
+  readonly own: string | undefined;
+  readonly secretlint: string | undefined;
+}
+
+function configsAtOrAbove(dir: string, cache: Map<string, DirectoryConfigs>): DirectoryConfigs {
+  const cached = cache.get(dir);
+  if (cached) return cached;
+  let own: string | undefined = CONFIG_FILE_NAMES.map((name) => join(dir, name)).find((candidate) => existsSync(candidate));
+  let secretlint = own ? undefined : secretlintConfigIn(dir);
+  const parent = dirname(dir);
+  if (!own && parent !== dir) {
+    const above = configsAtOrAbove(parent, cache);
+    own = above.own;
+    secretlint ??= above.secretlint;
   }
+  const result = { own, secretlint };
+  cache.set(dir, result);
+  return result;
 }
 
 function secretlintConfigIn(dir: string): string | undefined {

@@ -1,6 +1,6 @@
 import { dirname, relative, sep } from 'node:path';
 import type { Rule } from '../engine/types';
-import { findConfigFile, loadConfig, type LoadedConfig } from './config-loader';
+import { findConfigFile, loadConfig, type DirectoryConfigs, type LoadedConfig } from './config-loader';
 
 export interface ProjectConfigOptions {
   readonly trusted: () => boolean;
@@ -17,12 +17,14 @@ export interface ProjectConfigOptions {
  */
 export class ProjectConfigs {
   private readonly configFileByDir = new Map<string, string | undefined>();
+  private readonly directoryCache = new Map<string, DirectoryConfigs>();
   private readonly loadedByFile = new Map<string, LoadedConfig>();
 
   constructor(private readonly options: ProjectConfigOptions) {}
 
   invalidate(): void {
     this.configFileByDir.clear();
+    this.directoryCache.clear();
     this.loadedByFile.clear();
   }
 
@@ -31,7 +33,7 @@ export class ProjectConfigs {
     const dir = dirname(path);
     let configFile = this.options.configFile;
     if (configFile === undefined) {
-      if (!this.configFileByDir.has(dir)) this.configFileByDir.set(dir, findConfigFile(dir));
+      if (!this.configFileByDir.has(dir)) this.configFileByDir.set(dir, findConfigFile(dir, this.directoryCache));
       configFile = this.configFileByDir.get(dir);
     }
     const key = configFile ?? '';
