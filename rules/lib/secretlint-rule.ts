@@ -18,6 +18,11 @@ export interface SecretlintBackedRule {
   readonly keywords: readonly string[];
   /** secretlint message ids that are not secrets (e.g. an AWS account id) and are dropped. */
   readonly ignoreMessageIds?: readonly string[];
+  /**
+   * Where in secretlint's match the secret itself is (first capture group), when secretlint
+   * reports a larger range (a whole key file): the finding and its fingerprint use that part.
+   */
+  readonly secretPart?: RegExp;
   readonly category?: Category;
   readonly severity?: Severity;
   readonly docs: string;
@@ -87,7 +92,7 @@ export function secretlintRule(spec: SecretlintBackedRule): Rule {
       const messages = (await secretlintPass(document)).get(spec.secretlintRuleId) ?? [];
       for (const message of messages) {
         if (ignored.has(message.messageId)) continue;
-        const [start, end] = message.range;
+        const [start, end] = narrowed(document.text, message.range, spec.secretPart);
         report({
           span: [start, end],
           secret: document.text.slice(start, end),
@@ -96,6 +101,14 @@ export function secretlintRule(spec: SecretlintBackedRule): Rule {
       }
     },
   });
+}
+
+function narrowed(text: string, [start, end]: readonly [number, number], part: RegExp | undefined): [number, number] {
+  if (!part) return [start, end];
+  const match = part.exec(text.slice(start, end));
+  if (!match || match[1] === undefined) return [start, end];
+  const offset = start + match.index + match[0].indexOf(match[1]);
+  return [offset, offset + match[1].length];
 }
 
 function extname(path: string): string {
