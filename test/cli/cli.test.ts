@@ -92,6 +92,7 @@ describe('nhi-hygiene scan', () => {
     assert.equal((await cli(root, 'scan', '--fail-on', highest)).code, 1);
     const clean = project({ 'src/app.ts': 'export const port = Number(process.env.PORT ?? 8080);\n' });
     assert.equal((await cli(clean, 'scan', '--fail-on', 'info')).code, 0);
+    assert.equal((await cli(root, 'scan', '--fail-on', 'never')).code, 0, '--fail-on never reports without failing');
   });
 
   it('writes JSON with 1-based positions, fingerprints and no secret values', async () => {

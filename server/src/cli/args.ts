@@ -11,7 +11,8 @@ export interface ScanOptions {
   readonly paths: readonly string[];
   readonly format: Format;
   readonly output: string | undefined;
-  readonly failOn: Severity;
+  /** `never`: findings alone do not fail the run (usage and config errors still exit 2). */
+  readonly failOn: Severity | 'never';
   readonly config: string | undefined;
   /** `--rule id=severity`, applied over the project config. */
   readonly ruleSeverities: Readonly<Record<string, RuleSetting['severity']>>;
@@ -52,7 +53,7 @@ Commands:
 Scan options:
   -f, --format <fmt>     text | json | sarif | github            (default: text)
   -o, --output <file>    Write the report to a file instead of stdout
-      --fail-on <sev>    Exit 1 when a finding is at or above: error | warning | info  (default: error)
+      --fail-on <sev>    Exit 1 when a finding is at or above: error | warning | info | never  (default: error)
       --min-severity <s> Report only findings at or above this severity
   -c, --config <file>    Use this config file for every path instead of the nearest .nhi-hygiene.yaml
       --rule <id=sev>    Set a rule's severity (off | info | warning | error); repeatable
@@ -141,7 +142,7 @@ function scanOptions(args: readonly string[], defaults: { output?: string }): Sc
     paths: positionals.length > 0 ? positionals : ['.'],
     format: format as Format,
     output: values.output ?? defaults.output,
-    failOn: severity(values['fail-on'], '--fail-on') ?? 'error',
+    failOn: values['fail-on'] === 'never' ? 'never' : (severity(values['fail-on'], '--fail-on') ?? 'error'),
     minimumSeverity: severity(values['min-severity'], '--min-severity'),
     config: values.config,
     ruleSeverities,

@@ -5,7 +5,7 @@ import { allRules } from '../../../rules';
 import { createBaseline, parseBaseline } from '../engine/baseline';
 import { ParsedDocument } from '../engine/parsed-document';
 import { Scanner } from '../engine/runner';
-import type { Finding } from '../engine/types';
+import type { Finding, Severity } from '../engine/types';
 import { parseCommandLine, UsageError, USAGE, type ScanOptions } from './args';
 import { formatGithub } from './formatters/github';
 import { formatJson } from './formatters/json';
@@ -125,7 +125,7 @@ function exitCode(summary: ScanSummary, options: ScanOptions): number {
   if (broken) return EXIT_ERROR;
   const failing = summary.files.some(
     (file) =>
-      file.findings.some((finding) => atLeast(finding.severity, options.failOn)) ||
+      (options.failOn !== 'never' && file.findings.some((finding) => atLeast(finding.severity, options.failOn as Severity))) ||
       (options.failOnExpired && file.notices.some((notice) => notice.code === 'suppression-expired')),
   );
   return failing ? EXIT_FINDINGS : EXIT_OK;
