@@ -12,6 +12,8 @@ export const DEFAULT_EXCLUDES: readonly string[] = [
   '.gradle/', '.idea/', '.next/', '.nuxt/', '.cache/', 'coverage/', '*.min.js', '*.min.css', '*.map',
 ];
 
+const VCS_DIRECTORIES = new Set(['.git', '.hg', '.svn']);
+
 export type SkipReason = 'binary' | 'too-large' | 'unreadable' | 'excluded';
 
 export interface SkippedFile {
@@ -52,7 +54,8 @@ interface IgnoreRule {
 export function collectFiles(root: string, paths: readonly string[], options: CollectOptions = {}): CollectedFiles {
   const rootDir = resolve(root);
   const maxBytes = options.maxFileBytes ?? Number.POSITIVE_INFINITY;
-  const excluded = compileGlobs([...(options.defaultExcludes === false ? [] : DEFAULT_EXCLUDES), ...(options.exclude ?? [])]);
+  const vendored = options.defaultExcludes === false ? () => false : compileGlobs(DEFAULT_EXCLUDES);
+  const excluded = compileGlobs(options.exclude ?? []);
   const included = options.include && options.include.length > 0 ? compileGlobs(options.include) : undefined;
   const files = new Set<string>();
   const skipped: SkippedFile[] = [];
@@ -91,6 +94,11 @@ export function collectFiles(root: string, paths: readonly string[], options: Co
       }
       const isDirectory = stats.isDirectory();
       const rel = toRelative(rootDir, absolute);
+      if (vendored(rel, isDirectory)) {
+        // Said once per skipped tree (not for version-control metadata), so users know why it is missing.
+        if (!VCS_DIRECTORIES.has(name)) skipped.push({ path: absolute, reason: 'excluded', detail: 'generated or vendored; --no-default-excludes scans it' });
+        continue;
+      }
       if (excluded(rel, isDirectory) || isIgnored(rules, absolute, isDirectory)) continue;
       if (isDirectory) walk(absolute, rules);
       else if (stats.isFile()) consider(absolute, stats, false);
