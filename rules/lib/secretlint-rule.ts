@@ -18,6 +18,10 @@ export interface SecretlintBackedRule {
   readonly keywords: readonly string[];
   /** secretlint message ids that are not secrets (e.g. an AWS account id) and are dropped. */
   readonly ignoreMessageIds?: readonly string[];
+  /** Options for the secretlint rule (e.g. the AWS rule's `enableIDScanRule`). */
+  readonly secretlintOptions?: Readonly<Record<string, unknown>>;
+  /** Per secretlint message id: our message, severity, and which matched values count. */
+  readonly messageIds?: Readonly<Record<string, { readonly message?: string; readonly severity?: Severity; readonly accept?: (value: string) => boolean }>>;
   /**
    * Where in secretlint's match the secret itself is (first capture group), when secretlint
    * reports a larger range (a whole key file): the finding and its fingerprint use that part.
@@ -38,7 +42,7 @@ secretLintProfiler.mark = () => undefined;
 type Message = Awaited<ReturnType<typeof lintSource>>['messages'][number];
 
 /** Every wrapped rule, so one secretlint pass per document serves all of them. */
-const wrapped: Array<{ secretlintRuleId: string; keywords: readonly string[]; rule: SecretlintRule }> = [];
+const wrapped: Array<{ secretlintRuleId: string; keywords: readonly string[]; rule: SecretlintRule; options?: Readonly<Record<string, unknown>> }> = [];
 const passes = new WeakMap<ParsedDocument, Promise<ReadonlyMap<string, Message[]>>>();
 
 /**
@@ -50,7 +54,9 @@ function secretlintPass(document: ParsedDocument): Promise<ReadonlyMap<string, M
   let pass = passes.get(document);
   if (!pass) {
     const candidates = wrapped.filter((entry) => entry.keywords.some((keyword) => document.containsKeyword(keyword)));
-    const config: SecretLintCoreConfig = { rules: candidates.map((entry) => ({ id: entry.secretlintRuleId, rule: entry.rule as never })) };
+    const config: SecretLintCoreConfig = {
+      rules: candidates.map((entry) => ({ id: entry.secretlintRuleId, rule: entry.rule as never, ...(entry.options ? { options: entry.options } : {}) })),
+    };
     pass = lintSource({
       source: { filePath: document.path, content: document.text, ext: extname(document.path), contentType: 'text' },
       options: { config, maskSecrets: true, noPhysicFilePath: true },
@@ -78,7 +84,7 @@ function secretlintPass(document: ParsedDocument): Promise<ReadonlyMap<string, M
 export function secretlintRule(spec: SecretlintBackedRule): Rule {
   const secretlint = byId.get(spec.secretlintRuleId);
   if (!secretlint) throw new Error(`secretlint preset has no rule ${spec.secretlintRuleId}`);
-  wrapped.push({ secretlintRuleId: spec.secretlintRuleId, keywords: spec.keywords, rule: secretlint });
+  wrapped.push({ secretlintRuleId: spec.secretlintRuleId, keywords: spec.keywords, rule: secretlint, ...(spec.secretlintOptions ? { options: spec.secretlintOptions } : {}) });
   const ignored = new Set(spec.ignoreMessageIds ?? []);
   return defineRule({
     id: spec.id,
@@ -93,10 +99,14 @@ export function secretlintRule(spec: SecretlintBackedRule): Rule {
       for (const message of messages) {
         if (ignored.has(message.messageId)) continue;
         const [start, end] = narrowed(document.text, message.range, spec.secretPart);
+        const secret = document.text.slice(start, end);
+        const kind = spec.messageIds?.[message.messageId];
+        if (kind?.accept && !kind.accept(secret)) continue;
         report({
           span: [start, end],
-          secret: document.text.slice(start, end),
-          message: spec.message.replace('{{kind}}', humanise(message.messageId)),
+          secret,
+          message: (kind?.message ?? spec.message).replace('{{kind}}', humanise(message.messageId)),
+          ...(kind?.severity ? { severity: kind.severity } : {}),
         });
       }
     },
