@@ -106,3 +106,22 @@ describe('project configuration in the server', () => {
     }
   });
 });
+
+describe('pull diagnostics (LSP 3.17)', () => {
+  it('answers textDocument/diagnostic with the same findings when the client asks for pull mode', async () => {
+    const root = workspace({ 'k8s/token.yaml': TOKEN_SECRET });
+    const client = new LspTestClient();
+    try {
+      const result = (await client.initialize(pathToFileURL(root).toString(), { textDocument: { diagnostic: { dynamicRegistration: false } } }, { diagnosticMode: 'pull' })) as {
+        capabilities: { diagnosticProvider?: unknown };
+      };
+      assert.ok(result.capabilities.diagnosticProvider, 'the server advertises pull diagnostics');
+      const uri = await open(client, join(root, 'k8s/token.yaml'));
+      const report = (await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { kind: string; items: Array<{ code: string }> };
+      assert.equal(report.kind, 'full');
+      assert.deepEqual(report.items.map((item) => item.code), ['k8s-legacy-sa-token-secret']);
+    } finally {
+      await client.shutdown();
+    }
+  });
+});
