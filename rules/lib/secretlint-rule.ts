@@ -23,8 +23,13 @@ export interface SecretlintBackedRule {
   /** Per secretlint message id: our message, severity, and which matched values count. */
   readonly messageIds?: Readonly<Record<string, { readonly message?: string; readonly severity?: Severity; readonly accept?: (value: string) => boolean }>>;
   /**
-   * Where in secretlint's match the secret itself is (first capture group), when secretlint
-   * reports a larger range (a whole key file): the finding and its fingerprint use that part.
+   * Where the secret itself is (the first capture group that matched), when secretlint's range is
+   * not the secret: a whole key file (GCP), or a range that starts at the key name but has the
+   * length of the value (secretlint reports `[match start, match start + value length]` for AWS's
+   * `secret_access_key = …`, npm's `_authToken=…` and `…:x-oauth-basic@github.com`). The pattern
+   * is run from the start of the range and may read up to {@link PART_SLACK} characters past its
+   * end; the part must start inside the range. The finding, its mask and its fingerprint use that
+   * part; when the pattern finds none, secretlint's range is kept.
    */
   readonly secretPart?: RegExp;
   readonly category?: Category;
@@ -86,6 +91,8 @@ export function secretlintRule(spec: SecretlintBackedRule): Rule {
   if (!secretlint) throw new Error(`secretlint preset has no rule ${spec.secretlintRuleId}`);
   wrapped.push({ secretlintRuleId: spec.secretlintRuleId, keywords: spec.keywords, rule: secretlint, ...(spec.secretlintOptions ? { options: spec.secretlintOptions } : {}) });
   const ignored = new Set(spec.ignoreMessageIds ?? []);
+  // `d` for the capture group's own offsets; no `g`/`y`, so `exec` keeps no state between calls.
+  const secretPart = spec.secretPart && new RegExp(spec.secretPart.source, `${spec.secretPart.flags.replace(/[dgy]/g, '')}d`);
   return defineRule({
     id: spec.id,
     category: spec.category ?? 'secret',
@@ -96,16 +103,21 @@ export function secretlintRule(spec: SecretlintBackedRule): Rule {
     docs: spec.docs,
     async check({ document, report }) {
       const messages = (await secretlintPass(document)).get(spec.secretlintRuleId) ?? [];
+      // Two patterns of one rule can find the same secret (npm's `_authToken=npm_…` is both an
+      // .npmrc token and an npm access token): one secret, one finding.
+      const seen = new Set<string>();
       for (const message of messages) {
         if (ignored.has(message.messageId)) continue;
-        const [start, end] = narrowed(document.text, message.range, spec.secretPart);
+        const [start, end] = narrowed(document.text, message.range, secretPart);
         const secret = document.text.slice(start, end);
         const kind = spec.messageIds?.[message.messageId];
         if (kind?.accept && !kind.accept(secret)) continue;
+        if (seen.has(`${start}:${end}`)) continue;
+        seen.add(`${start}:${end}`);
         report({
           span: [start, end],
           secret,
-          message: (kind?.message ?? spec.message).replace('{{kind}}', humanise(message.messageId)),
+          message: (kind?.message ?? spec.message).split('{{kind}}').join(humanise(message.messageId)),
           ...(kind?.severity ? { severity: kind.severity } : {}),
         });
       }
@@ -113,12 +125,15 @@ export function secretlintRule(spec: SecretlintBackedRule): Rule {
   });
 }
 
+/** How far past secretlint's reported end a {@link SecretlintBackedRule.secretPart} may read. */
+const PART_SLACK = 256;
+
 function narrowed(text: string, [start, end]: readonly [number, number], part: RegExp | undefined): [number, number] {
   if (!part) return [start, end];
-  const match = part.exec(text.slice(start, end));
-  if (!match || match[1] === undefined) return [start, end];
-  const offset = start + match.index + match[0].indexOf(match[1]);
-  return [offset, offset + match[1].length];
+  // The first capture group that took part in the match (a pattern may offer alternatives).
+  const group = part.exec(text.slice(start, Math.min(text.length, end + PART_SLACK)))?.indices?.slice(1).find(Boolean);
+  if (!group || group[0] === group[1] || start + group[0] >= end) return [start, end];
+  return [start + group[0], start + group[1]];
 }
 
 function extname(path: string): string {

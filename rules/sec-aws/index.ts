@@ -11,15 +11,19 @@ export default secretlintRule({
     // A key ID alone cannot sign, but it names a long-lived IAM user key (AKIA) or a session key
     // (ASIA) whose secret is usually close by; other unique-id prefixes (roles, users) are not keys.
     AWSAccessKeyID: {
-      message: 'Hardcoded AWS access key ID ({{secret}}): it names a long-lived IAM user key whose secret is usually stored nearby; use role credentials instead of access keys.',
+      message:
+        'Hardcoded AWS access key ID ({{secret}}): it names an IAM user key (AKIA) or a session key (ASIA) whose secret is usually stored nearby; use role credentials instead of access keys.',
       severity: 'warning',
       accept: (id) => id.startsWith('AKIA') || id.startsWith('ASIA'),
     },
   },
-  // `secret_access_key` assignments contain `secret`; key IDs start with AKIA or ASIA.
-  keywords: ['secret', 'akia', 'asia'],
-  // secretlint reports the whole `aws_secret_access_key = ...` assignment; the secret is the 40-character value.
-  secretPart: /(?<![A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/,
+  // The secret pattern needs `secret` + optional `_` + `access` in the key name; reported key IDs
+  // start with AKIA or ASIA (account IDs are dropped below).
+  keywords: ['secret_access', 'secretaccess', 'akia', 'asia'],
+  // secretlint's range for a secret access key starts at the key name and is as long as the value;
+  // the secret is the 40-character value of the assignment (secretlint's own assignment shape).
+  secretPart:
+    /^["']?(?:AWS|aws|Aws)?_?(?:SECRET|secret|Secret)_?(?:ACCESS|access|Access)_?(?:KEY|key|Key)["']?\s*(?::|=>|=)\s*["']?([A-Za-z0-9/+=]{40})/,
   // An account ID is an identifier, not a credential.
   ignoreMessageIds: ['AWSAccountID'],
   docs,

@@ -9,5 +9,8 @@ export default secretlintRule({
   // The MongoDB, MySQL (also `jdbc:mysql://`, and the tail of `mysql+pymysql://`) and PostgreSQL URI schemes
   // the patterns match, case-insensitively.
   keywords: ['mongodb://', 'mongodb+srv://', 'mysql://', 'mysqlx://', 'postgres://', 'postgresql://'],
+  // The patterns' database and query parts run to the next whitespace, so a quoted URI's match ends
+  // with the closing quote (and `;` in code): the finding is the URI without them.
+  secretPart: /^([^\s"'`]+)/,
   docs,
 });
