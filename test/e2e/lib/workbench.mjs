@@ -122,18 +122,29 @@ export class Workbench {
 
   // ---- commands ------------------------------------------------------------------------------
 
-  /** Runs a command from the Command Palette (F1) by its full title, e.g. "NHI Hygiene: Scan Workspace". */
+  /**
+   * Runs a command from the Command Palette (F1) by its full title, e.g. "NHI Hygiene: Scan Workspace".
+   * The palette lists the commands known when it opens; right after start-up an extension's may
+   * not be registered yet, so the palette is reopened until the command shows up.
+   */
   async runCommand(title) {
-    await this.page.keyboard.press('F1');
     const input = this.page.locator(`${QUICK_INPUT} input`);
-    await input.waitFor({ state: 'visible', timeout: this.timeout });
-    await input.fill(`>${title}`);
     const row = await pollUntil(
       async () => {
-        for (const candidate of await this.page.locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`).all()) {
-          const label = await candidate.locator('.label-name').first().textContent().catch(() => '');
-          if (label?.trim() === title) return candidate;
+        if (!(await input.isVisible())) {
+          await this.page.keyboard.press('F1');
+          await input.waitFor({ state: 'visible', timeout: this.timeout });
+          await input.fill(`>${title}`);
         }
+        for (let attempt = 0; attempt < 20; attempt++) {
+          for (const candidate of await this.page.locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`).all()) {
+            const label = await candidate.locator('.label-name').first().textContent().catch(() => '');
+            if (label?.trim() === title) return candidate;
+          }
+          await delay(100);
+        }
+        await this.page.keyboard.press('Escape');
+        await input.waitFor({ state: 'hidden', timeout: this.timeout });
         return undefined;
       },
       { timeout: this.timeout, message: `the Command Palette to offer "${title}"` },
