@@ -1,0 +1,79 @@
+/**
+ * What the CLI and the language server report for a tree, in one comparable shape, so parity tests
+ * can assert that headless runs show exactly what the editor shows.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { collectFiles } from '../../server/src/node/files';
+import { LspTestClient } from './lsp-client';
+
+const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
+
+export interface Comparable {
+  path: string;
+  ruleId: string;
+  severity: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  message: string;
+}
+
+export const findingKey = (item: Comparable) => `${item.path}:${item.line}:${item.column}-${item.endLine}:${item.endColumn} ${item.severity} ${item.ruleId} ${item.message}`;
+
+export function cliFindings(root: string): Comparable[] {
+  const run = spawnSync(process.execPath, [CLI, 'scan', '--format', 'json', '--fail-on', 'error', '.'], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  assert.ok(run.status === 0 || run.status === 1, `cli exited ${run.status}: ${run.stderr}`);
+  const report = JSON.parse(run.stdout) as { files: Array<{ path: string; findings: Array<Omit<Comparable, 'path'>> }> };
+  return report.files.flatMap((file) =>
+    file.findings.map((finding) => ({
+      path: file.path,
+      ruleId: finding.ruleId,
+      severity: finding.severity,
+      line: finding.line,
+      column: finding.column,
+      endLine: finding.endLine,
+      endColumn: finding.endColumn,
+      message: finding.message,
+    })),
+  );
+}
+
+export async function serverFindings(root: string): Promise<Comparable[]> {
+  const client = new LspTestClient();
+  try {
+    await client.initialize(pathToFileURL(root).toString());
+    const severityName = ['', 'error', 'warning', 'info', 'info'];
+    const out: Comparable[] = [];
+    const { files } = collectFiles(root, [root], { maxFileBytes: 2 * 1024 * 1024 });
+    for (const file of files) {
+      const uri = pathToFileURL(file).toString();
+      await client.connection.sendNotification('textDocument/didOpen', {
+        textDocument: { uri, languageId: 'plaintext', version: 1, text: readFileSync(file, 'utf8') },
+      });
+      const published = await client.waitForDiagnostics(uri, (params) => params.version === 1 || params.version === undefined);
+      for (const diagnostic of published.diagnostics) {
+        if (typeof diagnostic.code !== 'string' || diagnostic.code.startsWith('suppression-') || diagnostic.code === 'scan-limit') continue;
+        out.push({
+          path: relative(root, file).split(sep).join('/'),
+          ruleId: diagnostic.code,
+          severity: severityName[diagnostic.severity ?? 1]!,
+          line: diagnostic.range.start.line + 1,
+          column: diagnostic.range.start.character + 1,
+          endLine: diagnostic.range.end.line + 1,
+          endColumn: diagnostic.range.end.character + 1,
+          message: typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value,
+        });
+      }
+      await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    }
+    return out;
+  } finally {
+    await client.shutdown();
+  }
+}
+
