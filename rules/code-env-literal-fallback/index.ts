@@ -25,6 +25,7 @@ export default defineRule({
   fileKinds: ['javascript', 'typescript'],
   // `process.env` and `import.meta.env` both contain `.env`.
   keywords: ['.env'],
+  pattern: CANDIDATE,
   syntax: 'code',
   options: {
     minimumLength: { type: 'number', default: 8, description: 'Shortest literal treated as a credential.' },
@@ -34,7 +35,6 @@ export default defineRule({
     // The text proposes candidates (an env lookup, `||`/`??`, a string literal); the syntax tree
     // decides. Files without a candidate are never parsed.
     const candidates = [...document.text.matchAll(CANDIDATE)];
-    if (candidates.length === 0) return;
     const root = document.tree(document.codeLanguage!).rootNode;
     const minimumLength = Number(options.minimumLength);
     for (const candidate of candidates) {

@@ -16,6 +16,7 @@ export default defineRule({
   defaultSeverity: 'error',
   fileKinds: ['javascript', 'typescript'],
   keywords: [MODULE],
+  pattern: LOADS_JSONWEBTOKEN,
   syntax: 'code',
   options: {
     maxSeconds: { type: 'number', default: 3600, description: 'Longest acceptable `expiresIn`, in seconds.' },
@@ -25,7 +26,6 @@ export default defineRule({
   check({ document, options, report }) {
     // Only files that load jsonwebtoken and call something named `sign` are parsed; each
     // `sign(` in the text is then checked on the syntax tree.
-    if (!LOADS_JSONWEBTOKEN.test(document.text)) return;
     const signCalls = [...document.text.matchAll(SIGN_CALL)];
     if (signCalls.length === 0) return;
     const tree = document.tree(document.codeLanguage!);

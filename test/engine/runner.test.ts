@@ -306,3 +306,15 @@ describe('Scanner', () => {
     });
   });
 });
+
+describe('Scanner pattern prefilter', () => {
+  it('runs a rule only when its pattern matches somewhere, after the keywords', async () => {
+    const rule = testRule('patterned', { keywords: ['token'], pattern: /token\s*=\s*['"]/g }, wholeText);
+    const scanner = new Scanner([rule]);
+    assert.equal((await scanner.scan(doc('the token is elsewhere'), NONE)).findings.length, 0);
+    assert.equal(rule.calls, 0, 'keyword present, pattern absent: the rule must not run');
+    assert.equal((await scanner.scan(doc('token = "abc"'), NONE)).findings.length, 1);
+    assert.equal((await scanner.scan(doc('token = "abc"'), NONE)).findings.length, 1, 'a global pattern keeps no state between scans');
+    assert.equal(rule.calls, 2);
+  });
+});

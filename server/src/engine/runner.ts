@@ -133,7 +133,9 @@ function usesSyntaxTree(rule: Rule): boolean {
 
 function appliesTo(rule: Rule, document: ParsedDocument): boolean {
   if (rule.fileKinds !== '*' && !rule.fileKinds.some((kind) => document.hasKind(kind))) return false;
-  return rule.keywords.length === 0 || rule.keywords.some((keyword) => document.containsKeyword(keyword));
+  if (rule.keywords.length > 0 && !rule.keywords.some((keyword) => document.containsKeyword(keyword))) return false;
+  // `search` ignores a global pattern's lastIndex, so rules can share one pattern with matchAll.
+  return rule.pattern === undefined || document.text.search(rule.pattern) !== -1;
 }
 
 function skipReason(document: ParsedDocument, limits: ScanLimits): ScanResult['skipped'] {

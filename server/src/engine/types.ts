@@ -174,6 +174,12 @@ export interface Rule {
    * minified files so that a huge single line cannot stall the editor.
    */
   readonly syntax?: 'yaml' | 'code';
+  /**
+   * A second prefilter after `keywords`: a linear-time pattern that must match somewhere in the
+   * text before the rule runs, so a syntax rule's grammar is neither loaded nor run on files with
+   * no candidate construct. Matches are only candidates; the rule decides on the tree.
+   */
+  readonly pattern?: RegExp;
   /** Part of the `recommended` preset (default true). */
   readonly recommended?: boolean;
   /**
