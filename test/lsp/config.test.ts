@@ -4,12 +4,12 @@
  * and untrusted workspaces never running a JavaScript shareable config.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { LspTestClient } from '../support/lsp-client';
+import { tempTree } from '../support/temp-tree';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 const TOKEN_SECRET = `apiVersion: v1
@@ -21,17 +21,7 @@ metadata:
 type: kubernetes.io/service-account-token
 `;
 
-const temps: string[] = [];
-after(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-function workspace(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'nhi-lsp-'));
-  temps.push(root);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
+const workspace = (files: Record<string, string>) => tempTree(files, 'nhi-lsp-');
 
 async function open(client: LspTestClient, path: string, version = 1) {
   const uri = pathToFileURL(path).toString();

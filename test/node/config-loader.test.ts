@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import { defineRule } from '../../server/src/engine/define-rule';
 import type { Rule } from '../../server/src/engine/types';
 import { configForFile, findConfigFile, loadConfig } from '../../server/src/node/config-loader';
 import { compileGlob } from '../../server/src/node/glob';
+import { tempTree } from '../support/temp-tree';
 
 const DOCS = '# r\n\nFinds things.\n\n## Why it matters\nBecause.\n\n## How to fix\nFix it.\n\n## References\n- https://example.com\n';
 const rule = (id: string, extra: Partial<Omit<Rule, 'docs'>> = {}): Rule =>
@@ -19,17 +19,7 @@ const RULES = [
   rule('sec-private-key', { defaultSeverity: 'error', aliases: ['@secretlint/secretlint-rule-privatekey'] }),
 ];
 
-const temps: string[] = [];
-after(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'nhi-config-'));
-  temps.push(root);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
+const tree = (files: Record<string, string>) => tempTree(files, 'nhi-config-');
 const load = (file: string, trusted = true) => loadConfig(file, { trusted, rules: RULES });
 
 describe('config loader', () => {

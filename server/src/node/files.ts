@@ -60,6 +60,16 @@ export function collectFiles(root: string, paths: readonly string[], options: Co
   const files = new Set<string>();
   const skipped: SkippedFile[] = [];
 
+  /** A deleted file, a dangling link or a permission problem is reported, never fatal. */
+  const statOrSkip = (absolute: string): Stats | undefined => {
+    try {
+      return statSync(absolute);
+    } catch (error) {
+      skipped.push({ path: absolute, reason: 'unreadable', detail: (error as Error).message });
+      return undefined;
+    }
+  };
+
   const consider = (absolute: string, stats: Stats, explicit: boolean) => {
     const rel = toRelative(rootDir, absolute);
     if (!explicit && included && !included(rel)) return;
@@ -85,13 +95,8 @@ export function collectFiles(root: string, paths: readonly string[], options: Co
     const rules = options.respectGitignore === false ? ignoreRules : [...ignoreRules, ...readIgnoreFile(dir)];
     for (const name of names.sort()) {
       const absolute = join(dir, name);
-      let stats: Stats;
-      try {
-        stats = statSync(absolute);
-      } catch (error) {
-        skipped.push({ path: absolute, reason: 'unreadable', detail: (error as Error).message });
-        continue;
-      }
+      const stats = statOrSkip(absolute);
+      if (!stats) continue;
       const isDirectory = stats.isDirectory();
       const rel = toRelative(rootDir, absolute);
       if (vendored(rel, isDirectory)) {
@@ -107,13 +112,8 @@ export function collectFiles(root: string, paths: readonly string[], options: Co
 
   for (const path of paths) {
     const absolute = resolve(path);
-    let stats: Stats;
-    try {
-      stats = statSync(absolute);
-    } catch (error) {
-      skipped.push({ path: absolute, reason: 'unreadable', detail: (error as Error).message });
-      continue;
-    }
+    const stats = statOrSkip(absolute);
+    if (!stats) continue;
     if (stats.isDirectory()) walk(absolute, options.respectGitignore === false ? [] : ancestorIgnoreRules(rootDir, absolute));
     else consider(absolute, stats, true);
   }
