@@ -8,11 +8,12 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { isMap, isScalar, parseAllDocuments } from 'yaml';
+import { isMap, isScalar } from 'yaml';
 import { allRules } from '../rules/index';
 import type { EngineConfig } from '../server/src/engine/config';
 import { applyEdits } from '../server/src/engine/fix/text-diff';
 import { ensureLanguage, parseWith, type SyntaxNode } from '../server/src/engine/parse/tree-sitter';
+import { parseYaml } from '../server/src/engine/parse/yaml';
 import { ParsedDocument } from '../server/src/engine/parsed-document';
 import { Scanner } from '../server/src/engine/runner';
 import type { Finding, Fix, Rule, Span } from '../server/src/engine/types';
@@ -64,7 +65,7 @@ function describeFindings(findings: readonly Finding[]): string {
 async function parseProblems(path: string, text: string): Promise<string[]> {
   const document = ParsedDocument.of(path, text);
   if (document.hasKind('yaml')) {
-    return parseAllDocuments(text).flatMap((doc) => doc.errors.map((error) => `${error.code}: ${error.message}`));
+    return parseYaml(text).flatMap((doc) => doc.errors.map((error) => `${error.code}: ${error.message}`));
   }
   const language = document.codeLanguage;
   if (!language) return [];
@@ -97,9 +98,12 @@ async function constructRegion(document: ParsedDocument, finding: Finding): Prom
   const text = document.text;
   const whole = (start: number, end: number): Span => [lineStartOf(text, start), lineStartAfter(text, Math.max(start, end - 1))];
   if (document.hasKind('yaml')) {
-    for (const yaml of parseAllDocuments(text)) {
+    const docs = parseYaml(text);
+    for (const [index, yaml] of docs.entries()) {
       const range = yaml.range;
       if (finding.span[0] < range[0] || finding.span[0] > range[2]) continue;
+      // A document owns the text since the previous one ended: its `---` marker and leading comments.
+      const ownStart = index > 0 ? docs[index - 1]!.range[2] : 0;
       const jobs = isMap(yaml.contents) ? yaml.contents.get('jobs', true) : undefined;
       if (document.hasKind('github-actions') && isMap(jobs)) {
         for (const pair of jobs.items) {
@@ -111,7 +115,7 @@ async function constructRegion(document: ParsedDocument, finding: Finding): Prom
           }
         }
       }
-      return { span: whole(range[0], range[1]), what: 'YAML document' };
+      return { span: whole(Math.min(ownStart, range[0]), range[1]), what: 'YAML document' };
     }
     return undefined;
   }
