@@ -16,12 +16,16 @@ export class ParsedDocument {
   private readonly keywordHits = new Map<string, boolean>();
   private indexed: { index: KeywordIndex; found: ReadonlySet<string> } | undefined;
 
-  constructor(readonly source: SourceDocument) {
+  constructor(
+    readonly source: SourceDocument,
+    /** The previous version of the same document, whose syntax trees an incremental parse reuses. */
+    private previous?: ParsedDocument,
+  ) {
     this.kinds = detectFileKinds(source.path, source.text);
   }
 
-  static of(path: string, text: string, version = 0): ParsedDocument {
-    return new ParsedDocument(new SourceDocument(path, text, version));
+  static of(path: string, text: string, version = 0, previous?: ParsedDocument): ParsedDocument {
+    return new ParsedDocument(new SourceDocument(path, text, version), previous);
   }
 
   get path(): string {
@@ -60,14 +64,54 @@ export class ParsedDocument {
     return (this.yamlDocs ??= parseYaml(this.source.text));
   }
 
-  /** The syntax tree for `language`; the grammar must be loaded (the runner does that). */
+  /**
+   * The syntax tree for `language`; the grammar must be loaded (the runner does that). When the
+   * previous version has a tree for it, the parse is incremental.
+   */
   tree(language: TreeSitterLanguage): Tree {
     let tree = this.trees.get(language);
     if (!tree) {
-      tree = parseWith(language, this.source.text);
+      const old = this.previous?.editedTreeFor(language, this.source);
+      try {
+        tree = parseWith(language, this.source.text, old);
+      } finally {
+        old?.delete();
+      }
       this.trees.set(language, tree);
     }
+    this.previous = undefined;
     return tree;
+  }
+
+  /** A copy of this version's tree, edited to line up with `next` (one changed region), or undefined. */
+  private editedTreeFor(language: TreeSitterLanguage, next: SourceDocument): Tree | undefined {
+    const tree = this.trees.get(language);
+    if (!tree) return undefined;
+    const before = this.source.text;
+    const after = next.text;
+    let start = 0;
+    const shorter = Math.min(before.length, after.length);
+    while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+    let oldEnd = before.length;
+    let newEnd = after.length;
+    while (oldEnd > start && newEnd > start && before.charCodeAt(oldEnd - 1) === after.charCodeAt(newEnd - 1)) {
+      oldEnd--;
+      newEnd--;
+    }
+    const point = (document: SourceDocument, offset: number) => {
+      const position = document.positionAt(offset);
+      return { row: position.line, column: position.character };
+    };
+    const copy = tree.copy();
+    copy.edit({
+      startIndex: start,
+      oldEndIndex: oldEnd,
+      newEndIndex: newEnd,
+      startPosition: point(this.source, start),
+      oldEndPosition: point(this.source, oldEnd),
+      newEndPosition: point(next, newEnd),
+    });
+    return copy;
   }
 
   /** The tree-sitter grammar for this document's source language, if it has one. */
@@ -85,6 +129,7 @@ export class ParsedDocument {
 
   /** Frees the wasm memory of the syntax trees; call when the version is superseded. */
   dispose(): void {
+    this.previous = undefined;
     for (const tree of this.trees.values()) tree.delete();
     this.trees.clear();
     this.yamlDocs = undefined;

@@ -50,7 +50,8 @@ export class DocumentScans {
     pending.controller = controller;
     this.pending.set(document.uri, pending);
     const version = document.version;
-    const parsed = ParsedDocument.of(document.uri, document.getText(), version);
+    // The last published version's trees seed an incremental parse of this one.
+    const parsed = ParsedDocument.of(document.uri, document.getText(), version, this.latest.get(document.uri)?.document);
     try {
       const result = await this.scanner.scan(parsed, config, controller.signal);
       if (controller.signal.aborted) {

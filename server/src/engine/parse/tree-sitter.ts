@@ -65,11 +65,15 @@ export async function ensureLanguage(language: TreeSitterLanguage): Promise<void
   }
 }
 
-/** Parses synchronously; the language must have been loaded with `ensureLanguage` first. */
-export function parseWith(language: TreeSitterLanguage, text: string): Tree {
+/**
+ * Parses synchronously; the language must have been loaded with `ensureLanguage` first. With
+ * `previous` (the tree of an earlier version, already `edit`ed to match `text`), tree-sitter
+ * reuses its unchanged parts: an edit costs about as much as the changed region, not the file.
+ */
+export function parseWith(language: TreeSitterLanguage, text: string, previous?: Tree): Tree {
   const parser = parsers.get(language);
   if (!parser) throw new Error(`tree-sitter grammar '${language}' is not loaded`);
-  const tree = parser.parse(text);
+  const tree = parser.parse(text, previous ?? null);
   if (!tree) throw new Error(`tree-sitter could not parse as '${language}'`);
   return tree;
 }

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ensureLanguage } from '../../server/src/engine/parse/tree-sitter';
+import { ParsedDocument } from '../../server/src/engine/parsed-document';
+
+const SOURCE = `import jwt from 'jsonwebtoken';
+
+export function issue(id: string, key: string): string {
+  const secret = process.env.SIGNING_KEY || 'fallback-value-1234';
+  return jwt.sign({ sub: id }, secret, { expiresIn: '15m' });
+}
+`;
+
+describe('incremental parsing', () => {
+  it('gives the same tree as a full parse after each of many random edits', async () => {
+    await ensureLanguage('typescript');
+    let seed = 42;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const alphabet = ['a', '(', ')', '{', '}', ';', "'", '\n', ' ', 'é', '𝒳', '||', '"'];
+    let text = SOURCE;
+    let previous = ParsedDocument.of('src/a.ts', text, 0);
+    previous.tree('typescript');
+    for (let version = 1; version <= 200; version++) {
+      const at = random(text.length + 1);
+      const removed = random(3);
+      text = text.slice(0, at) + alphabet[random(alphabet.length)]! + text.slice(Math.min(text.length, at + removed));
+      const incremental = ParsedDocument.of('src/a.ts', text, version, previous);
+      const fresh = ParsedDocument.of('src/a.ts', text, version);
+      assert.equal(incremental.tree('typescript').rootNode.toString(), fresh.tree('typescript').rootNode.toString(), `edit ${version} at ${at}`);
+      fresh.dispose();
+      previous.dispose();
+      previous = incremental;
+    }
+    previous.dispose();
+  });
+});
