@@ -9,8 +9,7 @@ export default secretlintRule({
   // The MongoDB, MySQL (also `jdbc:mysql://`, and the tail of `mysql+pymysql://`) and PostgreSQL URI schemes
   // the patterns match, case-insensitively.
   keywords: ['mongodb://', 'mongodb+srv://', 'mysql://', 'mysqlx://', 'postgres://', 'postgresql://'],
-  // The patterns' database and query parts run to the next whitespace, so a quoted URI's match ends
-  // with the closing quote (and `;` in code): the finding is the URI without them.
-  secretPart: /^([^\s"'`]+)/,
+  // The finding is the password: the rest of the URI (host, database, a closing quote) is not secret.
+  secretPart: /^[a-z0-9+:]{1,40}:\/\/[^\s:/@]{1,256}:([^\s@/"'`]{1,256})@/i,
   docs,
 });
