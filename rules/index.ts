@@ -1,6 +1,7 @@
 import type { Rule } from '../server/src/engine/types';
 import codeEnvLiteralFallback from './code-env-literal-fallback';
 import codeJwtNoExpiry from './code-jwt-no-expiry';
+import ghaContainerCredentialsLiteral from './gha-container-credentials-literal';
 import ghaStaticAwsKeys from './gha-static-aws-keys';
 import k8sLegacySaTokenSecret from './k8s-legacy-sa-token-secret';
 import { secretlintBackedRules } from './secretlint-backed';
@@ -13,6 +14,7 @@ import tfTlsCertValidity from './tf-tls-cert-validity';
 export const allRules: readonly Rule[] = [
   ...secretlintBackedRules,
   ghaStaticAwsKeys,
+  ghaContainerCredentialsLiteral,
   k8sLegacySaTokenSecret,
   tfTlsCertValidity,
   codeEnvLiteralFallback,

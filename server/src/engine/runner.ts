@@ -161,7 +161,12 @@ function hasOverlongLine(text: string, maxLineLength: number): boolean {
 function toFinding(rule: Rule, severity: Severity, report: Report, document: ParsedDocument): Finding {
   const masked = report.secret !== undefined ? maskSecret(report.secret) : undefined;
   const message = masked !== undefined ? report.message.split('{{secret}}').join(masked) : report.message;
-  const identity = report.secret ?? report.construct ?? document.text.slice(report.span[0], report.span[1]);
+  // A secret is identified by its value; a construct given beside it tells apart the places one
+  // value is used (one password in two services), so fixing one does not renumber the other.
+  const identity =
+    report.secret !== undefined
+      ? report.construct !== undefined ? `${report.construct}\0${report.secret}` : report.secret
+      : (report.construct ?? document.text.slice(report.span[0], report.span[1]));
   return {
     ruleId: rule.id,
     category: rule.category,

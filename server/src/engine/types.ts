@@ -126,6 +126,8 @@ export interface Report {
   /**
    * The normalised construct that identifies this problem when there is no secret, e.g.
    * `jobs.deploy.steps[uses=aws-actions/configure-aws-credentials]`. Defaults to the text of `span`.
+   * Beside a secret, it names where the secret is used, so one value in two places gives two
+   * stable fingerprints.
    */
   readonly construct?: string;
   /** Overrides the rule's severity for this finding (e.g. error past a hard limit). */
