@@ -5,6 +5,7 @@ import ghaContainerCredentialsLiteral from './gha-container-credentials-literal'
 import ghaStaticAwsKeys from './gha-static-aws-keys';
 import k8sLegacySaTokenSecret from './k8s-legacy-sa-token-secret';
 import { secretlintBackedRules } from './secretlint-backed';
+import secPasswordAssignment from './sec-password-assignment';
 import tfTlsCertValidity from './tf-tls-cert-validity';
 
 /**
@@ -13,6 +14,7 @@ import tfTlsCertValidity from './tf-tls-cert-validity';
  */
 export const allRules: readonly Rule[] = [
   ...secretlintBackedRules,
+  secPasswordAssignment,
   ghaStaticAwsKeys,
   ghaContainerCredentialsLiteral,
   k8sLegacySaTokenSecret,

@@ -82,6 +82,7 @@ export class Scanner {
         failures.push({ ruleId: rule.id, message: error instanceof Error ? error.message : String(error) });
       }
     }
+    dropGenericDuplicates(findings, this.byId);
     findings.sort(compareFindings);
     const directives = SUPPRESSION_MARKERS.some((marker) => document.containsKeyword(marker))
       ? readSuppressions(document.source, (id) => this.idByAlias.get(id) ?? id)
@@ -125,6 +126,18 @@ export class Scanner {
       into.push(toFinding(rule, configured ? severity : (report.severity ?? severity), report, document));
     }
   }
+}
+
+/** Specific beats generic: a generic rule's finding that overlaps another rule's is removed. */
+function dropGenericDuplicates(findings: Finding[], rules: ReadonlyMap<string, Rule>): void {
+  const specific = findings.filter((finding) => !rules.get(finding.ruleId)?.generic);
+  if (specific.length === findings.length) return;
+  const kept = findings.filter(
+    (finding) =>
+      !rules.get(finding.ruleId)?.generic ||
+      !specific.some((other) => other.span[0] < finding.span[1] && finding.span[0] < other.span[1]),
+  );
+  findings.splice(0, findings.length, ...kept);
 }
 
 function usesSyntaxTree(rule: Rule): boolean {

@@ -185,6 +185,11 @@ export interface Rule {
   /** Part of the `recommended` preset (default true). */
   readonly recommended?: boolean;
   /**
+   * A catch-all detector (names and values, not a vendor's format): its finding is dropped where
+   * a specific rule reports the same text, so one secret gives one finding with the better advice.
+   */
+  readonly generic?: boolean;
+  /**
    * Other tools' ids for the same detection (e.g. `@secretlint/secretlint-rule-aws`), so their
    * suppression comments and rule choices apply to this rule.
    */

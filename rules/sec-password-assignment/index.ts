@@ -1,0 +1,132 @@
+import { defineRule } from '../../server/src/engine/define-rule';
+import docs from './docs.md';
+
+/**
+ * Where a credential word occurs; each hit is expanded to the identifier around it and checked for
+ * `= value`, `: value`, `:= value`, `=> value` right after. Work is proportional to the hits, not
+ * to every identifier in the file.
+ */
+const CREDENTIAL_HIT = /pass|pwd|secret|token|credential|api[_-]?key|private[_-]?key|access[_-]?key|auth[_-]?key|signing[_-]?key/gi;
+/** Right after a name: optional closing quote, the operator, then a quoted (2, 3) or bare (4) value. */
+const OPERATOR_VALUE = /["']?[ \t]*(?::=|=>|:|=)[ \t]*(?:(["'`])([^"'`\r\n]{1,300})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
+const NAME_CHAR = /[\w$.@-]/;
+
+/** Kubernetes and ECS env lists: `- name: DB_PASSWORD` then `value: literal` on the next line. */
+const NAME_VALUE_PAIR = /name:[ \t]*["']?([A-Za-z_][\w.-]{0,80})["']?[ \t]*\r?\n[ \t]*value:[ \t]*(?:(["'])([^"'\r\n]{1,300})\2|([^\s"'#{}]{1,300}))/g;
+
+/** Name segments that mean the value is a credential (`db_pass`, `clientSecret`, `API_TOKEN`). */
+const CREDENTIAL_SEGMENTS = new Set([
+  'password', 'passwd', 'pass', 'pwd', 'passphrase', 'secret', 'token', 'apikey', 'privatekey', 'credential', 'credentials',
+  'authkey', 'accesskey', 'clientsecret', 'signingkey', 'secretkey', 'authtoken', 'accesstoken', 'apitoken',
+]);
+/** Run-together names: a segment ending in one of these (`pgpassword`, `mytoken`), but not `tokenizer` or `bypass`. */
+const CREDENTIAL_SUFFIXES = ['password', 'passwd', 'secret', 'token', 'apikey', 'passphrase'];
+/** `<qualifier>_key` names a key that is a credential; `public_key`, `primary_key` do not. */
+const KEY_QUALIFIERS = new Set(['api', 'access', 'private', 'secret', 'signing', 'auth', 'client', 'master', 'encryption', 'app', 'consumer']);
+/** A last name segment that names something about a credential, not the credential itself. */
+const NOT_THE_VALUE = new Set([
+  'url', 'uri', 'file', 'path', 'dir', 'name', 'names', 'id', 'ids', 'type', 'length', 'len', 'min', 'max', 'policy', 'expiry', 'expires',
+  'expiration', 'ttl', 'timeout', 'header', 'field', 'param', 'prefix', 'suffix', 'regex', 'pattern', 'mode', 'endpoint', 'host', 'port',
+  'count', 'enabled', 'required', 'hash', 'salt', 'arn', 'ref', 'reference', 'version', 'rotation', 'store', 'manager', 'provider',
+  'env', 'var', 'variable', 'key_name', 'label', 'description', 'help', 'hint', 'placeholder', 'format', 'location', 'source', 'kind',
+  'lifetime', 'duration', 'validity', 'age', 'size', 'bits', 'algorithm', 'alg', 'usage', 'scope', 'scopes', 'audience', 'issuer',
+]);
+/** Values that are settings, not secrets. */
+const NOT_A_SECRET_VALUE = /^(?:true|false|null|nil|none|yes|no|on|off|undefined|required|optional|string|int|number|boolean|bool|read|write|info|warn|warning|error|debug|trace|\d{1,8}|[\d.]+[smhd])$/i;
+/** Values that point at a secret kept elsewhere: references, lookups, calls, secret-store paths. */
+const REFERENCE_VALUE = /^(?:\$|%|&|\*|\{|!Ref\b|!Sub\b|!GetAtt\b|arn:|vault:|secretsmanager:|ssm:|projects\/[^/]+\/secrets\/|sm:\/\/|ref\+|op:\/\/|keyvault|akv:)|^(?:process\.env|os\.environ|os\.getenv|System\.getenv|env\.|secrets\.|vars\.|var\.|local\.|data\.|module\.|self\.|this\.|config\.|settings\.)/i;
+
+export default defineRule({
+  id: 'sec-password-assignment',
+  category: 'secret',
+  defaultSeverity: 'warning',
+  fileKinds: '*',
+  generic: true,
+  keywords: ['pass', 'pwd', 'secret', 'token', 'key', 'credential'],
+  docs,
+  check({ document, report }) {
+    const text = document.text;
+    const code = document.codeLanguage !== undefined && document.codeLanguage !== 'hcl' && document.codeLanguage !== 'bash';
+    const consider = (name: string, value: string, quoted: boolean, valueStart: number) => {
+      if (!namesCredential(name)) return;
+      const trimmed = value.trim();
+      if (trimmed.length < 4 || NOT_A_SECRET_VALUE.test(trimmed) || REFERENCE_VALUE.test(trimmed)) return;
+      // `file(var.key_path)`, `getenv(...)`: a bare word followed by `(` is a call.
+      if (!quoted && text[valueStart + value.length] === '(') return;
+      // Letters only and naming a credential (`ParentMasterPassword`, `DB_TOKEN`) is the name of one.
+      if (/^[A-Za-z_]+$/.test(trimmed) && namesCredential(trimmed)) return;
+      // In source code a bare word after `=` is a variable or a call, not a literal.
+      if (!quoted && code) return;
+      if (!quoted && /^[A-Za-z_][\w]*\(/.test(trimmed)) return;
+      // `"password": "Password"` is a label for the field, not its value.
+      if (trimmed.toLowerCase().replace(/[^a-z]/g, '') === name.slice(name.lastIndexOf('.') + 1).toLowerCase().replace(/[^a-z]/g, '')) return;
+      // Words and spaces only, or several spaces, is a label or a sentence (UI strings, docs).
+      if ((/^[\p{L} ]+$/u.test(trimmed) && trimmed.includes(' ')) || (trimmed.match(/ /g)?.length ?? 0) >= 3) return;
+      // In code, string constants are mostly identifiers, event names and paths; a secret there
+      // has the texture of one: no spaces, and digits mixed with letters, or symbols.
+      if (code && !looksLikeSecretInCode(trimmed)) return;
+      report({
+        span: [valueStart, valueStart + value.length],
+        secret: value,
+        message: `${name} is set to a literal credential ({{secret}}): it is readable by everyone with the file and never expires on its own; load it at run time from a secret store or the environment.`,
+        construct: name,
+      });
+    };
+    let scannedTo = 0;
+    for (const hit of text.matchAll(CREDENTIAL_HIT)) {
+      if (hit.index < scannedTo) continue;
+      let start = hit.index;
+      while (start > 0 && hit.index - start < 80 && NAME_CHAR.test(text[start - 1]!)) start--;
+      let end = hit.index + hit[0].length;
+      while (end < text.length && end - hit.index < 80 && NAME_CHAR.test(text[end]!)) end++;
+      scannedTo = end;
+      // `...:secret:/path` and `a/secret=b` are parts of a path or an ARN, not a name.
+      if (start > 0 && (text[start - 1] === ':' || text[start - 1] === '/')) continue;
+      OPERATOR_VALUE.lastIndex = end;
+      const match = OPERATOR_VALUE.exec(text);
+      if (!match) continue;
+      const [whole, quote, quotedValue, bareValue] = match;
+      const value = quotedValue ?? bareValue;
+      if (value === undefined) continue;
+      const name = text.slice(start, end).replace(/^[$@.-]+|[.-]+$/g, '');
+      consider(name, value, quote !== undefined, end + whole.length - value.length - (quote ? 1 : 0));
+    }
+    for (const match of text.matchAll(NAME_VALUE_PAIR)) {
+      const [whole, name, quote, quotedValue, bareValue] = match;
+      const value = quotedValue ?? bareValue;
+      if (!name || value === undefined) continue;
+      consider(name, value, true, match.index + whole.length - value.length - (quote ? 1 : 0));
+    }
+  },
+});
+
+function looksLikeSecretInCode(value: string): boolean {
+  if (value.length < 6 || /\s/.test(value) || value.startsWith('/') || value.startsWith('./')) return false;
+  // An identifier that itself names a credential (`FlowPasswordRequiredV2`) is an enum value or a key.
+  if (/^[A-Za-z_]\w*$/.test(value) && /pass|pwd|secret|token|credential|key/i.test(value)) return false;
+  if (/^[\w-]+:[\w:-]+$/.test(value)) return false; // `msal:acquireTokenStart`, `scope:read`
+  const mixed = /\d/.test(value) && /[A-Za-z]/.test(value);
+  const symbols = /[^\w.-]/.test(value);
+  return mixed || symbols;
+}
+
+function namesCredential(name: string): boolean {
+  // The last dotted part is the key (`spring.datasource.password`, `this.apiKey`).
+  const key = name.slice(name.lastIndexOf('.') + 1);
+  const segments = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  const last = segments[segments.length - 1];
+  if (!last || NOT_THE_VALUE.has(last) || /^\d+$/.test(last)) return false;
+  // Long names are messages or descriptions (`Unexpected_token_A_type_parameter_name_...`).
+  if (segments.length > 6) return false;
+  if (['no', 'skip', 'use', 'has', 'is', 'allow', 'enable', 'disable', 'require', 'show', 'forgot', 'reset'].includes(segments[0]!)) return false;
+  return segments.some(
+    (segment, index) =>
+      CREDENTIAL_SEGMENTS.has(segment) ||
+      CREDENTIAL_SUFFIXES.some((suffix) => segment.length > suffix.length && segment.endsWith(suffix)) ||
+      (segment === 'key' && index > 0 && KEY_QUALIFIERS.has(segments[index - 1]!)),
+  );
+}
