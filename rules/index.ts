@@ -6,6 +6,7 @@ import ghaStaticAwsKeys from './gha-static-aws-keys';
 import k8sLegacySaTokenSecret from './k8s-legacy-sa-token-secret';
 import { secretlintBackedRules } from './secretlint-backed';
 import secPasswordAssignment from './sec-password-assignment';
+import secProviderTokens from './sec-provider-tokens';
 import tfTlsCertValidity from './tf-tls-cert-validity';
 
 /**
@@ -14,6 +15,7 @@ import tfTlsCertValidity from './tf-tls-cert-validity';
  */
 export const allRules: readonly Rule[] = [
   ...secretlintBackedRules,
+  secProviderTokens,
   secPasswordAssignment,
   ghaStaticAwsKeys,
   ghaContainerCredentialsLiteral,

@@ -1,0 +1,63 @@
+import { defineRule } from '../../server/src/engine/define-rule';
+import docs from './docs.md';
+
+/**
+ * Token formats of vendors that secretlint's recommended preset does not cover. Every pattern is
+ * anchored on a fixed prefix or structure and uses bounded repetitions only (linear time), and each
+ * `keyword` is a lower-case substring every match contains, for the prefilter. The secret is the
+ * whole match unless `group` names a capture group.
+ */
+interface TokenFormat {
+  readonly kind: string;
+  readonly keyword: string;
+  readonly pattern: RegExp;
+  readonly group?: number;
+  /** What to do instead, in a few words. */
+  readonly advice: string;
+}
+
+const FORMATS: readonly TokenFormat[] = [
+  { kind: 'Stripe secret key', keyword: '_live_', pattern: /\b[rs]k_live_[0-9A-Za-z]{20,247}\b/g, advice: 'use a restricted key from a secret store' },
+  { kind: 'Stripe test secret key', keyword: '_test_', pattern: /\b[rs]k_test_[0-9A-Za-z]{20,247}\b/g, advice: 'keep even test keys in a secret store' },
+  // Twilio and Discord tokens have no distinctive prefix: they are looked for only in files that name the vendor.
+  { kind: 'Twilio API key', keyword: 'twilio', pattern: /\bSK[0-9a-fA-F]{32}\b/g, advice: 'read it from a secret store' },
+  { kind: 'Telegram bot token', keyword: ':aa', pattern: /\b\d{8,10}:AA[0-9A-Za-z_-]{33}\b/g, advice: 'revoke it with @BotFather and read the new one at run time' },
+  { kind: 'Discord bot token', keyword: 'discord', pattern: /\b[MNO][A-Za-z\d_-]{23,25}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,38}\b/g, advice: 'reset it in the developer portal and read it at run time' },
+  { kind: 'JSON Web Token', keyword: 'eyj', pattern: /\beyJ[A-Za-z0-9_-]{10,2000}\.eyJ[A-Za-z0-9_-]{10,8000}\.[A-Za-z0-9_-]{16,1000}/g, advice: 'request a short-lived token at run time instead of storing one' },
+  { kind: 'PyPI API token', keyword: 'pypi-', pattern: /\bpypi-AgE[A-Za-z0-9_-]{50,400}/g, advice: 'publish with PyPI trusted publishing (OIDC) instead' },
+  { kind: 'Mailchimp API key', keyword: '-us', pattern: /\b[0-9a-f]{32}-us\d{1,2}\b/g, advice: 'read it from a secret store' },
+  { kind: 'Square access token or secret', keyword: 'sq0', pattern: /\bsq0(?:atp|csp)-[0-9A-Za-z_-]{22,60}/g, advice: 'read it from a secret store' },
+  { kind: 'Artifactory API key', keyword: 'akc', pattern: /\bAKC[a-zA-Z0-9]{10,80}\b/g, advice: 'use an access token with an expiry, or OIDC to JFrog' },
+  { kind: 'Azure Storage account key', keyword: 'accountkey=', pattern: /AccountKey=([A-Za-z0-9+/]{86}==)/g, group: 1, advice: 'use Entra ID (managed identity) or a short-lived SAS' },
+  { kind: 'Google API key', keyword: 'aiza', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g, advice: 'restrict it to its APIs and referrers, and load it at run time' },
+  { kind: 'Heroku API key', keyword: 'hrku-', pattern: /\bHRKU-[0-9A-Za-z_-]{60}\b/g, advice: 'read it from a secret store' },
+  { kind: 'DigitalOcean token', keyword: '_v1_', pattern: /\bdo[opr]_v1_[0-9a-f]{64}\b/g, advice: 'use a scoped token with an expiry from a secret store' },
+  { kind: 'Atlassian API token', keyword: 'atatt', pattern: /\bATATT[A-Za-z0-9_=-]{150,300}/g, advice: 'read it from a secret store' },
+  { kind: 'Discord webhook URL', keyword: 'webhooks/', pattern: /https:\/\/(?:discord(?:app)?\.com\/api\/webhooks\/\d{10,20}\/[A-Za-z0-9_-]{60,80})/g, advice: 'regenerate it and keep the URL in a secret store' },
+  { kind: 'Microsoft Teams webhook URL', keyword: 'webhook.office.com', pattern: /https:\/\/[a-z0-9-]{1,60}\.webhook\.office\.com\/webhookb2\/[A-Za-z0-9@/-]{40,300}/g, advice: 'regenerate it and keep the URL in a secret store' },
+];
+
+export default defineRule({
+  id: 'sec-provider-tokens',
+  category: 'secret',
+  defaultSeverity: 'error',
+  fileKinds: '*',
+  keywords: [...new Set(FORMATS.map((format) => format.keyword))],
+  docs,
+  check({ document, report }) {
+    const text = document.text;
+    for (const format of FORMATS) {
+      if (!document.containsKeyword(format.keyword)) continue;
+      for (const match of text.matchAll(format.pattern)) {
+        const secret = format.group ? match[format.group] : match[0];
+        if (!secret) continue;
+        const start = match.index + (format.group ? match[0].indexOf(secret) : 0);
+        report({
+          span: [start, start + secret.length],
+          secret,
+          message: `Hardcoded ${format.kind} ({{secret}}): it works for anyone who reads it until it is revoked; ${format.advice}.`,
+        });
+      }
+    }
+  },
+});
