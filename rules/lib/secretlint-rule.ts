@@ -62,12 +62,17 @@ function secretlintPass(document: ParsedDocument): Promise<ReadonlyMap<string, M
     const config: SecretLintCoreConfig = {
       rules: candidates.map((entry) => ({ id: entry.secretlintRuleId, rule: entry.rule as never, ...(entry.options ? { options: entry.options } : {}) })),
     };
-    pass = lintSource({
-      source: { filePath: document.path, content: document.text, ext: extname(document.path), contentType: 'text' },
-      options: { config, maskSecrets: true, noPhysicFilePath: true },
-    }).then((result) => {
+    pass = Promise.all(
+      chunksOf(document.text).map(async ([start, end]) => {
+        const result = await lintSource({
+          source: { filePath: document.path, content: document.text.slice(start, end), ext: extname(document.path), contentType: 'text' },
+          options: { config, maskSecrets: true, noPhysicFilePath: true },
+        });
+        return result.messages.map((message) => ({ ...message, range: [message.range[0] + start, message.range[1] + start] as typeof message.range }));
+      }),
+    ).then((chunks) => {
       const byRule = new Map<string, Message[]>();
-      for (const message of result.messages) {
+      for (const message of chunks.flat()) {
         if (message.type !== 'message') continue;
         const list = byRule.get(message.ruleId) ?? [];
         list.push(message);
@@ -78,6 +83,45 @@ function secretlintPass(document: ParsedDocument): Promise<ReadonlyMap<string, M
     passes.set(document, pass);
   }
   return pass;
+}
+
+/** secretlint's work per call grows faster than linearly with the findings in it; chunks bound it. */
+const CHUNK_CHARS = 32 * 1024;
+
+/**
+ * Splits a text into spans of about CHUNK_CHARS at line ends, never inside a PEM block (private
+ * keys span lines), so every token secretlint can match lies wholly in one chunk.
+ */
+export function chunksOf(text: string): Array<[number, number]> {
+  if (text.length <= CHUNK_CHARS) return [[0, text.length]];
+  const chunks: Array<[number, number]> = [];
+  let start = 0;
+  while (start < text.length) {
+    const target = Math.min(text.length, start + CHUNK_CHARS);
+    let end = text.indexOf('\n', target);
+    end = end === -1 ? text.length : end + 1;
+    // A very long line (minified, generated) is cut at a separator no token contains.
+    if (end - target > CHUNK_CHARS) end = separatorAfter(text, target);
+    const begin = text.lastIndexOf('-----BEGIN', end);
+    if (begin >= start) {
+      const close = text.indexOf('-----END', begin);
+      if (close !== -1 && close >= end) {
+        const after = text.indexOf('\n', close);
+        end = after === -1 ? text.length : after + 1;
+      }
+    }
+    chunks.push([start, end]);
+    start = end;
+  }
+  return chunks;
+}
+
+function separatorAfter(text: string, from: number): number {
+  const limit = Math.min(text.length, from + 4096);
+  for (let i = from; i < limit; i++) {
+    if (' \t,;"\'`<>()'.includes(text[i]!)) return i + 1;
+  }
+  return limit;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { SourceDocument } from './document';
 import { detectFileKinds } from './file-kind';
 import type { KeywordIndex } from './keywords';
-import { parseWith, type TreeSitterLanguage, type Tree } from './parse/tree-sitter';
+import { ParseBudgetError, parseWith, type TreeSitterLanguage, type Tree } from './parse/tree-sitter';
 import { parseYaml, type YamlDocument } from './parse/yaml';
 import type { FileKind } from './types';
 
@@ -15,6 +15,8 @@ export class ParsedDocument {
   private readonly trees = new Map<TreeSitterLanguage, Tree>();
   private readonly keywordHits = new Map<string, boolean>();
   private indexed: { index: KeywordIndex; found: ReadonlySet<string> } | undefined;
+  /** Set when building a syntax tree was given up; syntax rules then skip this version. */
+  private abandoned: ParseBudgetError | undefined;
 
   constructor(
     readonly source: SourceDocument,
@@ -59,9 +61,18 @@ export class ParsedDocument {
     return hit;
   }
 
-  /** Every YAML document in the file; parse errors are kept on each document, never thrown. */
+  /**
+   * Every YAML document in the file; parse errors are kept on each document, never thrown. A parse
+   * given up for input that would not parse in linear time throws `ParseBudgetError`, once per version.
+   */
   yaml(): readonly YamlDocument[] {
-    return (this.yamlDocs ??= parseYaml(this.source.text));
+    if (this.abandoned) throw this.abandoned;
+    try {
+      return (this.yamlDocs ??= parseYaml(this.source.text));
+    } catch (error) {
+      if (error instanceof ParseBudgetError) this.abandoned = error;
+      throw error;
+    }
   }
 
   /**
@@ -71,9 +82,13 @@ export class ParsedDocument {
   tree(language: TreeSitterLanguage): Tree {
     let tree = this.trees.get(language);
     if (!tree) {
+      if (this.abandoned) throw this.abandoned;
       const old = this.previous?.editedTreeFor(language, this.source);
       try {
         tree = parseWith(language, this.source.text, old);
+      } catch (error) {
+        if (error instanceof ParseBudgetError) this.abandoned = error;
+        throw error;
       } finally {
         old?.delete();
       }

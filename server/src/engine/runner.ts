@@ -2,7 +2,7 @@ import { resolveRule, DEFAULT_LIMITS, type EngineConfig, type ScanLimits } from 
 import { fingerprintOf } from './fingerprint';
 import { KeywordIndex } from './keywords';
 import { maskSecret } from './mask';
-import { ensureLanguage } from './parse/tree-sitter';
+import { ensureLanguage, ParseBudgetError } from './parse/tree-sitter';
 import type { ParsedDocument } from './parsed-document';
 import { isPlaceholderSecret } from './secret-values';
 import { applySuppressions, readSuppressions, SUPPRESSION_MARKERS, type DirectiveNotice, type Suppression } from './suppressions';
@@ -62,7 +62,7 @@ export class Scanner {
     const limits: ScanLimits = { ...DEFAULT_LIMITS, ...config.limits };
     const skipped = skipReason(document, limits);
     if (skipped) return { findings: [], suppressed: [], notices: [], failures: [], skipped };
-    const bounded = hasOverlongLine(document.text, limits.maxLineLength)
+    let bounded = hasOverlongLine(document.text, limits.maxLineLength)
       ? `a line is longer than ${limits.maxLineLength} characters; syntax-based rules were skipped`
       : undefined;
 
@@ -79,6 +79,10 @@ export class Scanner {
         await this.runRule(rule, resolved, document, findings);
       } catch (error) {
         if (error instanceof ScanCancelledError) throw error;
+        if (error instanceof ParseBudgetError) {
+          bounded ??= error.message;
+          continue;
+        }
         failures.push({ ruleId: rule.id, message: error instanceof Error ? error.message : String(error) });
       }
     }

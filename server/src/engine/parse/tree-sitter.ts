@@ -7,6 +7,17 @@ export type { Tree, Node as SyntaxNode } from '@vscode/tree-sitter-wasm';
 
 export type TreeSitterLanguage = Exclude<ParserNeed, 'yaml'>;
 
+/** A parse abandoned because it would not finish in time proportional to the input. */
+export class ParseBudgetError extends Error {
+  constructor(
+    readonly language: ParserNeed,
+    readonly length: number,
+  ) {
+    super(`the ${language} syntax tree of this ${length}-character file could not be built in time; syntax-based rules were skipped`);
+    this.name = 'ParseBudgetError';
+  }
+}
+
 /** Grammar wasm files: VS Code's own set for code, the tree-sitter-grammars build for HCL. */
 const GRAMMAR_FILES: Record<TreeSitterLanguage, { file: string; module: string }> = {
   javascript: { file: 'tree-sitter-javascript.wasm', module: '@vscode/tree-sitter-wasm/wasm/' },
@@ -73,7 +84,11 @@ export async function ensureLanguage(language: TreeSitterLanguage): Promise<void
 export function parseWith(language: TreeSitterLanguage, text: string, previous?: Tree): Tree {
   const parser = parsers.get(language);
   if (!parser) throw new Error(`tree-sitter grammar '${language}' is not loaded`);
-  const tree = parser.parse(text, previous ?? null);
+  // Error recovery on hostile input can be far slower than linear: give up past a budget that
+  // grows with the input (50 ms plus 1 ms per 600 characters, ~0.6 MB/s at worst).
+  const deadline = performance.now() + 50 + text.length / 600;
+  const tree = parser.parse(text, previous ?? null, { progressCallback: () => performance.now() > deadline });
+  if (!tree && performance.now() > deadline) throw new ParseBudgetError(language, text.length);
   if (!tree) throw new Error(`tree-sitter could not parse as '${language}'`);
   return tree;
 }

@@ -1,4 +1,5 @@
 import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { ParseBudgetError } from './tree-sitter';
 
 export type YamlDocument = Document.Parsed;
 
@@ -8,8 +9,30 @@ export type YamlDocument = Document.Parsed;
  * parse as the YAML they render to.
  */
 export function parseYaml(text: string): YamlDocument[] {
+  // The yaml parser cannot be interrupted, and deeply nested flow collections make it superlinear;
+  // real manifests nest a handful of levels.
+  if (flowNestingExceeds(text, MAX_FLOW_NESTING)) throw new ParseBudgetError('yaml', text.length);
   const source = text.includes('{{') ? blankTemplateActions(text) : text;
   return parseAllDocuments(source, { keepSourceTokens: true, uniqueKeys: false, strict: false, prettyErrors: false }) as YamlDocument[];
+}
+
+const MAX_FLOW_NESTING = 64;
+
+/** Whether `[`/`{` nest deeper than `limit` anywhere (quotes are not tracked: a cheap upper bound). */
+function flowNestingExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 91 || code === 123) {
+      if (++depth > limit) return true;
+    } else if ((code === 93 || code === 125) && depth > 0) {
+      depth--;
+    } else if (code === 10 && depth > 0 && text.charCodeAt(i + 1) !== 32 && text.charCodeAt(i + 1) !== 9) {
+      // A line starting at column 0 ends any flow collection left open by a stray bracket in a plain scalar.
+      depth = 0;
+    }
+  }
+  return false;
 }
 
 /**
