@@ -14,7 +14,7 @@ describe('secretlint chunking', () => {
     const pemStart = text.indexOf('-----BEGIN');
     const pemEnd = text.indexOf('-----END');
     assert.ok(chunks.some(([start, end]) => start <= pemStart && end > pemEnd), 'the PEM block is in one chunk');
-    for (const [start, end] of chunks) assert.ok(end === text.length || text[end - 1] === '\n');
+    for (const [, end] of chunks) assert.ok(end === text.length || text[end - 1] === '\n');
   });
 
   it('cuts a single very long line at separators', () => {

@@ -1,0 +1,164 @@
+/**
+ * `npm run bench`: the performance figures of issue 8, measured on real processes.
+ * - edit latency: the bundled server over stdio, 100 seeded one-character edits, didChange to
+ *   the diagnostics of that version (debounce 0), on 1,000- and 10,000-line files;
+ * - server start to `initialized`, and first diagnostics of a 1,000-line file;
+ * - CLI throughput and peak RSS over this project's installed dependencies plus ../shared/corpus,
+ *   and the same files through secretlint's core with the recommended preset (the peer);
+ * - `scan --staged` with 20 staged files, wall time including process start.
+ * Prints one table and writes it to .cache/bench/results.json.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { lintSource } from '@secretlint/core';
+import { rules as recommended } from '@secretlint/secretlint-rule-preset-recommend';
+import { collectFiles } from '../server/src/node/files';
+import { LspTestClient } from '../test/support/lsp-client';
+
+const ROOT = join(__dirname, '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+
+let seed = 20261123;
+const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+
+function workflow(lines: number): string {
+  let text = 'name: deploy\non: [push]\npermissions:\n  contents: read\njobs:\n';
+  for (let job = 0; text.split('\n').length < lines; job++) {
+    text += `  job${job}:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n`;
+    if (job % 5 === 0) text += `      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n          aws-access-key-id: \${{ secrets.AWS_ACCESS_KEY_ID }}\n          aws-secret-access-key: \${{ secrets.AWS_SECRET_ACCESS_KEY }}\n          aws-region: eu-west-1\n`;
+    for (let step = 0; step < 8; step++) text += `      - name: build part ${step}\n        run: npm run build -- --part ${step}\n`;
+  }
+  return text;
+}
+
+function typescript(lines: number): string {
+  let text = "import jwt from 'jsonwebtoken';\nimport { db } from './db';\n\n";
+  for (let i = 0; text.split('\n').length < lines; i++) {
+    text += `export async function handler${i}(id: string): Promise<string> {\n  const row = await db.query('select * from t${i} where id = $1', [id]);\n  if (!row) throw new Error('missing ${i}');\n`;
+    text += i % 20 === 0 ? `  const key = process.env.SIGNING_KEY_${i} || 'k${i}Qm8vTz3LpX9aWc4Rb';\n  return jwt.sign({ sub: id }, key);\n}\n\n` : `  return String(row.value ?? ${i});\n}\n\n`;
+  }
+  return text;
+}
+
+function terraform(lines: number): string {
+  let text = '';
+  for (let i = 0; text.split('\n').length < lines; i++) {
+    text += `resource "aws_s3_bucket" "b${i}" {\n  bucket = "acme-${i}"\n  tags = { team = "data", index = "${i}" }\n}\n\n`;
+    if (i % 25 === 0) text += `resource "tls_self_signed_cert" "c${i}" {\n  private_key_pem       = tls_private_key.k.private_key_pem\n  validity_period_hours = 87600\n  allowed_uses          = ["server_auth"]\n  subject {\n    common_name = "svc${i}.internal"\n  }\n}\n\n`;
+  }
+  return text;
+}
+
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
+
+async function editLatency(client: LspTestClient, uri: string, text: string, languageId: string) {
+  await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+  await client.waitForDiagnostics(uri, (p) => p.version === 1, 60_000);
+  const times: number[] = [];
+  let current = text;
+  for (let version = 2; version <= 101; version++) {
+    const offset = random(current.length);
+    const before = current.slice(0, offset);
+    const line = before.split('\n').length - 1;
+    const character = offset - (before.lastIndexOf('\n') + 1);
+    current = before + 'x' + current.slice(offset);
+    const started = performance.now();
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ range: { start: { line, character }, end: { line, character } }, text: 'x' }],
+    });
+    await client.waitForDiagnostics(uri, (p) => p.version === version, 60_000);
+    times.push(performance.now() - started);
+  }
+  return { p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times) };
+}
+
+function peakRss(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+function timed(command: string, args: string[], cwd: string): { seconds: number; peakMb: number; stdout: string } {
+  const started = performance.now();
+  const result = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], { cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  const seconds = (performance.now() - started) / 1000;
+  const peakKb = Number(result.stderr.trim().split('\n').pop());
+  return { seconds, peakMb: peakKb / 1024, stdout: result.stdout };
+}
+
+async function main(): Promise<void> {
+  const rows: Array<{ figure: string; measured: string; target: string; ok: boolean | undefined }> = [];
+  const add = (figure: string, value: number, unit: string, target: number | undefined, lowerIsBetter = true) =>
+    rows.push({ figure, measured: `${value.toFixed(value < 10 ? 2 : 1)} ${unit}`, target: target === undefined ? '' : `${lowerIsBetter ? '<=' : '>='} ${target} ${unit}`, ok: target === undefined ? undefined : lowerIsBetter ? value <= target : value >= target });
+
+  // Start and edit latency.
+  const startedAt = performance.now();
+  const client = new LspTestClient();
+  await client.initialize(pathToFileURL(ROOT).toString());
+  add('server start to initialized', performance.now() - startedAt, 'ms', 250);
+  const firstAt = performance.now();
+  await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: 'file:///bench/first.yml', languageId: 'yaml', version: 1, text: workflow(1000).replace(/jobs:/, 'jobs: ') } });
+  await client.waitForDiagnostics('file:///bench/first.yml', (p) => p.version === 1, 60_000);
+  add('first diagnostics, 1,000-line workflow', performance.now() - firstAt, 'ms', undefined);
+  for (const lines of [1000, 10000]) {
+    for (const [name, make, path, languageId] of [
+      ['workflow', workflow, '/bench/.github/workflows/deploy.yml', 'yaml'],
+      ['TypeScript', typescript, '/bench/src/handlers.ts', 'typescript'],
+      ['Terraform', terraform, '/bench/infra/main.tf', 'terraform'],
+    ] as const) {
+      const latency = await editLatency(client, `file://${path.replace('/bench/', `/bench/${lines}/`)}`, make(lines), languageId);
+      add(`edit latency p50, ${lines}-line ${name}`, latency.p50, 'ms', undefined);
+      add(`edit latency p95, ${lines}-line ${name}`, latency.p95, 'ms', lines === 1000 ? 3 : 25);
+      add(`edit latency max, ${lines}-line ${name}`, latency.max, 'ms', undefined);
+    }
+  }
+  const serverPid = (client as unknown as { process: { pid: number } }).process.pid;
+  add('server peak RSS after the edits', peakRss(serverPid), 'MB', 150);
+  await client.shutdown();
+
+  // Headless throughput on the same tree for us and the peer.
+  const trees = [join(ROOT, 'node_modules'), join(ROOT, '..', 'shared', 'corpus')];
+  const { files } = collectFiles(ROOT, trees, { defaultExcludes: false, respectGitignore: false, maxFileBytes: 2 * 1024 * 1024 });
+  const megabytes = files.reduce((sum, file) => sum + statSync(file).size, 0) / 1e6;
+  const ours = timed(process.execPath, [CLI, 'scan', '--no-default-excludes', '--no-gitignore', '--format', 'json', '--fail-on', 'never', ...trees], ROOT);
+  add(`CLI throughput (${megabytes.toFixed(0)} MB, ${files.length} files)`, megabytes / ours.seconds, 'MB/s', 80, false);
+  add('CLI files per second', files.length / ours.seconds, 'files/s', undefined, false);
+  add('CLI peak RSS', ours.peakMb, 'MB', 200);
+  const peerStarted = performance.now();
+  const config = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: { meta: { id: '@secretlint/secretlint-rule-preset-recommend', type: 'preset' as const, recommended: true }, rules: recommended } as never }] };
+  for (const file of files) {
+    await lintSource({ source: { filePath: file, content: readFileSync(file, 'utf8'), ext: '', contentType: 'text' }, options: { config, maskSecrets: true } });
+  }
+  const peerSeconds = (performance.now() - peerStarted) / 1000;
+  add('secretlint core + preset, same files (in-process)', megabytes / peerSeconds, 'MB/s', undefined, false);
+  add('throughput ratio, NHI Hygiene / secretlint', peerSeconds / ours.seconds, 'x', 10, false);
+
+  // Pre-commit.
+  const repo = mkdtempSync(join(tmpdir(), 'nhi-bench-'));
+  execFileSync('git', ['init', '-q'], { cwd: repo });
+  for (let i = 0; i < 20; i++) {
+    const [name, text] = i % 3 === 0 ? [`src/m${i}.ts`, typescript(120)] : i % 3 === 1 ? [`infra/m${i}.tf`, terraform(120)] : [`.github/workflows/w${i}.yml`, workflow(120)];
+    mkdirSync(join(repo, name, '..'), { recursive: true });
+    writeFileSync(join(repo, name), text);
+  }
+  execFileSync('git', ['add', '.'], { cwd: repo });
+  const walls: number[] = [];
+  for (let run = 0; run < 5; run++) walls.push(timed(process.execPath, [CLI, 'scan', '--staged', '--fail-on', 'never'], repo).seconds * 1000);
+  add('scan --staged, 20 files (median of 5, wall)', percentile(walls, 50), 'ms', 300);
+
+  const width = Math.max(...rows.map((row) => row.figure.length));
+  console.log(`| ${'figure'.padEnd(width)} | measured | target | |`);
+  console.log(`|${'-'.repeat(width + 2)}|---|---|---|`);
+  for (const row of rows) console.log(`| ${row.figure.padEnd(width)} | ${row.measured} | ${row.target} | ${row.ok === undefined ? '' : row.ok ? 'pass' : 'FAIL'} |`);
+  mkdirSync(join(ROOT, '.cache', 'bench'), { recursive: true });
+  writeFileSync(join(ROOT, '.cache', 'bench', 'results.json'), JSON.stringify(rows, null, 2));
+}
+
+void main();
