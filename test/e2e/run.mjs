@@ -9,7 +9,7 @@
 // Filters select scenarios whose file name or name contains one of them. --keep keeps the temp
 // directories and copies the logs of passing scenarios too. Needs test/e2e/setup.sh to have run.
 // Prints "N passed, N failed" as its last line and exits non-zero if any scenario failed.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -26,6 +26,11 @@ import { Workbench } from './lib/workbench.mjs';
 const EXTENSION_ID = 'nhi-hygiene.nhi-hygiene';
 const SCENARIO_TIMEOUT_MS = Number(process.env.E2E_SCENARIO_TIMEOUT_MS ?? 120_000);
 const WAIT_TIMEOUT_MS = Number(process.env.E2E_WAIT_TIMEOUT_MS ?? 30_000);
+/**
+ * E2E_TRACE=messages|verbose records the LSP traffic in the "NHI Hygiene" output channel's log
+ * (kept with the other logs), for debugging a failure.
+ */
+const TRACE = process.env.E2E_TRACE;
 const VIEWPORT = { width: 1600, height: 1000 };
 const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -61,6 +66,9 @@ const BASE_SETTINGS = {
   'editor.suggestOnTriggerCharacters': false,
   'editor.wordBasedSuggestions': 'off',
   'editor.acceptSuggestionOnEnter': 'off',
+  // VS Code in a browser auto-saves after a second by default; desktop VS Code does not, and the
+  // scenarios check what happens before a save.
+  'files.autoSave': 'off',
   'files.insertFinalNewline': false,
   'files.trimTrailingWhitespace': false,
 };
@@ -113,17 +121,21 @@ async function runScenario(scenario, { browser, runDir, extensionsDir, keep }) {
   const stateDir = join(scenarioDir, 'state');
   const codeServerLog = join(scenarioDir, 'code-server.log');
   const consoleLog = join(scenarioDir, 'browser-console.log');
+  // Screenshots of an earlier run of this scenario would be mistaken for this run's.
+  for (const file of readdirSync(SCREENSHOTS_DIR)) if (file.startsWith(`${scenario.slug}`)) rmSync(join(SCREENSHOTS_DIR, file), { force: true });
+  rmSync(join(LOGS_DIR, scenario.slug), { recursive: true, force: true });
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(stateDir, { recursive: true });
   const secrets = prepareWorkspace(scenario.workspace, workspaceDir);
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...scenario.settings }, null, 2));
+  const traceSettings = TRACE ? { 'nhiHygiene.trace.server': TRACE } : {};
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...scenario.settings, ...traceSettings }, null, 2));
 
   let server;
   let context;
   let page;
   let failure;
   try {
-    server = await startCodeServer({ workspaceDir, userDataDir, extensionsDir, stateDir, logFile: codeServerLog });
+    server = await startCodeServer({ workspaceDir, userDataDir, extensionsDir, stateDir, tmpDir: join(runDir, `t${scenario.slug.slice(0, 2)}`), logFile: codeServerLog, extraArgs: TRACE ? ['--log', 'trace'] : [] });
     context = await browser.newContext({ viewport: VIEWPORT });
     page = await context.newPage();
     page.on('console', (message) => appendFileSync(consoleLog, `[${message.type()}] ${message.text()}\n`));
@@ -138,6 +150,8 @@ async function runScenario(scenario, { browser, runDir, extensionsDir, keep }) {
       secrets,
       scenarioDir,
       log: (...parts) => console.log(`    ${parts.join(' ')}`),
+      /** Saves an intermediate screenshot, `<scenario>-<label>.png`, beside the final one. */
+      screenshot: (label) => page.screenshot({ path: join(SCREENSHOTS_DIR, `${scenario.slug}-${label}.png`) }),
     };
     await withTimeout(scenario.run(ctx), scenario.timeout, `scenario "${scenario.name}"`);
   } catch (error) {
@@ -150,17 +164,19 @@ async function runScenario(scenario, { browser, runDir, extensionsDir, keep }) {
     }
     await context?.close().catch(() => {});
     await server?.stop();
-    if (failure || keep) keepLogs(scenario, { userDataDir, codeServerLog, consoleLog });
+    if (failure || keep) keepLogs(scenario, { userDataDir, codeServerLog, consoleLog }, failure);
   }
   return failure;
 }
 
 /**
  * Copies a scenario's logs to .cache/e2e/logs/<scenario>/: code-server's output, the browser
- * console, and the user-data-dir logs folder, which holds the extension host log and the
- * "NHI Hygiene" output channel (under exthost1/output_logging_<time>/).
+ * console, and the user-data-dir logs folder, which holds the extension host log
+ * (<time>/exthost1/remoteexthost.log) and the language server's output channel
+ * (<time>/exthost1/nhi-hygiene.nhi-hygiene/NHI Hygiene.log). On a failure the end of the latter is
+ * printed too, for CI runs whose files nobody can fetch.
  */
-function keepLogs(scenario, { userDataDir, codeServerLog, consoleLog }) {
+function keepLogs(scenario, { userDataDir, codeServerLog, consoleLog }, failure) {
   const destination = join(LOGS_DIR, scenario.slug);
   rmSync(destination, { recursive: true, force: true });
   mkdirSync(destination, { recursive: true });
@@ -169,7 +185,23 @@ function keepLogs(scenario, { userDataDir, codeServerLog, consoleLog }) {
     if (existsSync(file)) cpSync(file, join(destination, file.split('/').pop()));
   }
   console.log(`    logs: ${relative(REPO_ROOT, destination)}/`);
+  if (!failure) return;
+  for (const file of findFiles(destination, (name) => name === 'NHI Hygiene.log')) {
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n').filter(Boolean);
+    if (!lines.length) continue;
+    console.log(`    ${relative(REPO_ROOT, file)} (last ${Math.min(lines.length, 20)} of ${lines.length} lines):`);
+    for (const line of lines.slice(-20)) console.log(`      ${line.slice(0, 300)}`);
+  }
 }
+
+function findFiles(dir, matches) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && matches(entry.name))
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name));
+}
+
+/** Scenario results so far (read by the signal handlers too). */
+const counts = { passed: 0, failed: 0 };
 
 async function main() {
   const options = parseOptions();
@@ -192,12 +224,14 @@ async function main() {
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
     process.on(signal, () => {
       console.log(`\n${signal}: stopping code-server and Chromium`);
+      // The interrupted scenario counts as failed; the summary stays the last line.
+      console.log(`${counts.passed} passed, ${counts.failed + 1} failed`);
       process.exit(code); // runs the 'exit' handlers
     });
   }
 
   const extensionsDir = join(runDir, 'extensions');
-  const installed = installExtension({ vsix: options.vsix, extensionsDir, stateDir: runDir, extensionId: EXTENSION_ID });
+  const installed = installExtension({ vsix: options.vsix, extensionsDir, stateDir: runDir, tmpDir: join(runDir, 't'), extensionId: EXTENSION_ID });
   console.log(`e2e: ${installed} from ${relative(REPO_ROOT, options.vsix) || options.vsix}; ${scenarios.length} scenario(s); temp ${runDir}`);
 
   const { chromium } = loadPlaywright();
@@ -209,8 +243,6 @@ async function main() {
     handleSIGHUP: false,
   });
 
-  let passed = 0;
-  let failed = 0;
   try {
     for (const scenario of scenarios) {
       console.log(`▶ ${scenario.name}`);
@@ -218,10 +250,10 @@ async function main() {
       const failure = await runScenario(scenario, { browser, runDir, extensionsDir, keep: options.keep });
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       if (failure) {
-        failed++;
+        counts.failed++;
         console.log(`✘ ${scenario.name} (${seconds} s)\n    ${(failure.stack ?? String(failure)).split('\n').join('\n    ')}`);
       } else {
-        passed++;
+        counts.passed++;
         console.log(`✔ ${scenario.name} (${seconds} s)`);
       }
       console.log(`    screenshot: ${relative(REPO_ROOT, join(SCREENSHOTS_DIR, `${scenario.slug}.png`))}`);
@@ -230,8 +262,8 @@ async function main() {
     await browser.close().catch(() => {});
     cleanUp();
   }
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exitCode = failed ? 1 : 0;
+  console.log(`${counts.passed} passed, ${counts.failed} failed`);
+  process.exitCode = counts.failed ? 1 : 0;
 }
 
 main().catch((error) => {

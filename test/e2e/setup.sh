@@ -13,6 +13,7 @@
 # Environment:
 #   E2E_SKIP_PACKAGE=1   do not run `npm run package` (use an existing vsix, or E2E_VSIX for run.mjs)
 #   E2E_FORCE_SETUP=1    ignore the stamp and reinstall code-server and playwright-core
+#   E2E_CACHE_DIR=<dir>  install the tools there instead of .cache/e2e (run.mjs reads it too)
 set -euo pipefail
 
 readonly CODE_SERVER_VERSION="4.100.3" # the last release line that runs on Node 20
@@ -21,7 +22,10 @@ readonly APT_PACKAGES=(libkrb5-dev ripgrep chromium)
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 readonly REPO_ROOT
-readonly CACHE_DIR="$REPO_ROOT/.cache/e2e"
+CACHE_DIR="${E2E_CACHE_DIR:-$REPO_ROOT/.cache/e2e}"
+mkdir -p "$CACHE_DIR"
+CACHE_DIR="$(cd "$CACHE_DIR" && pwd)"
+readonly CACHE_DIR
 readonly STAMP_FILE="$CACHE_DIR/.setup-stamp"
 # The stamp records what was installed, so changing a version (or Node's major) reinstalls.
 STAMP_CONTENT="code-server@$CODE_SERVER_VERSION playwright-core@$PLAYWRIGHT_VERSION node@$(node -p 'process.versions.node.split(".")[0]')"
@@ -54,8 +58,12 @@ install_debian_packages() {
     return
   fi
   log "installing Debian packages: ${missing[*]}"
-  as_root apt-get update -qq
-  as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+  # No stdin in CI; wait for a concurrent apt/dpkg run instead of failing on its lock.
+  local apt_options=(-o DPkg::Lock::Timeout=600 -o Acquire::Retries=3)
+  as_root apt-get "${apt_options[@]}" update -qq </dev/null
+  as_root apt-get "${apt_options[@]}" install -y -qq --no-install-recommends "${missing[@]}" </dev/null >/dev/null
+  command -v chromium >/dev/null 2>&1 && command -v rg >/dev/null 2>&1 && package_installed libkrb5-dev ||
+    { log "apt-get did not install ${missing[*]}"; exit 1; }
 }
 
 # code-server's own postinstall (ci/build/npm-postinstall.sh) downloads ripgrep from GitHub and
@@ -125,8 +133,16 @@ package_extension() {
   fi
   log "packaging the extension (npm run package)"
   cd "$REPO_ROOT"
-  npm run --silent package
+  local package_log="$CACHE_DIR/logs/package.log"
+  mkdir -p "$(dirname "$package_log")"
+  rm -f "$REPO_ROOT/nhi-hygiene.vsix" # never test a package left over from an earlier build
+  if ! npm run --silent package </dev/null >"$package_log" 2>&1; then
+    tail -n 40 "$package_log" >&2
+    log "npm run package failed (full log: $package_log)"
+    exit 1
+  fi
   [[ -f "$REPO_ROOT/nhi-hygiene.vsix" ]] || { log "npm run package did not produce nhi-hygiene.vsix"; exit 1; }
+  log "packaged nhi-hygiene.vsix ($(du -h "$REPO_ROOT/nhi-hygiene.vsix" | cut -f1))"
 }
 
 main() {

@@ -56,6 +56,10 @@ export function startServer(connection: Connection, rules: readonly Rule[]): voi
     (file) => documents.get(pathToFileURL(file).toString())?.getText(),
   );
   const workspaceFolders: string[] = [];
+  /** Problems of each config file (by URI), shown with whatever else that file reports. */
+  const configProblems = new Map<string, Diagnostic[]>();
+  /** The loaded configs whose problems have been published. */
+  let publishedConfigs = new Set<unknown>();
 
   const scans = new DocumentScans(
     scanner,
@@ -76,6 +80,7 @@ export function startServer(connection: Connection, rules: readonly Rule[]): voi
     diagnostics.push(...result.notices.map(noticeToDiagnostic));
     if (result.skipped) diagnostics.push(noticeDiagnostic(`NHI Hygiene did not scan this file: ${result.skipped.detail}.`));
     if (result.bounded) diagnostics.push(noticeDiagnostic(`NHI Hygiene scanned this file partially: ${result.bounded}.`));
+    diagnostics.push(...(configProblems.get(scan.uri) ?? []));
     return diagnostics;
   }
 
@@ -99,8 +104,10 @@ export function startServer(connection: Connection, rules: readonly Rule[]): voi
       void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
       return;
     }
-    if (CONFIG_FILE.test(document.uri)) publishConfigProblems();
-    scans.schedule(document, configs.engineConfig(document.uri, settings), immediately ? 0 : settings.debounceMs);
+    const config = configs.engineConfig(document.uri, settings);
+    // A config loaded for the first time (by any document) shows its problems at once.
+    if (configs.loadedConfigs().some((loaded) => !publishedConfigs.has(loaded))) publishConfigProblems();
+    scans.schedule(document, config, immediately ? 0 : settings.debounceMs);
   }
 
   function isExcluded(uri: string): boolean {
@@ -110,9 +117,11 @@ export function startServer(connection: Connection, rules: readonly Rule[]): voi
 
   /** Problems in config files are diagnostics on those files; scanning goes on with defaults. */
   function publishConfigProblems(): void {
-    for (const loaded of configs.loadedConfigs()) {
-      const byFile = new Map<string, Diagnostic[]>();
-      byFile.set(loaded.configFile!, []);
+    const byFile = new Map<string, Diagnostic[]>();
+    const loadedConfigs = configs.loadedConfigs();
+    publishedConfigs = new Set(loadedConfigs);
+    for (const loaded of loadedConfigs) {
+      if (!byFile.has(loaded.configFile!)) byFile.set(loaded.configFile!, []);
       for (const problem of loaded.problems) {
         const list = byFile.get(problem.file) ?? [];
         list.push({
@@ -124,15 +133,26 @@ export function startServer(connection: Connection, rules: readonly Rule[]): voi
         });
         byFile.set(problem.file, list);
       }
-      for (const [file, diagnostics] of byFile) void connection.sendDiagnostics({ uri: pathToFileURL(file).toString(), diagnostics });
     }
+    const next = new Map([...byFile].map(([file, diagnostics]) => [pathToFileURL(file).toString(), diagnostics]));
+    for (const uri of configProblems.keys()) if (!next.has(uri)) next.set(uri, []);
+    configProblems.clear();
+    for (const [uri, diagnostics] of next) {
+      if (diagnostics.length) configProblems.set(uri, diagnostics);
+      // An open config file also has its own scan's findings (secrets in it, say): publish both.
+      const scan = scans.get(uri);
+      const own = scan && documents.get(uri)?.version === scan.version ? diagnosticsOf(scan) : diagnostics;
+      if (!pullDiagnostics) void connection.sendDiagnostics({ uri, diagnostics: own });
+    }
+    if (pullDiagnostics) connection.languages.diagnostics.refresh().catch(() => undefined);
   }
 
   function relintAll(): void {
     settingsCache.clear();
     configs.invalidate();
     for (const document of documents.all()) void lint(document, true);
-    publishConfigProblems();
+    // Open documents reload their configs and publish the problems; with none open, clear them.
+    if (documents.all().length === 0) publishConfigProblems();
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -185,7 +205,7 @@ export function startServer(connection: Connection, rules: readonly Rule[]): voi
   });
   documents.onDidClose((event) => {
     scans.forget(event.document.uri);
-    if (!pullDiagnostics) void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+    if (!pullDiagnostics) void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: configProblems.get(event.document.uri) ?? [] });
   });
 
   connection.languages.diagnostics.on(async (params, token) => {

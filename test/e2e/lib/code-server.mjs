@@ -36,15 +36,19 @@ export function freePort() {
 /**
  * The environment for code-server: its config and state go to `stateDir` instead of the user's
  * home, and variables a surrounding VS Code terminal sets (which would make the CLI talk to that
- * VS Code instead) are dropped.
+ * VS Code instead) are dropped. TMPDIR is `tmpDir`, so the sockets the server and extension
+ * host create (vscode-ipc-*.sock, vscode-git-*.sock) go away with the run's temp folder instead of
+ * piling up in /tmp; keep it short, as a socket path may not exceed 107 bytes.
  */
-function codeServerEnv(stateDir) {
+function codeServerEnv(stateDir, tmpDir = join(stateDir, 'tmp')) {
+  mkdirSync(tmpDir, { recursive: true });
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VSCODE_')));
   return {
     ...env,
     XDG_CONFIG_HOME: join(stateDir, 'xdg-config'),
     XDG_DATA_HOME: join(stateDir, 'xdg-data'),
     XDG_CACHE_HOME: join(stateDir, 'xdg-cache'),
+    TMPDIR: tmpDir,
   };
 }
 
@@ -59,13 +63,13 @@ function configFile(stateDir) {
  * Installs a .vsix into `extensionsDir` and returns the installed extension's folder name.
  * Throws if code-server did not install an extension with the expected id.
  */
-export function installExtension({ vsix, extensionsDir, stateDir, extensionId }) {
+export function installExtension({ vsix, extensionsDir, stateDir, tmpDir, extensionId }) {
   mkdirSync(extensionsDir, { recursive: true });
   const result = spawnSync(
     CODE_SERVER_BIN,
     ['--config', configFile(stateDir), '--extensions-dir', extensionsDir, '--user-data-dir', join(stateDir, 'install-user-data'),
       '--install-extension', vsix, '--force'],
-    { env: codeServerEnv(stateDir), encoding: 'utf8', timeout: 120_000 },
+    { env: codeServerEnv(stateDir, tmpDir), encoding: 'utf8', timeout: 120_000 },
   );
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
   if (result.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed (exit ${result.status}):\n${output}`);
@@ -78,7 +82,7 @@ export function installExtension({ vsix, extensionsDir, stateDir, extensionId })
  * Starts code-server on a free loopback port, detached into its own process group, with stdout
  * and stderr going to `logFile`. Resolves once its health endpoint answers.
  */
-export async function startCodeServer({ workspaceDir, userDataDir, extensionsDir, stateDir, logFile, startTimeout = 60_000 }) {
+export async function startCodeServer({ workspaceDir, userDataDir, extensionsDir, stateDir, tmpDir, logFile, extraArgs = [], startTimeout = 60_000 }) {
   const port = await freePort();
   const args = [
     '--config', configFile(stateDir),
@@ -90,13 +94,14 @@ export async function startCodeServer({ workspaceDir, userDataDir, extensionsDir
     '--disable-update-check',
     '--disable-getting-started-override',
     '--ignore-last-opened',
+    ...extraArgs,
     workspaceDir,
   ];
   const logFd = openSync(logFile, 'a');
   const child = spawn(CODE_SERVER_BIN, args, {
     detached: true, // a new process group, whose id is the child's pid
     stdio: ['ignore', logFd, logFd],
-    env: codeServerEnv(stateDir),
+    env: codeServerEnv(stateDir, tmpDir),
   });
   closeSync(logFd);
   const pgid = child.pid;

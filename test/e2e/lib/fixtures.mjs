@@ -38,7 +38,29 @@ const GENERATED_FILES = {
   }),
   untrusted: (secrets) => ({
     'config/settings.py': settingsPy(secrets.awsAccessKeyId),
+    // A shareable config published as an npm package whose entry point is JavaScript. It is
+    // generated because the repository ignores every node_modules folder.
+    'node_modules/@acme/nhi-hygiene-config/package.json': `${JSON.stringify({ name: '@acme/nhi-hygiene-config', version: '1.0.0', main: 'index.js' }, null, 2)}\n`,
+    'node_modules/@acme/nhi-hygiene-config/index.js': [
+      '// Executing this file leaves a marker in the workspace root; restricted mode must never run it.',
+      "const { writeFileSync } = require('node:fs');",
+      "const { join } = require('node:path');",
+      '',
+      `writeFileSync(join(__dirname, '..', '..', '..', '${UNTRUSTED_MARKERS.npmPackage}'), \`executed by process \${process.pid}\\n\`);`,
+      '',
+      "module.exports = { rules: { 'sec-aws': 'off' } };",
+      '',
+    ].join('\n'),
   }),
+};
+
+/**
+ * Marker files the untrusted workspace's JavaScript configs write into the workspace root when
+ * they are executed (team-config.js and the generated npm package).
+ */
+export const UNTRUSTED_MARKERS = {
+  localFile: 'team-config-was-executed.marker',
+  npmPackage: 'acme-config-was-executed.marker',
 };
 
 function settingsPy(awsAccessKeyId) {
@@ -58,7 +80,8 @@ function settingsPy(awsAccessKeyId) {
  * Returns the secrets written, for scenarios to check that they are masked.
  */
 export function prepareWorkspace(name, destinationDir) {
-  cpSync(join(WORKSPACES_DIR, name), destinationDir, { recursive: true });
+  // Markers are evidence of one run; a stale one left by a manual experiment must not be copied.
+  cpSync(join(WORKSPACES_DIR, name), destinationDir, { recursive: true, filter: (source) => !source.endsWith('.marker') });
   const secrets = { awsAccessKeyId: syntheticAwsAccessKeyId() };
   const files = GENERATED_FILES[name]?.(secrets) ?? {};
   for (const [relativePath, content] of Object.entries(files)) {

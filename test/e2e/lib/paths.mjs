@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 export const E2E_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO_ROOT = resolve(E2E_DIR, '..', '..');
-export const CACHE_DIR = join(REPO_ROOT, '.cache', 'e2e');
+/** E2E_CACHE_DIR moves the tools and the output elsewhere (setup.sh honours it too). */
+export const CACHE_DIR = process.env.E2E_CACHE_DIR ? resolve(process.env.E2E_CACHE_DIR) : join(REPO_ROOT, '.cache', 'e2e');
 export const TOOLS_NODE_MODULES = join(CACHE_DIR, 'node_modules');
 export const CODE_SERVER_BIN = join(TOOLS_NODE_MODULES, '.bin', 'code-server');
 export const SCREENSHOTS_DIR = join(CACHE_DIR, 'screenshots');

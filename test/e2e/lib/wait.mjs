@@ -39,6 +39,9 @@ export async function withTimeout(promise, ms, message) {
   const timeout = new Promise((_, reject) => {
     timer = setTimeout(() => reject(new TimeoutError(`${message} did not finish within ${ms} ms`)), ms);
   });
+  // If the timeout wins, `promise` may still reject later (its page closed under it): that is
+  // expected, not an unhandled rejection that would end the whole run.
+  promise.catch(() => {});
   try {
     return await Promise.race([promise, timeout]);
   } finally {

@@ -7,6 +7,7 @@ const SQUIGGLE = '.squiggly-error, .squiggly-warning, .squiggly-info';
 const ACTIVE_EDITOR = '.part.editor .editor-group-container.active .editor-instance .monaco-editor';
 const QUICK_INPUT = '.quick-input-widget';
 const PROBLEMS_PANEL = '.markers-panel';
+const QUICK_FIX_ROW = '.action-widget .monaco-list-row.action';
 
 export class Workbench {
   /** @param {import('playwright-core').Page} page */
@@ -30,23 +31,46 @@ export class Workbench {
     const input = this.page.locator(`${QUICK_INPUT} input`);
     await input.waitFor({ state: 'visible', timeout: this.timeout });
     await input.fill(relativePath);
-    // Quick Open lists "<name> <folder>" rows; pick the one whose folder matches the path.
+    // Quick Open lists "<name> <folder>" rows or, for files at the root, "<name>, file results";
+    // pick the one whose folder matches the path.
     const folder = relativePath.includes('/') ? relativePath.slice(0, relativePath.lastIndexOf('/')) : '';
-    const row = await pollUntil(
-      async () => {
-        for (const candidate of await this.page.locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`).all()) {
-          const label = (await candidate.getAttribute('aria-label')) ?? '';
-          // Rows read "<name> <folder>" or, for files at the root, "<name>, file results".
-          if (label === fileName || label.startsWith(`${fileName} `) || label.startsWith(`${fileName},`)) {
-            if (!folder || label.includes(folder)) return candidate;
-          }
-        }
-        return undefined;
-      },
-      { timeout: this.timeout, message: `Quick Open to list ${relativePath}` },
+    await this.pickQuickInputRow(
+      ({ label }) => (label === fileName || label.startsWith(`${fileName} `) || label.startsWith(`${fileName},`)) && (!folder || label.includes(folder)),
+      `Quick Open to list ${relativePath}`,
     );
-    await row.click();
     await this.waitForActiveTab(fileName);
+  }
+
+  /**
+   * Clicks the first row of the open quick input (Quick Open, Command Palette) that `matches`
+   * ({ label: aria-label, name: the row's title }). The list re-renders while results arrive, so
+   * rows are read in one pass and the click targets the row only if it still shows that label.
+   * Returns false if no row matched within `timeout`.
+   */
+  async pickQuickInputRow(matches, message, { timeout = this.timeout, required = true } = {}) {
+    const rowSelector = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
+    try {
+      await pollUntil(
+        async () => {
+          const rows = await this.page.locator(rowSelector).evaluateAll((elements) =>
+            elements.map((element) => ({
+              index: element.dataset.index,
+              label: element.getAttribute('aria-label') ?? '',
+              name: element.querySelector('.label-name')?.textContent?.trim() ?? '',
+            })),
+          );
+          const row = rows.find(matches);
+          if (!row) return false;
+          await this.page.locator(`${rowSelector}[data-index="${row.index}"][aria-label=${JSON.stringify(row.label)}]`).click({ timeout: 2_000 });
+          return true;
+        },
+        { timeout, interval: 100, message },
+      );
+      return true;
+    } catch (error) {
+      if (required) throw error;
+      return false;
+    }
   }
 
   /** Opens a new untitled text editor (File: New Untitled Text File) and returns its tab label. */
@@ -129,27 +153,20 @@ export class Workbench {
    */
   async runCommand(title) {
     const input = this.page.locator(`${QUICK_INPUT} input`);
-    const row = await pollUntil(
+    await pollUntil(
       async () => {
         if (!(await input.isVisible())) {
           await this.page.keyboard.press('F1');
           await input.waitFor({ state: 'visible', timeout: this.timeout });
           await input.fill(`>${title}`);
         }
-        for (let attempt = 0; attempt < 20; attempt++) {
-          for (const candidate of await this.page.locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`).all()) {
-            const label = await candidate.locator('.label-name').first().textContent().catch(() => '');
-            if (label?.trim() === title) return candidate;
-          }
-          await delay(100);
-        }
+        if (await this.pickQuickInputRow(({ name }) => name === title, `"${title}"`, { timeout: 3_000, required: false })) return true;
         await this.page.keyboard.press('Escape');
         await input.waitFor({ state: 'hidden', timeout: this.timeout });
-        return undefined;
+        return false;
       },
       { timeout: this.timeout, message: `the Command Palette to offer "${title}"` },
     );
-    await row.click();
     await input.waitFor({ state: 'hidden', timeout: this.timeout });
   }
 
@@ -202,21 +219,29 @@ export class Workbench {
     );
   }
 
-  /** Puts the caret on `element` (a squiggle) and opens the Quick Fix menu (Ctrl+.); returns its titles. */
-  async openQuickFixMenu(element) {
+  /**
+   * Puts the caret on `element` (a squiggle), waits for the editor's lightbulb, clicks it and
+   * returns the titles the Quick Fix menu lists.
+   */
+  async openQuickFixMenuFromLightbulb(element) {
     const box = await element.boundingBox();
     await this.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     await this.page.keyboard.press('Escape'); // closes a hover the click may have left open
-    await this.page.keyboard.press('Control+.');
-    return pollUntil(
+    const lightbulb = this.page.locator(`${ACTIVE_EDITOR} .lightBulbWidget`).first();
+    await lightbulb.waitFor({ state: 'visible', timeout: this.timeout });
+    // The lightbulb appears once the code actions for the caret's line have arrived.
+    await pollUntil(
       async () => {
-        const titles = await this.page.locator('.action-widget .monaco-list-row.action').evaluateAll((rows) =>
-          rows.map((row) => row.getAttribute('aria-label')),
-        );
-        return titles.length ? titles : undefined;
+        if (!(await this.page.locator(QUICK_FIX_ROW).first().isVisible())) await lightbulb.click({ timeout: 2_000 });
+        return (await this.quickFixTitles()).length > 0;
       },
-      { timeout: this.timeout, message: 'the Quick Fix menu to list actions' },
+      { timeout: this.timeout, interval: 500, message: 'the lightbulb to open the Quick Fix menu' },
     );
+    return this.quickFixTitles();
+  }
+
+  async quickFixTitles() {
+    return this.page.locator(QUICK_FIX_ROW).evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-label')));
   }
 
   /**
@@ -224,7 +249,7 @@ export class Workbench {
    * down until it is focused, then Enter. (A click can land on the menu's pointer-block overlay.)
    */
   async chooseQuickFix(title) {
-    const rows = this.page.locator('.action-widget .monaco-list-row.action');
+    const rows = this.page.locator(QUICK_FIX_ROW);
     const count = await rows.count();
     for (let step = 0; step <= count; step++) {
       const focused = await this.page.locator('.action-widget .monaco-list-row.action.focused').getAttribute('aria-label').catch(() => null);
@@ -329,6 +354,30 @@ export class Workbench {
   /** Whether the status bar shows the "Restricted Mode" indicator. */
   async isRestrictedMode() {
     return this.page.locator('.statusbar-item').filter({ hasText: 'Restricted Mode' }).first().isVisible();
+  }
+
+  /**
+   * Trusts the open folder as a user does: "Workspaces: Manage Workspace Trust", then the trust
+   * editor's "Trust" button. Resolves once the status bar no longer shows Restricted Mode.
+   */
+  async trustWorkspace() {
+    await this.runCommand('Workspaces: Manage Workspace Trust');
+    const editor = this.page.locator('.workspace-trust-editor');
+    await editor.waitFor({ state: 'visible', timeout: this.timeout });
+    await editor.getByRole('button', { name: 'Trust', exact: true }).first().click();
+    await pollUntil(async () => !(await this.isRestrictedMode()), { timeout: this.timeout, message: 'Restricted Mode to end' });
+  }
+
+  /** Waits for a notification toast whose text matches `pattern`, and returns that text. */
+  async waitForNotification(pattern) {
+    let last = [];
+    return pollUntil(
+      async () => {
+        last = await this.notifications();
+        return last.find((text) => pattern.test(text));
+      },
+      { timeout: this.timeout, message: `a notification matching ${pattern}`, describe: () => JSON.stringify(last) },
+    );
   }
 
   /** Texts of the notification toasts currently shown. */

@@ -1,20 +1,38 @@
 // "NHI Hygiene: Scan Workspace" reports findings in files that were never opened.
 import assert from 'node:assert/strict';
 
-export const name = 'Scan Workspace reports findings in a file that was never opened';
+export const name = 'Scan Workspace reports findings in files that were never opened';
 export const workspace = 'main';
 
-const RULE = 'tf-tls-cert-validity';
+/** One finding per fixture file, none of which is opened in this scenario. */
+const EXPECTED = [
+  { file: 'certs.tf', code: 'tf-tls-cert-validity' },
+  { file: 'token-secret.yaml', code: 'k8s-legacy-sa-token-secret' },
+  { file: 'deploy.yml', code: 'gha-static-aws-keys' },
+  { file: 'settings.py', code: 'sec-aws' },
+];
 
-export async function run({ workbench, page }) {
+export async function run({ workbench, page, log, screenshot }) {
   await workbench.waitForExplorer();
   await workbench.showProblems();
-  // Only the command may scan unopened files.
-  assert.ok(!(await workbench.problems()).some((entry) => entry.code === RULE), `${RULE} was reported before the scan`);
+  // Nothing is open, so nothing is reported before the scan.
+  const before = (await workbench.problems()).filter((entry) => entry.source === 'nhi-hygiene');
+  assert.deepEqual(before.map((entry) => `${entry.file}: ${entry.code}`), [], 'findings were reported before the scan');
 
   await workbench.runCommand('NHI Hygiene: Scan Workspace');
-  await workbench.filterProblems(RULE); // the list is virtualized; show only the entry we look for
-  await workbench.waitForProblem((entry) => entry.file === 'certs.tf' && entry.code === RULE, `${RULE} in terraform/certs.tf`);
+  const summary = await workbench.waitForNotification(/NHI Hygiene scanned \d+ files/);
+  log(summary);
+  const [, scanned, findings, files] = /scanned (\d+) files: (\d+) findings in (\d+) files/.exec(summary) ?? [];
+  assert.ok(Number(scanned) >= EXPECTED.length, `the scan covered only ${scanned} files`);
+  assert.ok(Number(findings) >= EXPECTED.length && Number(files) >= EXPECTED.length, `the scan reported ${findings} findings in ${files} files`);
+
+  // The list is virtualized, so each expected entry is looked for with the panel's filter.
+  for (const { file, code } of EXPECTED) {
+    await workbench.filterProblems(code);
+    await workbench.waitForProblem((entry) => entry.file === file && entry.code === code && entry.source === 'nhi-hygiene', `${code} in ${file}`);
+  }
+  await workbench.filterProblems('');
+  await screenshot('problems');
   const openTabs = await page.locator('.part.editor .tab .label-name').allTextContents();
-  assert.ok(!openTabs.includes('certs.tf'), 'certs.tf was opened in an editor');
+  assert.deepEqual(openTabs, [], 'the scan opened editors');
 }
