@@ -1,9 +1,10 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import { diffToEdits } from '../../server/src/engine/fix/text-diff';
 import { YamlCstEditor } from '../../server/src/engine/fix/yaml-cst-editor';
-import { isMap, mapEntries, nodeSpan, scalarString, valueOf, pairSpan } from '../../server/src/engine/parse/yaml';
+import { mapEntries, nodeSpan, scalarString, valueOf, pairSpan } from '../../server/src/engine/parse/yaml';
 import { withIdTokenWrite } from '../lib/github-permissions';
-import { workflowSteps, stepInput, type WorkflowStep } from '../lib/github-actions';
+import { workflowEnvMaps, workflowSteps, stepInput } from '../lib/github-actions';
+import { canRewriteForOidc } from '../lib/github-step-fix';
 import docs from './docs.md';
 
 const ACTION = 'aws-actions/configure-aws-credentials';
@@ -31,12 +32,12 @@ export default defineRule({
         // The key's source (e.g. secrets.DEPLOY_KEY_ID) tells two such steps in a job apart.
         construct: `${step.jobId}:${ACTION}:${scalarString(input.value) ?? ''}`,
         data: { jobId: step.jobId, stepIndex: step.index },
-        fixable: canFixInPlace(step, valueOf(step.yaml.contents, 'permissions')),
+        fixable: canRewriteForOidc(step),
       });
     }
     // Keys exported through `env:` at workflow, job or step level reach every AWS CLI and SDK call.
     for (const yaml of document.yaml()) {
-      for (const env of envMaps(yaml.contents)) {
+      for (const { env } of workflowEnvMaps(yaml.contents)) {
         for (const { key, pair } of mapEntries(env)) {
           const span = pairSpan(pair);
           if (!STATIC_ENV.has(key) || !span || scalarString(pair.value) === undefined) continue;
@@ -73,27 +74,3 @@ export default defineRule({
     ];
   },
 });
-
-/**
- * The fix edits block-style YAML in place; flow-style `with: { ... }` and permission forms it
- * cannot extend safely (`read-all`, a flow map) are left to the user rather than half-fixed.
- */
-function canFixInPlace(step: WorkflowStep, workflowPermissions: unknown): boolean {
-  if (!step.with || step.with.flow) return false;
-  const permissions = valueOf(step.job, 'permissions');
-  if (permissions === undefined || permissions === null) return !isMap(workflowPermissions) || !workflowPermissions.flow;
-  if (isMap(permissions)) return !permissions.flow;
-  return scalarString(permissions) === 'write-all';
-}
-
-/** `env:` maps at workflow, job and step level. */
-function* envMaps(root: unknown): Generator<unknown> {
-  if (!isMap(root)) return;
-  yield valueOf(root, 'env');
-  for (const { pair } of mapEntries(valueOf(root, 'jobs'))) {
-    if (!isMap(pair.value)) continue;
-    yield valueOf(pair.value, 'env');
-    const steps = valueOf(pair.value, 'steps');
-    if (steps && 'items' in steps) for (const step of steps.items as unknown[]) if (isMap(step)) yield valueOf(step, 'env');
-  }
-}

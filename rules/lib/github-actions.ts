@@ -49,3 +49,18 @@ export function stepInput(step: WorkflowStep, input: string): Pair<Node, Node | 
 export function isExpressionReference(value: string | undefined): boolean {
   return value !== undefined && /^\s*\$\{\{[^}]*\}\}\s*$/.test(value);
 }
+
+/** `env:` maps at workflow, job and step level, each with where it is. */
+export function* workflowEnvMaps(root: unknown): Generator<{ env: unknown; jobId?: string; stepIndex?: number }> {
+  if (!isMap(root)) return;
+  yield { env: valueOf(root, 'env') };
+  for (const { key: jobId, pair } of mapEntries(valueOf(root, 'jobs'))) {
+    if (!isMap(pair.value)) continue;
+    yield { env: valueOf(pair.value, 'env'), jobId };
+    const steps = seqItems(valueOf(pair.value, 'steps'));
+    for (let stepIndex = 0; stepIndex < steps.length; stepIndex++) {
+      const step = steps[stepIndex];
+      if (isMap(step)) yield { env: valueOf(step, 'env'), jobId, stepIndex };
+    }
+  }
+}

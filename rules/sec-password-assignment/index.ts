@@ -88,7 +88,7 @@ export default defineRule({
       const [whole, quote, quotedValue, bareValue] = match;
       const value = quotedValue ?? bareValue;
       if (value === undefined) continue;
-      const name = text.slice(start, end).replace(/^[$@.-]+|[.-]+$/g, '');
+      const name = trimNameSigils(text.slice(start, end));
       consider(name, value, quote !== undefined, end + whole.length - value.length - (quote ? 1 : 0));
     }
     for (const match of text.matchAll(NAME_VALUE_PAIR)) {
@@ -129,4 +129,13 @@ function namesCredential(name: string): boolean {
       CREDENTIAL_SUFFIXES.some((suffix) => segment.length > suffix.length && segment.endsWith(suffix)) ||
       (segment === 'key' && index > 0 && KEY_QUALIFIERS.has(segments[index - 1]!)),
   );
+}
+
+/** `$password`, `@secret.`, `.token-` → the bare name; a loop, since `[.-]+$` would retry at every dash. */
+function trimNameSigils(name: string): string {
+  let start = 0;
+  let end = name.length;
+  while (start < end && '$@.-'.includes(name[start]!)) start++;
+  while (end > start && '.-'.includes(name[end - 1]!)) end--;
+  return name.slice(start, end);
 }

@@ -22,8 +22,8 @@ const FORMATS: readonly TokenFormat[] = [
   // Twilio and Discord tokens have no distinctive prefix: they are looked for only in files that name the vendor.
   { kind: 'Twilio API key', keyword: 'twilio', pattern: /\bSK[0-9a-fA-F]{32}\b/g, advice: 'read it from a secret store' },
   { kind: 'Telegram bot token', keyword: ':aa', pattern: /\b\d{8,10}:AA[0-9A-Za-z_-]{33}\b/g, advice: 'revoke it with @BotFather and read the new one at run time' },
-  { kind: 'Discord bot token', keyword: 'discord', pattern: /\b[MNO][A-Za-z\d_-]{23,25}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,38}\b/g, advice: 'reset it in the developer portal and read it at run time' },
-  { kind: 'JSON Web Token', keyword: 'eyj', pattern: /\beyJ[A-Za-z0-9_-]{10,2000}\.eyJ[A-Za-z0-9_-]{10,8000}\.[A-Za-z0-9_-]{16,1000}/g, advice: 'request a short-lived token at run time instead of storing one' },
+  { kind: 'Discord bot token', keyword: 'discord', pattern: /(?<![A-Za-z\d_-])[MNO][A-Za-z\d_-]{23,25}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,38}(?![A-Za-z\d_-])/g, advice: 'reset it in the developer portal and read it at run time' },
+  { kind: 'JSON Web Token', keyword: 'eyj', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,2000}\.eyJ[A-Za-z0-9_-]{10,8000}\.[A-Za-z0-9_-]{16,1000}/g, advice: 'request a short-lived token at run time instead of storing one' },
   { kind: 'PyPI API token', keyword: 'pypi-', pattern: /\bpypi-AgE[A-Za-z0-9_-]{50,400}/g, advice: 'publish with PyPI trusted publishing (OIDC) instead' },
   { kind: 'Mailchimp API key', keyword: '-us', pattern: /\b[0-9a-f]{32}-us\d{1,2}\b/g, advice: 'read it from a secret store' },
   { kind: 'Square access token or secret', keyword: 'sq0', pattern: /\bsq0(?:atp|csp)-[0-9A-Za-z_-]{22,60}/g, advice: 'read it from a secret store' },
@@ -34,7 +34,7 @@ const FORMATS: readonly TokenFormat[] = [
   { kind: 'DigitalOcean token', keyword: '_v1_', pattern: /\bdo[opr]_v1_[0-9a-f]{64}\b/g, advice: 'use a scoped token with an expiry from a secret store' },
   { kind: 'Atlassian API token', keyword: 'atatt', pattern: /\bATATT[A-Za-z0-9_=-]{150,300}/g, advice: 'read it from a secret store' },
   { kind: 'Discord webhook URL', keyword: 'webhooks/', pattern: /https:\/\/(?:discord(?:app)?\.com\/api\/webhooks\/\d{10,20}\/[A-Za-z0-9_-]{60,80})/g, advice: 'regenerate it and keep the URL in a secret store' },
-  { kind: 'Microsoft Teams webhook URL', keyword: 'webhook.office.com', pattern: /https:\/\/[a-z0-9-]{1,60}\.webhook\.office\.com\/webhookb2\/[A-Za-z0-9@/-]{40,300}/g, advice: 'regenerate it and keep the URL in a secret store' },
+  { kind: 'Microsoft Teams webhook URL', keyword: 'webhook.office.com', pattern: /(?<![\w/])https:\/\/[a-z0-9-]{1,60}\.webhook\.office\.com\/webhookb2\/[A-Za-z0-9@/-]{40,300}/g, advice: 'regenerate it and keep the URL in a secret store' },
 ];
 
 export default defineRule({

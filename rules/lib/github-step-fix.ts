@@ -1,0 +1,163 @@
+import type { YAMLMap } from 'yaml';
+import type { ParsedDocument } from '../../server/src/engine/parsed-document';
+import { YamlCstEditor } from '../../server/src/engine/fix/yaml-cst-editor';
+import { isMap, nodeSpan, pairOf, scalarString, valueOf } from '../../server/src/engine/parse/yaml';
+import { workflowSteps, type WorkflowStep } from './github-actions';
+import { withIdTokenWrite } from './github-permissions';
+
+type BlockMap = NonNullable<ReturnType<YamlCstEditor['blockMapAt']>>;
+
+/** What a finding about one workflow step keeps in `data`, so its fix can find the step again. */
+export type StepRef = {
+  readonly jobId: string;
+  readonly stepIndex: number;
+};
+
+export function stepRef(step: WorkflowStep): StepRef {
+  return { jobId: step.jobId, stepIndex: step.index };
+}
+
+/** The step a finding's `data` points at, re-read from the document being fixed. */
+export function findStep(document: ParsedDocument, data: unknown): WorkflowStep | undefined {
+  const { jobId, stepIndex } = (data ?? {}) as Partial<StepRef>;
+  for (const step of workflowSteps(document)) if (step.jobId === jobId && step.index === stepIndex) return step;
+  return undefined;
+}
+
+/**
+ * Whether `id-token: write` can be granted to the step's job by editing block YAML in place.
+ * Permission forms the fix cannot extend safely (`read-all`, a flow map) are left to the user
+ * rather than half-fixed.
+ */
+export function canGrantIdToken(step: WorkflowStep): boolean {
+  const workflowPermissions = valueOf(step.yaml.contents, 'permissions');
+  const permissions = valueOf(step.job, 'permissions');
+  if (permissions === undefined || permissions === null) return !isMap(workflowPermissions) || !workflowPermissions.flow;
+  if (isMap(permissions)) return !permissions.flow;
+  return scalarString(permissions) === 'write-all';
+}
+
+/** A block-style `with:` map (the fixes edit it in place) and a job that can get `id-token: write`. */
+export function canRewriteForOidc(step: WorkflowStep): boolean {
+  return step.with !== undefined && !step.with.flow && canGrantIdToken(step);
+}
+
+/** The source text of a node. Values are read from here when they may hold `${{ }}` expressions. */
+export function sourceText(document: ParsedDocument, node: unknown): string {
+  const span = nodeSpan(node as Parameters<typeof nodeSpan>[0]);
+  return span ? document.text.slice(span[0], span[1]) : '';
+}
+
+export interface StepRewrite {
+  /** `with:` inputs to delete. When nothing else is left, `with:` itself goes. */
+  readonly remove: readonly string[];
+  /** `key: value` inputs written where the first removed one was, unless the step keeps its own value for them. */
+  readonly insert?: ReadonlyArray<readonly [key: string, value: string]>;
+  /** `env:` variables of the step to delete (the whole `env:` when nothing else is left). */
+  readonly removeEnv?: readonly string[];
+  /** Grant the job `id-token: write`, keeping the scopes it already has. */
+  readonly idToken?: boolean;
+}
+
+/**
+ * Applies a rewrite to one step through the YAML CST, so comments, quoting and indentation of
+ * everything else survive; returns the new text, or undefined when the step's shape is not one
+ * the editor can change safely. Inputs written by `insert` are reported back so the caller can
+ * list placeholders only for text it actually inserted.
+ */
+export function rewriteStep(document: ParsedDocument, step: WorkflowStep, rewrite: StepRewrite): { text: string; inserted: string[] } | undefined {
+  const editor = new YamlCstEditor(document.text);
+  const stepMap = editor.blockMapAt(nodeSpan(step.step)![0]);
+  if (!stepMap) return undefined;
+  const inserted: string[] = [];
+
+  if (rewrite.remove.length > 0 || rewrite.insert?.length) {
+    if (!step.with) return undefined;
+    const withMap = editor.blockMapAt(nodeSpan(step.with)![0]);
+    if (!withMap) return undefined;
+    const present = rewrite.remove.filter((key) => pairOf(step.with, key) !== undefined);
+    const inserts = rewrite.insert ?? [];
+    // An input both removed and inserted (`method: token` → `method: jwt`) is changed in place.
+    const replaced = inserts.filter(([key]) => present.includes(key));
+    const added = inserts.filter(([key]) => !present.includes(key) && pairOf(step.with, key) === undefined);
+    const dropped = present.filter((key) => !replaced.some(([k]) => k === key));
+    if (dropped.length > 0 && added.length === 0 && replaced.length === 0 && dropped.length === step.with.items.length) {
+      if (!removeChildKey(editor, stepMap, step.step, 'with')) return undefined;
+    } else {
+      for (const [key, value] of replaced) {
+        if (!editor.setScalar(withMap, key, value)) return undefined;
+        inserted.push(key);
+      }
+      // New inputs take the place of the first removed one; inserting before removing means a
+      // map whose every input is replaced is never empty in between.
+      const first = dropped.length > 0 ? Math.min(...dropped.map((key) => editor.indexOf(withMap, key))) : withMap.items.length;
+      if (added.length > 0) {
+        editor.insertEntries(withMap, added.map(([key, value]) => `${key}: ${value}\n`).join(''), first);
+        inserted.push(...added.map(([key]) => key));
+      }
+      if (dropped.length > 0 && editor.removeKeys(withMap, dropped) === -1) return undefined;
+    }
+  }
+
+  if (rewrite.removeEnv?.length) {
+    const env = valueOf(step.step, 'env');
+    if (!isMap(env) || env.flow) return undefined;
+    const present = rewrite.removeEnv.filter((key) => pairOf(env, key) !== undefined);
+    if (present.length > 0 && present.length === env.items.length) {
+      if (!removeChildKey(editor, stepMap, step.step, 'env')) return undefined;
+    } else if (present.length > 0) {
+      const envMap = editor.blockMapAt(nodeSpan(env)![0]);
+      if (!envMap || editor.removeKeys(envMap, present) === -1) return undefined;
+    }
+  }
+
+  if (rewrite.idToken) {
+    const jobMap = editor.blockMapAt(nodeSpan(step.job)![0]);
+    if (!jobMap) return undefined;
+    withIdTokenWrite(editor, jobMap, step.job, valueOf(step.yaml.contents, 'permissions'));
+  }
+  return { text: editor.toString(), inserted };
+}
+
+/** Removes `key` (and its nested value) from a step map, unless it is the step's only key. */
+function removeChildKey(editor: YamlCstEditor, stepMap: BlockMap, step: YAMLMap<unknown, unknown>, key: string): boolean {
+  if (step.items.length < 2) return false;
+  return editor.removeKeys(stepMap, [key]) !== -1;
+}
+
+/** Names `NAME` of every `secrets.NAME` reference in a piece of workflow source. */
+export function secretNames(text: string): string[] {
+  const names: string[] = [];
+  for (let at = text.indexOf('secrets.'); at !== -1; at = text.indexOf('secrets.', at + 8)) {
+    // `inputs.secrets.x` or `mysecrets.x` is not the secrets context.
+    const before = at > 0 ? text.charCodeAt(at - 1) : 32;
+    if (isNameChar(before) || before === 46) continue;
+    let end = at + 8;
+    while (end < text.length && isNameChar(text.charCodeAt(end))) end++;
+    if (end > at + 8) names.push(text.slice(at + 8, end));
+  }
+  return names;
+}
+
+function isNameChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 45;
+}
+
+/** A value that reads a stored secret other than the job's own short-lived `GITHUB_TOKEN`. */
+export function readsStoredSecret(text: string): boolean {
+  return secretNames(text).some((name) => name.toUpperCase() !== 'GITHUB_TOKEN');
+}
+
+/** The span of the first `needle` inside a node's source text (e.g. one command of a `run:` script). */
+export function spanWithin(document: ParsedDocument, node: unknown, needle: string): readonly [number, number] | undefined {
+  const span = nodeSpan(node as Parameters<typeof nodeSpan>[0]);
+  if (!span) return undefined;
+  const at = document.text.slice(span[0], span[1]).indexOf(needle);
+  return at === -1 ? undefined : [span[0] + at, span[0] + at + needle.length];
+}
+
+/** The `run:` script of a step as written (with `${{ }}` expressions intact), or undefined. */
+export function runScript(document: ParsedDocument, step: WorkflowStep): string | undefined {
+  const run = valueOf(step.step, 'run');
+  return run === undefined || run === null ? undefined : sourceText(document, run);
+}

@@ -1,0 +1,217 @@
+import { defineRule } from '../../server/src/engine/define-rule';
+import type { ParsedDocument } from '../../server/src/engine/parsed-document';
+import docs from './docs.md';
+
+/**
+ * Credential formats that neither secretlint's recommended preset nor `sec-provider-tokens`
+ * matches, written from the vendors' published token formats (prefix, alphabet, length). Every
+ * pattern starts with a fixed prefix or structure and uses bounded repetitions only, so it runs in
+ * linear time; every `keyword` is a lower-case substring of every match (the prefilter). Where a
+ * family overlaps a format another rule already reports, `accept` keeps only what that rule cannot
+ * match, so one secret gives one finding.
+ */
+interface TokenFormat {
+  readonly vendor: string;
+  /** Lower-case substrings a document must contain for this format to be looked for. */
+  readonly keywords: readonly string[];
+  readonly pattern: RegExp;
+  /** The capture group that is the secret (default: the whole match). */
+  readonly group?: number;
+  /** Extra evidence the match must have (a decoded field, the vendor named in the file). */
+  readonly accept?: (secret: string, document: ParsedDocument, index: number) => boolean;
+  readonly advice: string;
+}
+
+const ROTATE = 'revoke it and load its replacement at run time from a secret store';
+
+const FORMATS: readonly TokenFormat[] = [
+  // GitLab: the token families other than personal access tokens (`glpat-`, sec-gitlab). Classic
+  // tokens have a fixed length per family (a 40-character trigger token, a 64-character OAuth
+  // application secret, a 25-character incoming-mail token, a 50-character agent token, 20 to 50
+  // characters for the others); routable tokens carry a base64 payload, its length and a CRC.
+  {
+    vendor: 'GitLab token',
+    keywords: ['gldt-', 'glrt-', 'glcbt-', 'glptt-', 'glft-', 'glimt-', 'glagent-', 'gloas-', 'glsoat-', 'glffct-'],
+    pattern:
+      /(?<![\w-])(?:gl(?:dt|rt|cbt|ft|soat|ffct)-[\w-]{20,50}|glptt-[\w-]{40}|gloas-[\w-]{64}|glimt-[\w-]{25}|glagent-[\w-]{50,60}|gl(?:dt|rt|cbt|ptt|ft|imt|agent|oas|soat|ffct)-[\w-]{27,300}\.[0-9a-z]{2}\.?[0-9a-z]{7})(?![\w.-])/g,
+    advice: 'use the CI job token (CI_JOB_TOKEN) or an OIDC id_token, or rotate it and keep it in a masked, protected CI variable',
+  },
+  {
+    vendor: 'GitLab runner registration token',
+    keywords: ['gr1348941'],
+    pattern: /(?<![\w-])GR1348941[\w-]{20,50}(?![\w-])/g,
+    advice: 'register runners with runner authentication tokens created in the UI or API, and reset this one',
+  },
+  // AWS access key IDs with prefixes sec-aws does not look for (AKIA / ASIA are its).
+  {
+    vendor: 'AWS access key ID',
+    keywords: ['abia', 'acca', 'a3t'],
+    pattern: /(?<![A-Za-z0-9])(?:ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}(?![A-Za-z0-9])/g,
+    advice: 'use short-lived role credentials (OIDC federation, instance or task roles) instead of access keys',
+  },
+  { vendor: 'Tailscale key', keywords: ['tskey-'], pattern: /(?<![A-Za-z])tskey-[a-z]{2,12}-[A-Za-z0-9]{6,24}-[A-Za-z0-9]{16,64}(?![A-Za-z0-9])/g, advice: ROTATE },
+  { vendor: 'Cloudflare API token or key', keywords: ['cfk_', 'cfut_', 'cfat_'], pattern: /(?<![\w-])cf(?:k|ut|at)_[A-Za-z0-9]{40}[0-9a-f]{8}(?![\w-])/g, advice: ROTATE },
+  {
+    vendor: 'Azure AD (Entra ID) client secret',
+    keywords: ['q~'],
+    pattern: /(?<![\w~.-])[\w~.]{3}\dQ~[\w~.-]{31,34}(?![\w~.-])/g,
+    advice: 'use a federated identity credential (workload identity) or a managed identity instead of a client secret',
+  },
+  {
+    vendor: 'Azure shared access key',
+    keywords: ['sharedaccesskey='],
+    pattern: /SharedAccessKey=([A-Za-z0-9+/]{42,43}=)/g,
+    group: 1,
+    advice: 'connect with Entra ID (managed identity) instead of a connection-string key',
+  },
+  {
+    vendor: 'Azure shared access signature',
+    keywords: ['sig='],
+    pattern: /[?&]sig=([A-Za-z0-9%+/]{40,100}(?:%3D|=)?)/g,
+    group: 1,
+    accept: (_secret, document, index) => hasSasVersion(document, index),
+    advice: 'issue user-delegation SAS tokens at run time with a short expiry instead of storing one',
+  },
+  {
+    vendor: 'Discord bot token',
+    keywords: ['.'],
+    pattern: /(?<![\w-])[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}(?![\w-])/g,
+    // The first part is the bot's numeric user id in base64; files that name Discord are left to sec-provider-tokens.
+    accept: (secret, document) => !document.containsKeyword('discord') && encodesDigits(secret.slice(0, secret.indexOf('.'))),
+    advice: 'reset it in the Discord developer portal and load the new one at run time',
+  },
+  {
+    vendor: 'SendGrid API key',
+    keywords: ['sg.'],
+    pattern: /(?<![\w-])SG\.[\w-]{22}\.[\w-]{43}(?![\w-])/g,
+    // sec-sendgrid matches keys whose parts have at most one dash; the others are reported here.
+    accept: (secret) => !sendgridRuleMatches(secret),
+    advice: ROTATE,
+  },
+  { vendor: 'Slack legacy or refresh token', keywords: ['xoxs-', 'xoxe-'], pattern: /(?<![\w-])xox[se]-(?:\d-)?[A-Za-z0-9]{1,40}(?:-[A-Za-z0-9]{1,40}){1,5}(?![\w-])/g, advice: ROTATE },
+  {
+    vendor: 'GitHub App installation token',
+    keywords: ['ghs_'],
+    pattern: /(?<![\w-])ghs_\d{1,12}_eyJ[\w-]{10,2000}\.[\w-]{10,4000}\.[\w-]{10,1000}/g,
+    advice: 'mint installation tokens at run time (actions/create-github-app-token); they expire within an hour',
+  },
+  { vendor: 'Google OAuth client secret', keywords: ['gocspx-'], pattern: /(?<![\w-])GOCSPX-[\w-]{28}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'Google OAuth refresh token', keywords: ['1//0'], pattern: /(?<![\w/])1\/\/0[\w-]{40,400}(?![\w-])/g, advice: 'revoke it and use workload identity federation or a short-lived access token' },
+  { vendor: 'Stripe webhook signing secret', keywords: ['whsec_'], pattern: /(?<![\w-])whsec_[A-Za-z0-9+/]{32,100}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'Doppler token', keywords: ['dp.'], pattern: /(?<![\w.-])dp\.(?:pt|st|sa|ct|scim|audit)\.(?:[a-z0-9_-]{1,40}\.)?[A-Za-z0-9]{40,44}(?![\w-])/g, advice: 'use a Doppler service account with OIDC, or rotate it and inject it at run time' },
+  { vendor: 'Postman API key', keywords: ['pmak-'], pattern: /(?<![\w-])PMAK-[0-9a-f]{24}-[0-9a-f]{34}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'Pulumi access token', keywords: ['pul-'], pattern: /(?<![\w-])pul-[0-9a-f]{40}(?![\w-])/g, advice: 'use Pulumi OIDC token exchange instead of a stored access token' },
+  {
+    vendor: 'HCP Terraform / Terraform Enterprise API token',
+    keywords: ['.atlasv1.'],
+    pattern: /(?<![\w-])[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,70}(?![\w=-])/g,
+    advice: 'use dynamic provider credentials (workload identity) and team tokens with an expiry',
+  },
+  { vendor: 'New Relic user API key', keywords: ['nrak-'], pattern: /(?<![\w-])NRAK-[A-Z0-9]{27}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'Sentry auth token', keywords: ['sntrys_', 'sntryu_'], pattern: /(?<![\w-])(?:sntrys_eyJ[A-Za-z0-9+/=_-]{40,400}|sntryu_[0-9a-f]{64})(?![\w+/=-])/g, advice: ROTATE },
+  { vendor: 'Dynatrace API token', keywords: ['dt0c01.'], pattern: /(?<![\w-])dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'PlanetScale token or password', keywords: ['pscale_'], pattern: /(?<![\w-])pscale_(?:tkn|pw|oauth)_[\w.-]{32,64}(?![\w.-])/g, advice: ROTATE },
+  { vendor: 'age secret key', keywords: ['age-secret-key-1'], pattern: /AGE-SECRET-KEY-1[0-9A-Z]{58}(?![0-9A-Z])/g, advice: 'move the identity file to a secret store or a hardware token and re-encrypt with a new key' },
+  { vendor: 'Alibaba Cloud AccessKey ID', keywords: ['ltai'], pattern: /(?<![A-Za-z0-9])LTAI[A-Za-z0-9]{12,20}(?![A-Za-z0-9])/g, advice: 'use RAM roles with STS tokens (OIDC for CI) instead of AccessKeys' },
+  { vendor: 'Supabase token or secret key', keywords: ['sbp_', 'sb_secret_'], pattern: /(?<![\w-])(?:sbp_[0-9a-f]{40}|sb_secret_[\w-]{20,60})(?![\w-])/g, advice: ROTATE },
+  { vendor: 'RubyGems API key', keywords: ['rubygems_'], pattern: /(?<![\w-])rubygems_[0-9a-f]{48}(?![\w-])/g, advice: 'publish with RubyGems trusted publishing (OIDC) instead' },
+  { vendor: 'Clojars deploy token', keywords: ['clojars_'], pattern: /(?<![\w-])CLOJARS_[a-z0-9]{60}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'NuGet API key', keywords: ['oy2'], pattern: /(?<![\w-])oy2[a-z0-9]{43}(?![\w-])/g, advice: 'publish with NuGet trusted publishing (OIDC), or use a scoped key with an expiry' },
+  { vendor: 'Shippo API token', keywords: ['shippo_'], pattern: /(?<![\w-])shippo_(?:live|test)_[0-9a-f]{40}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'Buildkite user access token', keywords: ['bkua_'], pattern: /(?<![\w-])bkua_[0-9a-f]{40}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'Contentful personal access token', keywords: ['cfpat-'], pattern: /(?<![\w-])CFPAT-[\w-]{43}(?![\w-])/g, advice: ROTATE },
+  {
+    vendor: 'Mailgun API key',
+    keywords: ['mailgun'],
+    pattern: /(?<![\w-])key-[0-9a-f]{32}(?![\w-])/g,
+    accept: (_secret, document) => document.containsKeyword('mailgun'),
+    advice: ROTATE,
+  },
+  {
+    vendor: 'Okta API token',
+    keywords: ['okta'],
+    pattern: /(?<![\w-])00[A-Za-z0-9_-]{40}(?![\w-])/g,
+    accept: (secret, document) => document.containsKeyword('okta') && /[A-Z]/.test(secret) && /[a-z]/.test(secret),
+    advice: 'use OAuth 2.0 service apps with private-key JWT instead of SSWS API tokens',
+  },
+  // An npm registry credential line outside `.npmrc` (sec-npm reads `.npmrc` files): a Dockerfile
+  // or CI script that writes one, or a copy of one. Found from `/:_auth…=`; the registry before it
+  // must start with `//`.
+  {
+    vendor: 'npm registry credential',
+    keywords: ['/:_'],
+    pattern: /\/:_(?:authToken|auth|password)=[ \t]?["']?([^\s"'$]{8,400})/g,
+    group: 1,
+    accept: (_secret, document, index) => !/(?:^|[\\/])\.npmrc$/i.test(document.path) && registryBefore(document.text, index),
+    advice: 'publish with npm trusted publishing (OIDC) and read install tokens from the environment (`${NPM_TOKEN}`)',
+  },
+];
+
+/** secretlint's SendGrid shape: no dash in the first part, at most one (not at an end) in the second. */
+function sendgridRuleMatches(secret: string): boolean {
+  const [, first = '', second = ''] = secret.split('.');
+  const dashes = second.split('-').length - 1;
+  return !first.includes('-') && dashes <= 1 && !second.startsWith('-') && !second.endsWith('-');
+}
+
+/** Whether `//registry.host[:port][/path]` runs right up to `index` (the `/:_authToken=` of an npm credential line). */
+function registryBefore(text: string, index: number): boolean {
+  let start = index;
+  while (start > 0 && index - start < 600 && /[\w.@%:/-]/.test(text[start - 1]!)) start--;
+  const registry = text.slice(start, index);
+  const slashes = registry.indexOf('//');
+  return slashes !== -1 && /^[\w-]/.test(registry.slice(slashes + 2)) && !registry.slice(slashes + 2).includes('//');
+}
+
+/**
+ * A SAS signature sits in a query string that also carries the storage service version
+ * (`sv=2022-11-02`) on the same line. The line of the last signature is remembered per document,
+ * so many signatures on one long line cost one look at it.
+ */
+const sasLine = new WeakMap<ParsedDocument, { start: number; end: number; found: boolean }>();
+function hasSasVersion(document: ParsedDocument, index: number): boolean {
+  const cached = sasLine.get(document);
+  if (cached && index >= cached.start && index < cached.end) return cached.found;
+  const text = document.text;
+  const start = text.lastIndexOf('\n', index) + 1;
+  let end = text.indexOf('\n', index);
+  if (end === -1) end = text.length;
+  const found = /(?:^|[?&;="'\s])sv=\d{4}-\d{2}-\d{2}(?:&|$|["'\s;])/.test(text.slice(start, end));
+  sasLine.set(document, { start, end, found });
+  return found;
+}
+
+/** Whether a base64 segment decodes to ASCII digits (a Discord user id, e.g. `MTk4NjIy…` → `198622…`). */
+function encodesDigits(segment: string): boolean {
+  const head = segment.slice(0, 24).replace(/-/g, '+').replace(/_/g, '/');
+  const usable = head.slice(0, head.length - (head.length % 4));
+  if (usable.length < 12) return false;
+  const decoded = Buffer.from(usable, 'base64').toString('latin1');
+  return /^\d{9,}$/.test(decoded);
+}
+
+export default defineRule({
+  id: 'sec-vendor-tokens',
+  category: 'secret',
+  defaultSeverity: 'error',
+  fileKinds: '*',
+  keywords: [...new Set(FORMATS.flatMap((format) => format.keywords))],
+  docs,
+  check({ document, report }) {
+    const text = document.text;
+    for (const format of FORMATS) {
+      if (!format.keywords.some((keyword) => document.containsKeyword(keyword))) continue;
+      for (const match of text.matchAll(format.pattern)) {
+        const secret = format.group ? match[format.group] : match[0];
+        if (!secret) continue;
+        if (format.accept && !format.accept(secret, document, match.index)) continue;
+        const start = match.index + (format.group ? match[0].lastIndexOf(secret) : 0);
+        report({
+          span: [start, start + secret.length],
+          secret,
+          message: `Hardcoded ${format.vendor} ({{secret}}): it works for whoever reads it until it is revoked; ${format.advice}.`,
+        });
+      }
+    }
+  },
+});
