@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { lintSource } from '@secretlint/core';
-import { rules as recommended } from '@secretlint/secretlint-rule-preset-recommend';
+import { creator as recommendedPreset } from '@secretlint/secretlint-rule-preset-recommend';
 import { collectFiles } from '../server/src/node/files';
 import { LspTestClient } from '../test/support/lsp-client';
 
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   add('CLI files per second', files.length / ours.seconds, 'files/s', undefined, false);
   add('CLI peak RSS', ours.peakMb, 'MB', 200);
   const peerStarted = performance.now();
-  const config = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: { meta: { id: '@secretlint/secretlint-rule-preset-recommend', type: 'preset' as const, recommended: true }, rules: recommended } as never }] };
+  const config = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: recommendedPreset as never }] };
   for (const file of files) {
     await lintSource({ source: { filePath: file, content: readFileSync(file, 'utf8'), ext: '', contentType: 'text' }, options: { config, maskSecrets: true } });
   }

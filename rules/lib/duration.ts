@@ -12,7 +12,10 @@ const UNIT_SECONDS: Record<string, number> = {
  * a Go/Terraform-style string (`'768h'`), or a plain number (seconds).
  */
 export function parseDuration(value: string): number | undefined {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
+  const trimmed = value.trim();
+  // Durations are short; a long string is not one (and must not cost a regex scan).
+  if (trimmed.length > 64) return undefined;
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(trimmed);
   if (!match) return undefined;
   const unit = match[2]!.toLowerCase();
   const factor = unit === '' ? 1 : UNIT_SECONDS[unit];

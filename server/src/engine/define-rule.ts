@@ -22,16 +22,15 @@ export function parseRuleDocs(id: string, markdown: string): RuleDocs {
     lines.length = 0;
   };
   for (const line of markdown.split(/\r?\n/)) {
-    const heading = /^##\s+(.+?)\s*$/.exec(line);
-    if (heading) {
+    if (/^##\s/.test(line)) {
       flush();
-      current = heading[1]!.toLowerCase();
+      current = line.slice(3).trim().toLowerCase();
     } else if (!line.startsWith('# ')) {
       lines.push(line);
     }
   }
   flush();
-  const summary = (sections.get('') ?? '').split(/\n\s*\n/)[0]!.replace(/\s*\n\s*/g, ' ').trim();
+  const summary = (sections.get('') ?? '').split(/\n\s*\n/)[0]!.split('\n').map((line) => line.trim()).join(' ').trim();
   const references = (sections.get('references') ?? '')
     .split('\n')
     .map((line) => line.replace(/^[-*]\s+/, '').trim())

@@ -24,7 +24,19 @@ export class SourceDocument {
     if (this.lineStarts) return this.lineStarts;
     const starts = [0];
     const text = this.text;
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    if (text.indexOf('\r') === -1) {
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    } else {
+      // LSP counts `\r\n`, `\n` and a lone `\r` as line breaks; positions must agree with the client.
+      for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code === 10) starts.push(i + 1);
+        else if (code === 13) {
+          if (text.charCodeAt(i + 1) === 10) i++;
+          starts.push(i + 1);
+        }
+      }
+    }
     return (this.lineStarts = starts);
   }
 
@@ -62,10 +74,12 @@ export class SourceDocument {
     return this.starts()[line] ?? this.text.length;
   }
 
-  /** Offset of the end of `line`, before its `\r\n` or `\n`. */
+  /** Offset of the end of `line`, before its `\r\n`, `\n` or `\r`. */
   lineEnd(line: number): number {
     const starts = this.starts();
-    let end = line + 1 < starts.length ? starts[line + 1]! - 1 : this.text.length;
+    if (line + 1 >= starts.length) return this.text.length;
+    let end = starts[line + 1]!;
+    if (this.text.charCodeAt(end - 1) === 10) end--;
     if (end > starts[line]! && this.text.charCodeAt(end - 1) === 13) end--;
     return end;
   }

@@ -104,7 +104,7 @@ function addYamlKinds(lowerPath: string, name: string, text: string, kinds: Set<
   if (looksLikeCloudFormation(head)) kinds.add('cloudformation');
   // Kubernetes manifests (and Helm templates rendered or not) declare both keys at top level.
   if (/^apiVersion:/m.test(head) && /^kind:/m.test(head)) kinds.add('kubernetes');
-  else if (/(^|\/)(charts?|helm)\//.test(lowerPath) && /values[^/]*\.ya?ml$/.test(name)) kinds.add('kubernetes');
+  else if (/(^|\/)(charts?|helm)\//.test(lowerPath) && name.includes('values') && /\.ya?ml$/.test(name)) kinds.add('kubernetes');
   // A workflow outside .github/workflows (e.g. a template) still has these two keys.
   else if (/^on:/m.test(head) && /^jobs:/m.test(head) && /\bruns-on:/.test(head)) kinds.add('github-actions');
 }

@@ -4,8 +4,10 @@
  * repeat it.
  */
 
+// `{{ … }}` covers `${{ … }}` too; the lookbehind and `[^{}]` keep match attempts from overlapping, so a
+// long run of unclosed openers stays linear.
 const TEMPLATE_REFERENCE =
-  /\$\{\{[^}]*\}\}|\$\{[A-Za-z_][\w.:-]*\}|\{\{[^}]*\}\}|^\$[A-Za-z_]\w*$|^%[A-Za-z_]\w*%$|^<[^>]*>$|\b(?:var|local|data|module)\.[A-Za-z_]/;
+  /(?<!\{)\{\{[^{}]*\}\}|\$\{[A-Za-z_][\w.:-]*\}|^\$[A-Za-z_]\w*$|^%[A-Za-z_]\w*%$|^<[^>]*>$|\b(?:var|local|data|module)\.[A-Za-z_]/;
 
 /** Long marker words count anywhere (AWS's documentation keys end in EXAMPLE / EXAMPLEKEY). */
 const PLACEHOLDER_ANYWHERE = /example|placeholder|changeme|change_me|replace[_-]?me|redacted|xxxxx|\*\*\*\*|\.\.\.|<[a-z_-]+>/i;

@@ -102,9 +102,18 @@ export function readSuppressions(source: SourceDocument, ruleIdOf: (id: string) 
   return suppressions;
 }
 
+/** Drops a trailing block-comment or HTML-comment closer (a regex anchored at the end would retry at every space). */
+function stripCommentCloser(tail: string): string {
+  const trimmed = tail.trimEnd();
+  for (const closer of ['*/', '-->']) {
+    if (trimmed.endsWith(closer)) return trimmed.slice(0, -closer.length).trimEnd();
+  }
+  return trimmed;
+}
+
 /** `rule-a, rule-b -- reason text until 2026-12-31` → parts; tolerant of comment closers. */
 function parseTail(tail: string): { ruleIds: string[]; reason: string | undefined; until: string | undefined } {
-  const cleaned = tail.replace(/\s*(?:\*\/|-->)\s*$/, '');
+  const cleaned = stripCommentCloser(tail);
   const separator = cleaned.indexOf('--');
   const idsPart = separator === -1 ? cleaned : cleaned.slice(0, separator);
   let reasonPart = separator === -1 ? '' : cleaned.slice(separator + 2).trim();

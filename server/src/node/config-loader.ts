@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
@@ -62,6 +62,14 @@ export const SECRETLINT_CONFIG_NAMES = ['.secretlintrc', '.secretlintrc.json', '
  * `.secretlintrc*`, so a repository set up for secretlint keeps its rule choices. Pass a `cache`
  * to share directory lookups across calls (a workspace walk asks for every directory).
  */
+/**
+ * True when a directory entry exists, even a dangling symlink: such a config is then reported as
+ * unreadable instead of silently replaced by the defaults.
+ */
+function isPresent(path: string): boolean {
+  return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+}
+
 export function findConfigFile(dir: string, cache: Map<string, DirectoryConfigs> = new Map()): string | undefined {
   const found = configsAtOrAbove(resolve(dir), cache);
   return found.own ?? found.secretlint;
@@ -75,7 +83,7 @@ export interface DirectoryConfigs {
 function configsAtOrAbove(dir: string, cache: Map<string, DirectoryConfigs>): DirectoryConfigs {
   const cached = cache.get(dir);
   if (cached) return cached;
-  let own: string | undefined = CONFIG_FILE_NAMES.map((name) => join(dir, name)).find((candidate) => existsSync(candidate));
+  let own: string | undefined = CONFIG_FILE_NAMES.map((name) => join(dir, name)).find(isPresent);
   let secretlint = own ? undefined : secretlintConfigIn(dir);
   const parent = dirname(dir);
   if (!own && parent !== dir) {
@@ -89,7 +97,7 @@ function configsAtOrAbove(dir: string, cache: Map<string, DirectoryConfigs>): Di
 }
 
 function secretlintConfigIn(dir: string): string | undefined {
-  return SECRETLINT_CONFIG_NAMES.map((name) => join(dir, name)).find((candidate) => existsSync(candidate));
+  return SECRETLINT_CONFIG_NAMES.map((name) => join(dir, name)).find(isPresent);
 }
 
 function isSecretlintConfig(file: string): boolean {

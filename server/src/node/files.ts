@@ -73,6 +73,11 @@ export function collectFiles(root: string, paths: readonly string[], options: Co
   const consider = (absolute: string, stats: Stats, explicit: boolean) => {
     const rel = toRelative(rootDir, absolute);
     if (!explicit && included && !included(rel)) return;
+    // A FIFO, socket or device named on the command line would block a read forever.
+    if (!stats.isFile()) {
+      skipped.push({ path: absolute, reason: 'unreadable', detail: 'not a regular file' });
+      return;
+    }
     if (stats.size > maxBytes) {
       skipped.push({ path: absolute, reason: 'too-large', detail: `${stats.size} bytes > ${maxBytes}` });
       return;
@@ -153,10 +158,18 @@ function readIgnoreFile(dir: string): IgnoreRule[] {
   return parseIgnoreLines(dir, text);
 }
 
+/** Trailing spaces are dropped unless escaped with a backslash (gitignore(5)); a loop, not a regex, so long runs stay linear. */
+function trimIgnoreLine(raw: string): string {
+  let end = raw.length;
+  while (end > 0 && /\s/.test(raw[end - 1]!)) end--;
+  if (end < raw.length && end > 0 && raw[end - 1] === '\\') end++;
+  return raw.slice(0, end);
+}
+
 export function parseIgnoreLines(base: string, text: string): IgnoreRule[] {
   const rules: IgnoreRule[] = [];
   for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/(?<!\\)\s+$/, '');
+    const line = trimIgnoreLine(raw);
     if (line === '' || line.startsWith('#')) continue;
     const negated = line.startsWith('!');
     const pattern = (negated ? line.slice(1) : line).replace(/^\\([#!])/, '$1');

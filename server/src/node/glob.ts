@@ -20,7 +20,7 @@ export interface GlobMatcher {
 export function compileGlob(pattern: string): GlobMatcher {
   let body = pattern.trim().replace(/\\/g, '/');
   const directoryOnly = body.endsWith('/');
-  if (directoryOnly) body = body.replace(/\/+$/, '');
+  while (body.endsWith('/')) body = body.slice(0, -1);
   if (body.startsWith('./')) body = body.slice(2);
   const anchored = body.startsWith('/') || body.slice(0, -1).includes('/');
   if (body.startsWith('/')) body = body.slice(1);

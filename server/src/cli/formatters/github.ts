@@ -17,6 +17,15 @@ export function formatGithub(context: FormatContext): string {
     ];
     return `::${COMMAND[finding.severity]} ${properties.join(',')}::${escapeData(finding.message)}`;
   });
+  // A rule that failed or a broken config must show on the run too, not only in the exit code.
+  for (const file of context.summary.files) {
+    for (const failure of file.failures) {
+      lines.push(`::error file=${escapeProperty(file.path)},title=${escapeProperty(`nhi-hygiene internal-error ${failure.ruleId}`)}::${escapeData(`Rule ${failure.ruleId} failed on this file: ${failure.message}`)}`);
+    }
+  }
+  for (const problem of context.summary.configProblems) {
+    lines.push(`::${COMMAND[problem.severity]} file=${escapeProperty(problem.file)},line=${problem.line},col=${problem.column},title=${escapeProperty('nhi-hygiene config')}::${escapeData(problem.message)}`);
+  }
   return lines.length > 0 ? lines.join('\n') + '\n' : '';
 }
 

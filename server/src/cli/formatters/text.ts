@@ -53,7 +53,11 @@ export function formatText(context: FormatContext): string {
   for (const entry of summary.baselineResolved) {
     out.push(`${paint.dim('resolved')} ${entry.path} ${entry.ruleId} ${paint.dim(entry.fingerprint)} ${paint.dim('(no longer found; prune it with `nhi-hygiene baseline --prune`)')}`);
   }
-  if (summary.configProblems.length > 0 || summary.baselineResolved.length > 0) out.push('');
+  // Binary, oversized and excluded files are expected and only counted; a file that could not be
+  // read is a surprise the user should see by name.
+  const unreadable = summary.skipped.filter((skip) => skip.reason === 'unreadable');
+  for (const skip of unreadable) out.push(`${paint.underline(skip.relativePath)} ${paint.severity('warning', 'skipped')} could not be read${skip.detail ? `: ${skip.detail}` : ''}`);
+  if (summary.configProblems.length > 0 || summary.baselineResolved.length > 0 || unreadable.length > 0) out.push('');
   out.push(summaryText(context));
   return out.join('\n') + '\n';
 }

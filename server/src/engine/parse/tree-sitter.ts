@@ -85,10 +85,19 @@ export function parseWith(language: TreeSitterLanguage, text: string, previous?:
   const parser = parsers.get(language);
   if (!parser) throw new Error(`tree-sitter grammar '${language}' is not loaded`);
   // Error recovery on hostile input can be far slower than linear: give up past a budget that
-  // grows with the input (50 ms plus 1 ms per 600 characters, ~0.6 MB/s at worst).
-  const deadline = performance.now() + 50 + text.length / 600;
-  const tree = parser.parse(text, previous ?? null, { progressCallback: () => performance.now() > deadline });
-  if (!tree && performance.now() > deadline) throw new ParseBudgetError(language, text.length);
+  // grows with the input. tree-sitter calls back every fixed number of parse operations, so
+  // counting calls is a deterministic budget (real code takes about one call per 100 to 150
+  // characters; it allows ten times that). Error recovery can make single operations slow, so a
+  // wall clock (250 ms plus 1 ms per 600 characters, ~0.6 MB/s at worst) bounds the time too; its
+  // floor keeps a cold start or a loaded machine from giving up on ordinary files.
+  const maxCalls = 200 + Math.ceil(text.length / 10);
+  const deadline = performance.now() + 250 + text.length / 600;
+  let calls = 0;
+  let exhausted = false;
+  const tree = parser.parse(text, previous ?? null, {
+    progressCallback: () => (exhausted = ++calls > maxCalls || ((calls & 7) === 0 && performance.now() > deadline)),
+  });
+  if (!tree && exhausted) throw new ParseBudgetError(language, text.length);
   if (!tree) throw new Error(`tree-sitter could not parse as '${language}'`);
   return tree;
 }
