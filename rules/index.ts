@@ -1,6 +1,10 @@
 import type { Rule } from '../server/src/engine/types';
+import codeCredentialChainStaticFallback from './code-credential-chain-static-fallback';
 import codeEnvLiteralFallback from './code-env-literal-fallback';
 import codeJwtNoExpiry from './code-jwt-no-expiry';
+import codeS3PresignLong from './code-s3-presign-long';
+import codeStsDurationLong from './code-sts-duration-long';
+import codeTlsVerifyDisabled from './code-tls-verify-disabled';
 import ghaContainerCredentialsLiteral from './gha-container-credentials-literal';
 import ghaStaticAwsKeys from './gha-static-aws-keys';
 import ghaGcpSaKeyJson from './gha-gcp-sa-key-json';
@@ -23,6 +27,17 @@ import secPasswordInUrl from './sec-password-in-url';
 import secKeyedRandomValue from './sec-keyed-random-value';
 import secCredentialCliFlag from './sec-credential-cli-flag';
 import tfTlsCertValidity from './tf-tls-cert-validity';
+import k8sInsecureSkipTls from './k8s-insecure-skip-tls';
+import dfSecretInArgEnv from './df-secret-in-arg-env';
+import k8sCertManagerDuration from './k8s-cert-manager-duration';
+import k8sHardcodedSecretEnv from './k8s-hardcoded-secret-env';
+import k8sProjectedTokenTtl from './k8s-projected-token-ttl';
+import tfAwsRoleMaxSession from './tf-aws-role-max-session';
+import tfVaultTokenLongLived from './tf-vault-token-long-lived';
+import tfAzureadSecretExpiry from './tf-azuread-secret-expiry';
+import tfProviderStaticCreds from './tf-provider-static-creds';
+import tfGoogleSaKey from './tf-google-sa-key';
+import tfAwsIamAccessKey from './tf-aws-iam-access-key';
 
 /**
  * The one rule registry. Static imports keep the bundle self-contained; the order here is the
@@ -51,6 +66,21 @@ export const allRules: readonly Rule[] = [
   ghaContainerCredentialsLiteral,
   k8sLegacySaTokenSecret,
   tfTlsCertValidity,
+  tfAwsIamAccessKey,
+  tfGoogleSaKey,
+  tfProviderStaticCreds,
+  tfAzureadSecretExpiry,
+  tfVaultTokenLongLived,
+  tfAwsRoleMaxSession,
+  k8sProjectedTokenTtl,
+  k8sHardcodedSecretEnv,
+  k8sCertManagerDuration,
+  dfSecretInArgEnv,
+  k8sInsecureSkipTls,
   codeEnvLiteralFallback,
   codeJwtNoExpiry,
+  codeTlsVerifyDisabled,
+  codeStsDurationLong,
+  codeS3PresignLong,
+  codeCredentialChainStaticFallback,
 ];

@@ -1,7 +1,8 @@
 import { defineRule } from '../../server/src/engine/define-rule';
-import { shannonEntropy } from '../../server/src/engine/secret-values';
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
-import { envVariableName, jsStringValue, unwrapExpression } from '../lib/syntax';
+import type { Fix } from '../../server/src/engine/types';
+import { shannonEntropy } from '../../server/src/engine/secret-values';
+import { envVariableName, jsStringValue, stringValue, unwrapExpression } from '../lib/syntax';
 import docs from './docs.md';
 
 /** Name segments that say the variable holds a credential (segments split on `_`, `-`, camelCase). */
@@ -12,32 +13,57 @@ const CREDENTIAL_SUFFIXES = ['password', 'passwd', 'secret', 'token', 'apikey', 
 const KEY_QUALIFIERS = new Set(['api', 'access', 'private', 'signing', 'secret', 'encryption', 'master', 'client']);
 /** A last segment that names where or how, not what: NEXTAUTH_URL, TOKEN_TTL, AUTH_MODE. */
 const NON_SECRET_SUFFIXES = new Set(['url', 'uri', 'host', 'hostname', 'port', 'path', 'file', 'dir', 'mode', 'ttl', 'endpoint', 'name', 'id', 'type', 'region', 'header', 'expiry', 'expires', 'timeout']);
+
 /**
  * `env.NAME` or `env['NAME']`, then `||` or `??`, then a string literal (parentheses allowed):
  * where a fallback to a literal can be. Bounded and unambiguous, so linear.
  */
 const CANDIDATE = /\benv(?:\.[A-Za-z_$][\w$]*|\[[ \t]*['"`][^'"`\n]{1,200}['"`][ \t]*\])[\s)]*(\|\||\?\?)[\s(]*['"`]/g;
+/**
+ * Python: `getenv("NAME", "…")`, `environ.get("NAME", default="…")`, or `getenv("NAME") or "…"`:
+ * a lookup by a literal name, then a literal default. Bounded and unambiguous, so linear.
+ */
+const PY_CANDIDATE = /\b(?:getenv|environ\.get)[ \t]*\(\s*(?:key[ \t]*=[ \t]*)?[rRuU]?['"][^'"\n]{1,200}['"]\s*(?:,\s*(?:default[ \t]*=[ \t]*)?|\)[ \t]*or[ \t(]*)[rRuU]?['"]/g;
+/** Either of the above: the prefilter that keeps files without a candidate from being parsed. */
+const ANY_CANDIDATE = /\benv(?:\.[A-Za-z_$][\w$]*|\[[ \t]*['"`][^'"`\n]{1,200}['"`][ \t]*\])[\s)]*(?:\|\||\?\?)[\s(]*['"`]|\b(?:getenv|environ\.get)[ \t]*\(\s*(?:key[ \t]*=[ \t]*)?[rRuU]?['"][^'"\n]{1,200}['"]\s*(?:,\s*(?:default[ \t]*=[ \t]*)?|\)[ \t]*or[ \t(]*)[rRuU]?['"]/;
+
+const PY_LOOKUPS = new Set(['os.getenv', 'getenv', 'os.environ.get', 'environ.get']);
 
 export default defineRule({
   id: 'code-env-literal-fallback',
   category: 'fallback',
   defaultSeverity: 'error',
-  fileKinds: ['javascript', 'typescript'],
-  // `process.env` and `import.meta.env` both contain `.env`.
-  keywords: ['.env'],
-  pattern: CANDIDATE,
+  fileKinds: ['javascript', 'typescript', 'python'],
+  // `process.env` and `import.meta.env` both contain `.env`; Python reads `getenv` or `environ`.
+  keywords: ['.env', 'getenv', 'environ'],
+  pattern: ANY_CANDIDATE,
   syntax: 'code',
   options: {
     minimumLength: { type: 'number', default: 8, description: 'Shortest literal treated as a credential.' },
   },
   docs,
   check({ document, options, report }) {
+    const minimumLength = Number(options.minimumLength);
+    const root = document.tree(document.codeLanguage!).rootNode;
+    const isCredential = (variable: string, literal: string) =>
+      literal.length >= minimumLength && !isLocationWithoutCredentials(literal) && (namesCredential(variable) || looksRandom(literal));
+    if (document.codeLanguage === 'python') {
+      for (const candidate of document.text.matchAll(PY_CANDIDATE)) {
+        const found = pythonFallback(root, candidate.index, document.text);
+        if (!found || !isCredential(found.variable, found.literal)) continue;
+        report({
+          span: [found.fallback.startIndex, found.fallback.endIndex],
+          secret: found.literal,
+          message: `${found.lookup.text.replace(/\s+/g, '')}(…) falls back to a hardcoded credential ({{secret}}): when the variable is missing, the code silently runs on a static secret.`,
+          data: { language: 'python', variable: found.variable, start: found.expression.startIndex, end: found.expression.endIndex, replacement: found.replacement },
+          fixable: found.replacement !== undefined,
+        });
+      }
+      return;
+    }
     // The text proposes candidates (an env lookup, `||`/`??`, a string literal); the syntax tree
     // decides. Files without a candidate are never parsed.
-    const candidates = [...document.text.matchAll(CANDIDATE)];
-    const root = document.tree(document.codeLanguage!).rootNode;
-    const minimumLength = Number(options.minimumLength);
-    for (const candidate of candidates) {
+    for (const candidate of document.text.matchAll(CANDIDATE)) {
       const operatorStart = candidate.index + candidate[0].lastIndexOf(candidate[1]!);
       const node = root.descendantForIndex(operatorStart)?.parent;
       if (node?.type !== 'binary_expression' || node.childForFieldName('operator')?.startIndex !== operatorStart) continue;
@@ -47,9 +73,7 @@ export default defineRule({
       const variable = envVariableName(lookup);
       const fallback = unwrapExpression(node.childForFieldName('right'));
       const literal = jsStringValue(fallback);
-      if (!left || !lookup || !variable || !fallback || literal === undefined || literal.length < minimumLength) continue;
-      if (isLocationWithoutCredentials(literal)) continue;
-      if (!namesCredential(variable) && !looksRandom(literal)) continue;
+      if (!left || !lookup || !variable || !fallback || literal === undefined || !isCredential(variable, literal)) continue;
       report({
         span: [fallback.startIndex, fallback.endIndex],
         secret: literal,
@@ -59,17 +83,22 @@ export default defineRule({
     }
   },
   fix({ document, finding }) {
-    const { variable, operator, start, end, leftEnd } = finding.data as { variable: string; operator: string; start: number; end: number; leftEnd: number };
-    const left = document.text.slice(start, leftEnd);
-    // Same operator as written: with `||` an empty variable must fail too, not slip through.
-    const failClosed = `${left} ${operator} (() => { throw new Error('${variable} is not set'); })()`;
-    return [
-      {
-        title: `Fail closed: throw when ${variable} is not set`,
-        edits: [{ span: [start, end], newText: failClosed }],
+    const data = finding.data as { language?: string; variable: string; operator: string; start: number; end: number; leftEnd: number; replacement?: string };
+    let fix: Fix;
+    if (data.language === 'python') {
+      // A KeyError when the variable is missing: the process stops instead of using a literal.
+      fix = {
+        title: `Fail closed: read ${data.variable} with ${data.replacement!.split('[')[0]}[…] (KeyError when missing)`,
+        edits: [{ span: [data.start, data.end], newText: data.replacement! }],
         isPreferred: true,
-      },
-    ];
+      };
+    } else {
+      const left = document.text.slice(data.start, data.leftEnd);
+      // Same operator as written: with `||` an empty variable must fail too, not slip through.
+      const failClosed = `${left} ${data.operator} (() => { throw new Error('${data.variable} is not set'); })()`;
+      fix = { title: `Fail closed: throw when ${data.variable} is not set`, edits: [{ span: [data.start, data.end], newText: failClosed }], isPreferred: true };
+    }
+    return [fix];
   },
 });
 
@@ -80,6 +109,45 @@ function lastEnvLookup(left: SyntaxNode | null, operator: string): SyntaxNode | 
     node = unwrapExpression(node.childForFieldName('right'));
   }
   return envVariableName(node) ? node : undefined;
+}
+
+interface PythonFallback {
+  lookup: SyntaxNode;
+  variable: string;
+  fallback: SyntaxNode;
+  literal: string;
+  /** The whole expression the fix replaces: the call, or `call or "…"`. */
+  expression: SyntaxNode;
+  /** `os.environ["NAME"]` (or `environ[…]` as imported), when the file can say it. */
+  replacement?: string;
+}
+
+/** `os.getenv("NAME", "…")`, `os.environ.get("NAME", default="…")`, `os.getenv("NAME") or "…"` at `index`. */
+function pythonFallback(root: SyntaxNode, index: number, text: string): PythonFallback | undefined {
+  let call: SyntaxNode | null = root.descendantForIndex(index);
+  for (let depth = 0; call && call.type !== 'call' && depth < 4; depth++) call = call.parent;
+  const lookup = call?.childForFieldName('function');
+  if (!call || !lookup || !PY_LOOKUPS.has(lookup.text.replace(/\s+/g, ''))) return undefined;
+  const args = call.childForFieldName('arguments')?.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment') ?? [];
+  const positional = args.filter((arg) => arg.type !== 'keyword_argument');
+  const keyword = (name: string) => args.find((arg) => arg.type === 'keyword_argument' && arg.childForFieldName('name')?.text === name)?.childForFieldName('value');
+  const nameNode = keyword('key') ?? positional[0];
+  const variable = stringValue(nameNode);
+  if (!nameNode || variable === undefined) return undefined;
+  let fallback: SyntaxNode | null | undefined = keyword('default') ?? positional[1];
+  let expression = call;
+  if (!fallback) {
+    const parent = call.parent;
+    if (parent?.type !== 'boolean_operator' || parent.childForFieldName('left')?.id !== call.id || parent.childForFieldName('operator')?.text !== 'or') return undefined;
+    fallback = parent.childForFieldName('right');
+    expression = parent;
+  }
+  while (fallback?.type === 'parenthesized_expression') fallback = fallback.namedChild(0);
+  const literal = stringValue(fallback);
+  if (!fallback || literal === undefined) return undefined;
+  const bare = lookup.text.replace(/\s+/g, '');
+  const environ = bare.startsWith('os.') ? 'os.environ' : bare === 'environ.get' ? 'environ' : /^import[ \t]+os\b/m.test(text) ? 'os.environ' : undefined;
+  return { lookup, variable, fallback, literal, expression, ...(environ ? { replacement: `${environ}[${nameNode.text}]` } : {}) };
 }
 
 /** URLs and paths are where to connect, not secrets, unless they embed `user:password@`. */

@@ -1,29 +1,45 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import type { SyntaxNode, Tree } from '../../server/src/engine/parse/tree-sitter';
 import type { Fix } from '../../server/src/engine/types';
-import { durationSeconds } from '../lib/duration';
-import { jsStringValue, visit } from '../lib/syntax';
+import { durationSeconds, parseDuration } from '../lib/duration';
+import { addMember, jsStringValue, visit } from '../lib/syntax';
 import docs from './docs.md';
+import { checkGo, fixGo } from './go';
+import { checkJava, fixJava } from './java';
+import { checkPython, fixPython } from './python';
 
 const MODULE = 'jsonwebtoken';
 /** `from 'jsonwebtoken'`, `require("jsonwebtoken")`, `import('jsonwebtoken')`. */
 const LOADS_JSONWEBTOKEN = /(?:from|require|import)[\s(]*['"`]jsonwebtoken['"`]/;
 const SIGN_CALL = /\bsign[ \t]*\(/g;
+/**
+ * A file that loads a JWT library: jsonwebtoken (JS/TS), PyJWT (`import jwt`, `from jwt import`),
+ * golang-jwt and its predecessors, or jjwt (`Jwts.builder`). Plain alternation, so linear.
+ */
+const LOADS_JWT_LIBRARY =
+  /(?:from|require|import)[\s(]*['"`]jsonwebtoken['"`]|^[ \t]*(?:import[ \t]+jwt\b|from[ \t]+jwt[ \t]+import\b)|github\.com\/(?:golang-jwt\/jwt|dgrijalva\/jwt-go|form3tech-oss\/jwt-go)|\bJwts[ \t]*\.[ \t]*builder\b/m;
 
 export default defineRule({
   id: 'code-jwt-no-expiry',
   category: 'missing-ttl',
   defaultSeverity: 'error',
-  fileKinds: ['javascript', 'typescript'],
-  keywords: [MODULE],
-  pattern: LOADS_JSONWEBTOKEN,
+  fileKinds: ['javascript', 'typescript', 'python', 'go', 'java'],
+  // jsonwebtoken; PyJWT, golang-jwt and jjwt (`Jwts`) all contain `jwt`.
+  keywords: [MODULE, 'jwt'],
+  pattern: LOADS_JWT_LIBRARY,
   syntax: 'code',
   options: {
     maxSeconds: { type: 'number', default: 3600, description: 'Longest acceptable `expiresIn`, in seconds.' },
-    fixExpiresIn: { type: 'string', default: '15m', description: 'The `expiresIn` the quick fix inserts.' },
+    fixExpiresIn: { type: 'string', default: '15m', description: 'The `expiresIn` the quick fix inserts (in Python, Go and Java, the lifetime of the expiry it writes).' },
   },
   docs,
-  check({ document, options, report }) {
+  check(context) {
+    const { document, options, report } = context;
+    const maxSeconds = Number(options.maxSeconds);
+    if (document.codeLanguage === 'python') return checkPython(context, maxSeconds);
+    if (document.codeLanguage === 'go') return checkGo(context, maxSeconds);
+    if (document.codeLanguage === 'java') return checkJava(context, maxSeconds);
+    if (!LOADS_JSONWEBTOKEN.test(document.text)) return;
     // Only files that load jsonwebtoken and call something named `sign` are parsed; each
     // `sign(` in the text is then checked on the syntax tree.
     const signCalls = [...document.text.matchAll(SIGN_CALL)];
@@ -66,7 +82,15 @@ export default defineRule({
       }
     }
   },
-  fix({ document, finding, options }) {
+  fix(context) {
+    const { document, finding, options } = context;
+    const language = (finding.data as { language?: string }).language;
+    if (language !== undefined) {
+      const fixSeconds = parseDuration(String(options.fixExpiresIn)) ?? 900;
+      if (language === 'python') return fixPython(context, fixSeconds);
+      if (language === 'go') return fixGo(context, fixSeconds);
+      return fixJava(context, fixSeconds);
+    }
     const call = findCall(document.tree(document.codeLanguage!).rootNode, finding.data!.callStart as number);
     const args = call?.childForFieldName('arguments');
     if (!call || !args) return [];
@@ -78,7 +102,7 @@ export default defineRule({
       const existing = objectKey(options3, 'expiresIn');
       fix = existing
         ? [{ span: [existing.childForFieldName('value')!.startIndex, existing.childForFieldName('value')!.endIndex], newText: ttl }]
-        : addProperty(document.text, options3, `expiresIn: ${ttl}`);
+        : addMember(document.text, options3, `expiresIn: ${ttl}`);
     } else if (list[1]) {
       fix = [{ span: [list[1].endIndex, list[1].endIndex], newText: `, { expiresIn: ${ttl} }` }];
     } else {
@@ -164,29 +188,4 @@ function findCall(root: SyntaxNode, start: number): SyntaxNode | undefined {
   let node: SyntaxNode | null = root.descendantForIndex(start);
   while (node && !(node.type === 'call_expression' && node.startIndex === start)) node = node.parent;
   return node ?? undefined;
-}
-
-/**
- * Adds a property to an object literal in the object's own layout: on one line, or on a line of
- * its own after the last member's line (so a trailing `// comment` stays with its member), with
- * the file's line ending and the members' trailing-comma style.
- */
-function addProperty(text: string, object: SyntaxNode, property: string): Fix['edits'] {
-  const members = object.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment');
-  const last = members[members.length - 1];
-  if (!last) return [{ span: [object.startIndex + 1, object.endIndex - 1], newText: ` ${property} ` }];
-  const afterLast = text.slice(last.endIndex, object.endIndex - 1);
-  const trailingComma = afterLast.trimStart().startsWith(',');
-  if (!text.slice(object.startIndex, object.endIndex).includes('\n')) {
-    return [{ span: [last.endIndex, last.endIndex], newText: `, ${property}` }];
-  }
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const lineStart = text.lastIndexOf('\n', last.startIndex) + 1;
-  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
-  let lineEnd = text.indexOf('\n', last.endIndex);
-  if (lineEnd === -1 || lineEnd > object.endIndex) return [{ span: [last.endIndex, last.endIndex], newText: `, ${property}` }];
-  if (text[lineEnd - 1] === '\r') lineEnd--;
-  if (trailingComma) return [{ span: [lineEnd, lineEnd], newText: `${eol}${indent}${property},` }];
-  // One edit from the last member to its line end, so the comma lands before any trailing comment.
-  return [{ span: [last.endIndex, lineEnd], newText: `,${text.slice(last.endIndex, lineEnd)}${eol}${indent}${property}` }];
 }

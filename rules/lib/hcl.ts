@@ -42,6 +42,8 @@ export function hclLiteral(expression: SyntaxNode): string | number | boolean | 
     const inner = literal.namedChild(0);
     if (inner?.type === 'numeric_lit') return Number(inner.text);
     if (inner?.type === 'bool_lit') return inner.text === 'true';
+    // A quoted string without interpolation parses as a string literal: its text between the quotes.
+    if (inner?.type === 'string_lit') return hclStringContent(inner);
     return undefined;
   }
   if (literal?.type === 'template_expr') {
@@ -61,4 +63,69 @@ export function hclLiteralNode(expression: SyntaxNode): SyntaxNode {
 
 function hclStringContent(node: SyntaxNode): string {
   return node.text.replace(/^"|"$/g, '');
+}
+
+/** Every `name = expression` attribute directly inside `body`, in source order. */
+export function hclAttributes(body: SyntaxNode | undefined): Array<{ name: string; node: SyntaxNode; value: SyntaxNode }> {
+  const attributes: Array<{ name: string; node: SyntaxNode; value: SyntaxNode }> = [];
+  for (const child of body?.namedChildren ?? []) {
+    if (child?.type !== 'attribute') continue;
+    const [key, value] = child.namedChildren;
+    if (key && value) attributes.push({ name: key.text, node: child, value });
+  }
+  return attributes;
+}
+
+/** The blocks of type `type` (e.g. `assume_role`) directly inside `body`. */
+export function hclChildBlocks(body: SyntaxNode | undefined, type: string): SyntaxNode[] {
+  return (body?.namedChildren ?? []).filter(
+    (child): child is SyntaxNode => child?.type === 'block' && child.namedChild(0)?.text === type,
+  );
+}
+
+/**
+ * The traversal an expression is, as written without spaces (`var.aws_secret_key`,
+ * `data.vault_generic_secret.aws.data`), or undefined for anything else (literals, calls, templates).
+ */
+export function hclReference(expression: SyntaxNode): string | undefined {
+  const inner = expression.type === 'expression' ? expression.namedChild(0) : expression;
+  if (inner?.type !== 'variable_expr') return undefined;
+  return expression.text.replace(/\s/g, '');
+}
+
+/** A function call expression: its name and argument expressions, or undefined. */
+export function hclFunctionCall(expression: SyntaxNode): { name: string; args: SyntaxNode[] } | undefined {
+  const inner = expression.type === 'expression' ? expression.namedChild(0) : expression;
+  if (inner?.type !== 'function_call') return undefined;
+  const name = inner.namedChild(0)?.text ?? '';
+  const args = inner.namedChildren.find((child) => child?.type === 'function_arguments');
+  return { name, args: (args?.namedChildren ?? []).filter((child): child is SyntaxNode => child?.type === 'expression') };
+}
+
+/** The text between the quotes of a plain string literal expression, with its offsets; else undefined. */
+export function hclStringSpan(expression: SyntaxNode): { value: string; start: number; end: number } | undefined {
+  const literal = expression.type === 'expression' ? expression.namedChild(0) : expression;
+  const inner = literal?.type === 'literal_value' ? literal.namedChild(0) : undefined;
+  if (inner?.type !== 'string_lit') return undefined;
+  const text = inner.text;
+  if (!text.startsWith('"') || !text.endsWith('"') || text.length < 2) return undefined;
+  return { value: text.slice(1, -1), start: inner.startIndex + 1, end: inner.endIndex - 1 };
+}
+
+/** The span of a block's header: from its type to the end of its last label (`resource "a" "b"`). */
+export function hclHeaderSpan(block: HclBlock): [number, number] {
+  let end = block.node.startIndex;
+  for (const child of block.node.namedChildren) {
+    if (!child || child.type === 'block_start' || child.type === 'body') break;
+    end = child.endIndex;
+  }
+  return [block.node.startIndex, end];
+}
+
+/** Whether `text` refers to `name` itself (`aws_iam_access_key.ci`, not `aws_iam_access_key.ci_old`). */
+export function hclMentions(text: string, name: string): boolean {
+  for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) {
+    if (!/[\w-]/.test(text[at + name.length] ?? '')) return true;
+  }
+  return false;
 }

@@ -1,0 +1,90 @@
+import { defineRule } from '../../server/src/engine/define-rule';
+import { hclAttribute, hclBlocks, hclFunctionCall, hclHeaderSpan, hclLiteral, hclStringSpan } from '../lib/hcl';
+import { parseGoDuration } from '../lib/go-duration';
+import docs from './docs.md';
+
+const PASSWORD_RESOURCES = new Set(['azuread_application_password', 'azuread_service_principal_password']);
+const DAY = 86400;
+
+export default defineRule({
+  id: 'tf-azuread-secret-expiry',
+  category: 'missing-ttl',
+  defaultSeverity: 'warning',
+  fileKinds: ['terraform'],
+  keywords: ['azuread_application_password', 'azuread_service_principal_password'],
+  pattern: /resource[ \t]+"?azuread_(?:application|service_principal)_password\b/,
+  syntax: 'code',
+  options: {
+    maxDays: {
+      type: 'number',
+      default: 180,
+      description: 'Longest acceptable client secret lifetime in days (Microsoft recommends rotating secrets at least every six months).',
+    },
+  },
+  docs,
+  check({ document, options, report }) {
+    const maxDays = Number(options.maxDays);
+    for (const block of hclBlocks(document.tree('hcl'))) {
+      if (block.type !== 'resource' || !PASSWORD_RESOURCES.has(block.labels[0] ?? '')) continue;
+      const name = `${block.labels[0]}.${block.labels[1] ?? ''}`;
+      const endDate = hclAttribute(block.body, 'end_date');
+      const relative = hclAttribute(block.body, 'end_date_relative');
+      if (!endDate && !relative) {
+        report({
+          span: hclHeaderSpan(block),
+          severity: 'error',
+          message: `${name} has no end_date, so Entra ID gives the client secret its default lifetime of two years; set an end date of at most ${maxDays} days and rotate it (time_rotating), or replace the secret with a federated identity credential.`,
+          construct: `${name}:no-end-date`,
+          fixable: false,
+        });
+        continue;
+      }
+      if (relative) {
+        const text = hclStringSpan(relative.value);
+        const seconds = text ? parseGoDuration(text.value) : undefined;
+        if (seconds !== undefined && seconds > maxDays * DAY) {
+          report({
+            span: [relative.node.startIndex, relative.node.endIndex],
+            message: `${name} keeps its client secret for ${Math.round(seconds / DAY)} days (end_date_relative = "${text!.value}"), over the ${maxDays}-day limit; a leaked secret stays usable that long.`,
+            construct: `${name}:end_date_relative`,
+            data: { start: text!.start, end: text!.end },
+          });
+        }
+      }
+      if (!endDate) continue;
+      const literal = hclLiteral(endDate.value);
+      if (typeof literal === 'string') {
+        const end = Date.parse(literal);
+        const days = (end - Date.now()) / (DAY * 1000);
+        if (Number.isFinite(days) && days > maxDays) {
+          report({
+            span: [endDate.node.startIndex, endDate.node.endIndex],
+            message: `${name} is valid until ${literal.slice(0, 10)}, ${Math.round(days)} days from now and over the ${maxDays}-day limit; a fixed far end date means the secret is never rotated. Derive the end date from a time_rotating resource, or replace the secret with a federated identity credential.`,
+            construct: `${name}:end_date`,
+            fixable: false,
+          });
+        }
+        continue;
+      }
+      // end_date = timeadd(<start>, "<duration>")
+      const call = hclFunctionCall(endDate.value);
+      const duration = call?.name === 'timeadd' && call.args[1] ? hclStringSpan(call.args[1]) : undefined;
+      const seconds = duration ? parseGoDuration(duration.value) : undefined;
+      if (seconds !== undefined && seconds > maxDays * DAY) {
+        report({
+          span: [endDate.node.startIndex, endDate.node.endIndex],
+          message: `${name} keeps its client secret for ${Math.round(seconds / DAY)} days (timeadd of "${duration!.value}"), over the ${maxDays}-day limit; a leaked secret stays usable that long.`,
+          construct: `${name}:end_date`,
+          data: { start: duration!.start, end: duration!.end },
+        });
+      }
+    }
+  },
+  fix({ finding, options }) {
+    const start = finding.data?.start as number | undefined;
+    const end = finding.data?.end as number | undefined;
+    if (start === undefined || end === undefined) return [];
+    const hours = `${Number(options.maxDays) * 24}h`;
+    return [{ title: `Shorten the secret's lifetime to ${hours}`, edits: [{ span: [start, end], newText: hours }] }];
+  },
+});

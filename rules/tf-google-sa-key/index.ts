@@ -1,0 +1,40 @@
+import { defineRule } from '../../server/src/engine/define-rule';
+import { hclAttribute, hclBlocks, hclHeaderSpan, hclMentions } from '../lib/hcl';
+import docs from './docs.md';
+
+/** Where a key's private half ends up outside state: outputs and resources that write it out. */
+const SINKS = new Set(['kubernetes_secret', 'kubernetes_secret_v1', 'local_file', 'local_sensitive_file', 'google_secret_manager_secret_version', 'vault_generic_secret', 'github_actions_secret', 'gitlab_project_variable']);
+
+export default defineRule({
+  id: 'tf-google-sa-key',
+  category: 'long-lived-credential',
+  defaultSeverity: 'error',
+  fileKinds: ['terraform'],
+  keywords: ['google_service_account_key'],
+  pattern: /resource[ \t]+"?google_service_account_key\b/,
+  syntax: 'code',
+  docs,
+  check({ document, report }) {
+    const blocks = hclBlocks(document.tree('hcl'));
+    for (const block of blocks) {
+      if (block.type !== 'resource' || block.labels[0] !== 'google_service_account_key') continue;
+      const name = `google_service_account_key.${block.labels[1] ?? ''}`;
+      // With public_key_data the private key was made elsewhere and never enters state.
+      const uploaded = hclAttribute(block.body, 'public_key_data') !== undefined;
+      const account = /^google_service_account\.[\w-]+/.exec(hclAttribute(block.body, 'service_account_id')?.value.text ?? '')?.[0];
+      const sinks = blocks
+        .filter((other) => (other.type === 'output' || (other.type === 'resource' && SINKS.has(other.labels[0] ?? ''))) && hclMentions(other.node.text, name) && other.node.text.includes('.private_key'))
+        .map((other) => (other.type === 'output' ? `output '${other.labels[0] ?? ''}'` : `${other.labels[0]}.${other.labels[1] ?? ''}`));
+      report({
+        span: hclHeaderSpan(block),
+        ...(uploaded && sinks.length === 0 ? { severity: 'warning' as const } : {}),
+        message:
+          `${name} creates a user-managed service account key${account ? ` for ${account}` : ''}: it is valid until deleted (by default it never expires)` +
+          (uploaded ? ', and whoever generated the uploaded key pair holds its private half' : ', and its private key is stored in Terraform state') +
+          (sinks.length > 0 ? `, then copied to ${sinks.join(', ')}` : '') +
+          '; use Workload Identity Federation (CI, other clouds) or an attached service account instead.',
+        construct: name,
+      });
+    }
+  },
+});
