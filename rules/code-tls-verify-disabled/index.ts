@@ -47,9 +47,9 @@ export default defineRule({
       const handler = enclosingErrorHandler(found.node);
       report({
         span: [found.node.startIndex, found.node.endIndex],
-        // Unconditional, it is a visible (if bad) choice; in an error handler it is a silent
-        // fallback that turns a failed verification into an unverified connection.
-        severity: handler ? 'error' : 'warning',
+        // Both are errors (the catalog's rating); the message says when it is the worse case, a
+        // silent fallback that turns a failed verification into an unverified connection.
+        severity: 'error',
         message: handler
           ? `${found.what} turns off TLS certificate verification as a fallback when the verified connection fails: an attacker in the middle only has to make verification fail to receive the credentials sent over it.`
           : `${found.what} turns off TLS certificate verification: anyone in the network path can impersonate the server and read the credentials sent to it.`,
