@@ -2,7 +2,7 @@ import { defineRule } from '../../server/src/engine/define-rule';
 import type { SyntaxNode, Tree } from '../../server/src/engine/parse/tree-sitter';
 import type { Fix } from '../../server/src/engine/types';
 import { durationSeconds, parseDuration } from '../lib/duration';
-import { addMember, jsStringValue, visit } from '../lib/syntax';
+import { addMember, jsStringValue, nodesAtText } from '../lib/syntax';
 import docs from './docs.md';
 import { checkGo, fixGo } from './go';
 import { checkJava, fixJava } from './java';
@@ -45,7 +45,7 @@ export default defineRule({
     const signCalls = [...document.text.matchAll(SIGN_CALL)];
     if (signCalls.length === 0) return;
     const tree = document.tree(document.codeLanguage!);
-    const { namespaces, signFunctions } = jsonwebtokenBindings(tree);
+    const { namespaces, signFunctions } = jsonwebtokenBindings(tree, document.text);
     for (const match of signCalls) {
       const call = enclosingCall(tree.rootNode, match.index);
       const callee = call?.childForFieldName('function');
@@ -119,12 +119,12 @@ const IMPORTS = new Set(['import_statement', 'variable_declarator']);
  * `import jwt from`, `import * as jwt from`, `import { sign as s } from`, `const jwt = require(...)`,
  * `const { sign } = require(...)`.
  */
-function jsonwebtokenBindings(tree: Tree): { namespaces: Set<string>; signFunctions: Set<string> } {
+function jsonwebtokenBindings(tree: Tree, text: string): { namespaces: Set<string>; signFunctions: Set<string> } {
   const namespaces = new Set<string>();
   const signFunctions = new Set<string>();
-  visit(tree, IMPORTS, (node) => {
+  for (const node of nodesAtText(tree, text, MODULE, IMPORTS)) {
     if (node.type === 'import_statement') {
-      if (jsStringValue(node.childForFieldName('source')) !== MODULE) return;
+      if (jsStringValue(node.childForFieldName('source')) !== MODULE) continue;
       const clause = node.namedChildren.find((child) => child?.type === 'import_clause');
       for (const part of clause?.namedChildren ?? []) {
         if (part?.type === 'identifier') namespaces.add(part.text);
@@ -136,12 +136,12 @@ function jsonwebtokenBindings(tree: Tree): { namespaces: Set<string>; signFuncti
           }
         }
       }
-      return;
+      continue;
     }
     const value = node.childForFieldName('value');
-    if (value?.type !== 'call_expression' || value.childForFieldName('function')?.text !== 'require') return;
+    if (value?.type !== 'call_expression' || value.childForFieldName('function')?.text !== 'require') continue;
     const argument = value.childForFieldName('arguments')?.namedChild(0);
-    if (jsStringValue(argument) !== MODULE) return;
+    if (jsStringValue(argument) !== MODULE) continue;
     const name = node.childForFieldName('name');
     if (name?.type === 'identifier') namespaces.add(name.text);
     else if (name?.type === 'object_pattern') {
@@ -152,7 +152,7 @@ function jsonwebtokenBindings(tree: Tree): { namespaces: Set<string>; signFuncti
         }
       }
     }
-  });
+  }
   return { namespaces, signFunctions };
 }
 

@@ -1,5 +1,5 @@
 import type { SyntaxNode, Tree } from '../../server/src/engine/parse/tree-sitter';
-import { visit } from './syntax';
+import { nodesAtText } from './syntax';
 
 /** An HCL block such as `resource "tls_self_signed_cert" "svc" { ... }`. */
 export interface HclBlock {
@@ -10,19 +10,48 @@ export interface HclBlock {
   readonly body: SyntaxNode | undefined;
 }
 
-const BLOCKS = new Set(['block']);
+const blocksByTree = new WeakMap<Tree, HclBlock[]>();
 
+/**
+ * Every block of the file, nested ones after their parent, in source order. Blocks live only in
+ * bodies, so the walk goes through bodies and blocks and never into expressions; the list is
+ * built once per tree and shared by every Terraform rule of that version.
+ */
 export function hclBlocks(tree: Tree): HclBlock[] {
-  const blocks: HclBlock[] = [];
-  visit(tree, BLOCKS, (node) => {
-    const children = node.namedChildren.filter((child): child is SyntaxNode => child !== null);
-    const type = children[0]?.type === 'identifier' ? children[0].text : '';
-    const labels = children
-      .filter((child) => child.type === 'string_lit' || (child.type === 'identifier' && child !== children[0]))
-      .map((child) => (child.type === 'string_lit' ? hclStringContent(child) : child.text));
-    blocks.push({ node, type, labels, body: children.find((child) => child.type === 'body') });
-  });
+  let blocks = blocksByTree.get(tree);
+  if (blocks) return blocks;
+  blocks = [];
+  const bodies: SyntaxNode[] = tree.rootNode.namedChildren.filter((child): child is SyntaxNode => child?.type === 'body');
+  for (let next = bodies.shift(); next; next = bodies.shift()) {
+    for (const node of next.namedChildren) {
+      if (node?.type !== 'block') continue;
+      const block = hclBlock(node);
+      blocks.push(block);
+      if (block.body) bodies.push(block.body);
+    }
+  }
+  blocks.sort((a, b) => a.node.startIndex - b.node.startIndex);
+  blocksByTree.set(tree, blocks);
   return blocks;
+}
+
+/**
+ * The blocks that directly hold an occurrence of `attribute` (e.g. `validity_period_hours`), found
+ * from the text: on a keystroke in a large file this costs the occurrences, not the whole file.
+ */
+export function hclBlocksWithAttribute(tree: Tree, text: string, attribute: string): HclBlock[] {
+  return nodesAtText(tree, text, attribute, BLOCK).map(hclBlock);
+}
+
+const BLOCK: ReadonlySet<string> = new Set(['block']);
+
+function hclBlock(node: SyntaxNode): HclBlock {
+  const children = node.namedChildren.filter((child): child is SyntaxNode => child !== null);
+  const type = children[0]?.type === 'identifier' ? children[0].text : '';
+  const labels = children
+    .filter((child) => child.type === 'string_lit' || (child.type === 'identifier' && child !== children[0]))
+    .map((child) => (child.type === 'string_lit' ? hclStringContent(child) : child.text));
+  return { node, type, labels, body: children.find((child) => child.type === 'body') };
 }
 
 /** The `name = expression` attribute directly inside `body`. */

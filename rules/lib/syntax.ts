@@ -20,6 +20,27 @@ export function visit(tree: Tree, types: ReadonlySet<string>, callback: (node: S
   }
 }
 
+/**
+ * The nearest ancestor (or the node itself) of one of `types` at each occurrence of `needle` in
+ * the text, without duplicates. Text search proposes, the tree decides: the cost is the number of
+ * occurrences times the depth, not the size of the tree, which matters on every keystroke.
+ */
+export function nodesAtText(tree: Tree, text: string, needle: string, types: ReadonlySet<string>): SyntaxNode[] {
+  const found: SyntaxNode[] = [];
+  const seen = new Set<number>();
+  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) {
+    for (let node: SyntaxNode | null = tree.rootNode.descendantForIndex(at); node; node = node.parent) {
+      if (!types.has(node.type)) continue;
+      if (!seen.has(node.startIndex)) {
+        seen.add(node.startIndex);
+        found.push(node);
+      }
+      break;
+    }
+  }
+  return found;
+}
+
 /** The value of a JS/TS string literal, or of a template literal without substitutions. */
 export function jsStringValue(node: SyntaxNode | null | undefined): string | undefined {
   if (!node) return undefined;

@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/src/engine/define-rule';
-import { hclAttribute, hclBlocks, hclLiteral, hclLiteralNode } from '../lib/hcl';
+import { hclAttribute, hclBlocksWithAttribute, hclLiteral, hclLiteralNode } from '../lib/hcl';
 import docs from './docs.md';
 
 const CERT_RESOURCES = new Set(['tls_self_signed_cert', 'tls_locally_signed_cert']);
@@ -18,7 +18,7 @@ export default defineRule({
   },
   docs,
   check({ document, options, report }) {
-    for (const block of hclBlocks(document.tree('hcl'))) {
+    for (const block of hclBlocksWithAttribute(document.tree('hcl'), document.text, 'validity_period_hours')) {
       if (block.type !== 'resource' || !CERT_RESOURCES.has(block.labels[0] ?? '')) continue;
       const validity = hclAttribute(block.body, 'validity_period_hours');
       const hours = validity ? hclLiteral(validity.value) : undefined;
