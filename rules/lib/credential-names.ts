@@ -18,7 +18,7 @@ const SECRET_SUFFIXES = ['password', 'passwd', 'secret', 'token', 'apikey', 'pas
 /** A last word that describes a credential rather than holding it. */
 const DESCRIBES = new Set([
   'file', 'files', 'path', 'dir', 'url', 'uri', 'endpoint', 'host', 'port', 'name', 'id', 'ids', 'arn', 'ref', 'type', 'kind', 'length',
-  'len', 'min', 'max', 'ttl', 'expiry', 'expires', 'expiration', 'lifetime', 'duration', 'timeout', 'policy', 'header', 'field', 'env',
+  'len', 'min', 'max', 'ttl', 'expire', 'expiry', 'expires', 'expiration', 'lifetime', 'duration', 'timeout', 'policy', 'header', 'field', 'env',
   'var', 'enabled', 'disabled', 'required', 'mode', 'version', 'format', 'location', 'source', 'prefix', 'suffix', 'hash', 'salt',
   'rotation', 'provider', 'store', 'manager', 'count', 'user', 'username', 'usr', 'login', 'email', 'audience', 'issuer', 'scope',
   'scopes', 'region', 'algorithm', 'alg', 'bits', 'size', 'label', 'description', 'public', 'pub',

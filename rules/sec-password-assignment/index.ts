@@ -25,7 +25,7 @@ const CREDENTIAL_SUFFIXES = ['password', 'passwd', 'secret', 'token', 'apikey', 
 const KEY_QUALIFIERS = new Set(['api', 'access', 'private', 'secret', 'signing', 'auth', 'client', 'master', 'encryption', 'app', 'consumer']);
 /** A last name segment that names something about a credential, not the credential itself. */
 const NOT_THE_VALUE = new Set([
-  'url', 'uri', 'file', 'path', 'dir', 'name', 'names', 'id', 'ids', 'type', 'length', 'len', 'min', 'max', 'policy', 'expiry', 'expires',
+  'url', 'uri', 'file', 'path', 'dir', 'name', 'names', 'id', 'ids', 'type', 'length', 'len', 'min', 'max', 'policy', 'expire', 'expiry', 'expires',
   'expiration', 'ttl', 'timeout', 'header', 'field', 'param', 'prefix', 'suffix', 'regex', 'pattern', 'mode', 'endpoint', 'host', 'port',
   'count', 'enabled', 'required', 'hash', 'salt', 'arn', 'ref', 'reference', 'version', 'rotation', 'store', 'manager', 'provider',
   'env', 'var', 'variable', 'key_name', 'label', 'description', 'help', 'hint', 'placeholder', 'format', 'location', 'source', 'kind',
@@ -122,7 +122,7 @@ function namesCredential(name: string): boolean {
   if (!last || NOT_THE_VALUE.has(last) || /^\d+$/.test(last)) return false;
   // Long names are messages or descriptions (`Unexpected_token_A_type_parameter_name_...`).
   if (segments.length > 6) return false;
-  if (['no', 'skip', 'use', 'has', 'is', 'allow', 'enable', 'disable', 'require', 'show', 'forgot', 'reset'].includes(segments[0]!)) return false;
+  if (['no', 'skip', 'use', 'has', 'is', 'allow', 'enable', 'disable', 'require', 'show', 'forgot', 'reset', 'update', 'change'].includes(segments[0]!)) return false;
   return segments.some(
     (segment, index) =>
       CREDENTIAL_SEGMENTS.has(segment) ||
