@@ -2,17 +2,9 @@ import { defineRule } from '../../server/src/engine/define-rule';
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import type { Fix } from '../../server/src/engine/types';
 import { shannonEntropy } from '../../server/src/engine/secret-values';
+import { namesCredential } from '../lib/credential-names';
 import { envVariableName, jsStringValue, stringValue, unwrapExpression } from '../lib/syntax';
 import docs from './docs.md';
-
-/** Name segments that say the variable holds a credential (segments split on `_`, `-`, camelCase). */
-const CREDENTIAL_SEGMENTS = new Set(['password', 'passwd', 'pwd', 'pass', 'secret', 'secrets', 'token', 'apikey', 'credential', 'credentials', 'privatekey', 'signingkey', 'accesskey', 'passphrase']);
-/** Run-together names such as PGPASSWORD or DBTOKEN: a segment ending in one of these. */
-const CREDENTIAL_SUFFIXES = ['password', 'passwd', 'secret', 'token', 'apikey', 'passphrase'];
-/** Two-segment names that mean a key: API_KEY, ACCESS_KEY, PRIVATE_KEY, SIGNING_KEY. */
-const KEY_QUALIFIERS = new Set(['api', 'access', 'private', 'signing', 'secret', 'encryption', 'master', 'client']);
-/** A last segment that names where or how, not what: NEXTAUTH_URL, TOKEN_TTL, AUTH_MODE. */
-const NON_SECRET_SUFFIXES = new Set(['url', 'uri', 'host', 'hostname', 'port', 'path', 'file', 'dir', 'mode', 'ttl', 'endpoint', 'name', 'id', 'type', 'region', 'header', 'expiry', 'expires', 'timeout']);
 
 /**
  * `env.NAME` or `env['NAME']`, then `||` or `??`, then a string literal (parentheses allowed):
@@ -157,21 +149,6 @@ function isLocationWithoutCredentials(value: string): boolean {
   return url !== null && !url[1]!.includes('@');
 }
 
-function namesCredential(variable: string): boolean {
-  const segments = variable
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .split(/[_\-.]+/)
-    .filter(Boolean);
-  const last = segments[segments.length - 1];
-  if (last !== undefined && NON_SECRET_SUFFIXES.has(last)) return false;
-  return segments.some(
-    (segment, index) =>
-      CREDENTIAL_SEGMENTS.has(segment) ||
-      (segment === 'key' && index > 0 && KEY_QUALIFIERS.has(segments[index - 1]!)) ||
-      CREDENTIAL_SUFFIXES.some((suffix) => segment.length > suffix.length && segment.endsWith(suffix)),
-  );
-}
 
 /** Mixed-case letters and digits with high entropy: a key, not a word like "localhost". */
 function looksRandom(value: string): boolean {

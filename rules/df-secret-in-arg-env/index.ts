@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import { isPlaceholderSecret } from '../../server/src/engine/secret-values';
 import type { TextEdit } from '../../server/src/engine/types';
-import { isSettingValue, namesCredential } from '../lib/credential-names';
+import { isSettingValue, namesCredentialOrKeyId } from '../lib/credential-names';
 import { declaredVariables, expandedNames, readDockerfile, type DockerInstruction } from '../lib/dockerfile';
 import docs from './docs.md';
 
@@ -19,7 +19,7 @@ export default defineRule({
     for (const [index, instruction] of instructions.entries()) {
       if (instruction.keyword !== 'ARG' && instruction.keyword !== 'ENV') continue;
       for (const variable of declaredVariables(instruction)) {
-        if (!namesCredential(variable.name)) continue;
+        if (!namesCredentialOrKeyId(variable.name)) continue;
         const value = variable.value;
         if (instruction.keyword === 'ENV' && (value === undefined || value.trim() === '')) continue;
         if (value !== undefined && value.trim() !== '' && isSettingValue(value)) continue;

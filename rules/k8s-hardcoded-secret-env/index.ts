@@ -2,7 +2,7 @@ import { isMap, isScalar, isSeq, type Scalar, type YAMLMap } from 'yaml';
 import { defineRule } from '../../server/src/engine/define-rule';
 import { pairOf, scalarString, valueOf } from '../../server/src/engine/parse/yaml';
 import type { TextEdit } from '../../server/src/engine/types';
-import { isSettingValue, namesCredential } from '../lib/credential-names';
+import { isSettingValue, namesCredentialOrKeyId } from '../lib/credential-names';
 import { containerMaps, isTemplated } from '../lib/k8s-yaml';
 import docs from './docs.md';
 
@@ -30,7 +30,7 @@ function* envLiterals(text: string, root: unknown): Generator<EnvLiteral> {
       const pair = pairOf(item, 'value');
       if (!name || !pair || !isScalar(pair.value) || !isScalar(pair.key)) continue;
       const value = scalarString(pair.value);
-      if (value === undefined || isTemplated(text, pair.value) || !namesCredential(name)) continue;
+      if (value === undefined || isTemplated(text, pair.value) || !namesCredentialOrKeyId(name)) continue;
       // `$(OTHER_VAR)` is expanded by the kubelet from another variable; not a literal.
       if (value.includes('$(') || isSettingValue(value)) continue;
       yield { container: scalarString(valueOf(container, 'name')) ?? '(unnamed)', name, keyNode: pair.key as Scalar, valueNode: pair.value as Scalar, value, item: item as YAMLMap<unknown, unknown> };

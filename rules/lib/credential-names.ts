@@ -1,30 +1,37 @@
 /**
- * Whether a variable name (`DB_PASSWORD`, `npmToken`, `AWS_SECRET_ACCESS_KEY`) names a credential
- * value, judged on its words rather than by a regular expression over the raw name, so that
- * `PASSWORD_FILE`, `TOKEN_URL`, `PUBLIC_KEY` and `KEYCLOAK_REALM` stay quiet.
+ * The one judgement of credential names and literal values, shared by every keyword-driven rule:
+ * does an identifier (`DB_PASSWORD`, `npmToken`, `this.config.apiKey`) name a credential value,
+ * judged on its words rather than by a regular expression over the raw name, so that
+ * `PASSWORD_FILE`, `TOKEN_URL`, `PUBLIC_KEY` and `KEYCLOAK_REALM` stay quiet; and does a literal
+ * have the texture of a secret rather than of a word, a setting or an identifier.
  */
+import { shannonEntropy } from '../../server/src/engine/secret-values';
 
 /** Words that on their own name a secret. */
 const SECRET_WORDS = new Set([
-  'password', 'passwd', 'passphrase', 'secret', 'secrets', 'token', 'apikey', 'credential', 'credentials',
-  'privatekey', 'accesskey', 'secretkey', 'authtoken', 'accesstoken', 'apitoken', 'clientsecret',
+  'password', 'passwd', 'passphrase', 'passcode', 'secret', 'token', 'apikey', 'credential', 'credentials', 'creds',
+  'privatekey', 'accesskey', 'secretkey', 'authkey', 'signingkey', 'authtoken', 'accesstoken', 'apitoken', 'clientsecret',
 ]);
 /** Short words that name a secret only at the end (`DB_PASS`, `GH_PAT`), not in `PASS_THROUGH` or `PATH_PREFIX`. */
 const SECRET_LAST_WORDS = new Set(['pass', 'pwd', 'pat']);
 /** `<qualifier> key` names a credential; `primary key`, `public key`, `cache key` do not. */
-const KEY_QUALIFIERS = new Set(['api', 'access', 'private', 'secret', 'signing', 'auth', 'client', 'master', 'encryption', 'app', 'license', 'consumer', 'service', 'account']);
+const KEY_QUALIFIERS = new Set(['api', 'access', 'private', 'secret', 'signing', 'auth', 'client', 'master', 'encryption', 'app', 'license', 'consumer', 'service', 'account', 'hmac']);
 /** Run-together words ending in a secret word (`PGPASSWORD`, `NPMTOKEN`), but not `bypass` or `tokenizer`. */
 const SECRET_SUFFIXES = ['password', 'passwd', 'secret', 'token', 'apikey', 'passphrase'];
 /** A last word that describes a credential rather than holding it. */
 const DESCRIBES = new Set([
-  'file', 'files', 'path', 'dir', 'url', 'uri', 'endpoint', 'host', 'port', 'name', 'id', 'ids', 'arn', 'ref', 'type', 'kind', 'length',
-  'len', 'min', 'max', 'ttl', 'expire', 'expiry', 'expires', 'expiration', 'lifetime', 'duration', 'timeout', 'policy', 'header', 'field', 'env',
-  'var', 'enabled', 'disabled', 'required', 'mode', 'version', 'format', 'location', 'source', 'prefix', 'suffix', 'hash', 'salt',
-  'rotation', 'provider', 'store', 'manager', 'count', 'user', 'username', 'usr', 'login', 'email', 'audience', 'issuer', 'scope',
-  'scopes', 'region', 'algorithm', 'alg', 'bits', 'size', 'label', 'description', 'public', 'pub',
+  'file', 'files', 'path', 'dir', 'url', 'uri', 'endpoint', 'host', 'port', 'name', 'names', 'id', 'ids', 'arn', 'ref', 'reference', 'type',
+  'kind', 'length', 'len', 'size', 'min', 'max', 'count', 'ttl', 'expire', 'expiry', 'expires', 'expiration', 'lifetime', 'duration',
+  'validity', 'age', 'timeout', 'policy', 'header', 'field', 'param', 'env', 'var', 'variable', 'enabled', 'disabled', 'required', 'mode',
+  'version', 'format', 'location', 'source', 'prefix', 'suffix', 'regex', 'pattern', 'hash', 'hashed', 'digest', 'salt', 'rotation',
+  'provider', 'store', 'manager', 'user', 'username', 'usr', 'login', 'email', 'audience', 'issuer', 'scope', 'scopes', 'region',
+  'algorithm', 'alg', 'bits', 'usage', 'label', 'description', 'help', 'hint', 'placeholder', 'status', 'state', 'index', 'position',
+  'pos', 'start', 'end', 'class', 'error', 'public', 'pub',
 ]);
+/** A first word that makes the name a switch or an action about a credential (`use_token`, `update_password`). */
+const SWITCH_FIRST_WORDS = new Set(['no', 'skip', 'use', 'has', 'is', 'allow', 'enable', 'disable', 'require', 'show', 'forgot', 'reset', 'update', 'change']);
 
-/** The words of an identifier: split at `_`, `-`, `.`, and lower-to-upper case changes. */
+/** The words of an identifier, lower case: split at `_`, `-`, `.`, and lower-to-upper case changes. */
 export function nameWords(name: string): string[] {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
@@ -33,21 +40,36 @@ export function nameWords(name: string): string[] {
     .filter(Boolean);
 }
 
-export function namesCredential(name: string): boolean {
-  const words = nameWords(name);
-  if (words.length === 0 || words.length > 12) return false;
+/** The key part of an access path: `this.config.apiKey` → `apiKey`, `env["DB_PASSWORD"]` → `DB_PASSWORD`. */
+export function lastKey(expression: string): string {
+  // `->` (PHP) separates keys; a lone `-` belongs to kebab-case names (`api-key`).
+  const parts = expression.split(/->|[.[\]"'`$]+/).filter(Boolean);
+  return parts[parts.length - 1] ?? '';
+}
+
+/** True when an identifier, or the last key of an access path, names a credential value. */
+export function namesCredential(expression: string): boolean {
+  const words = nameWords(lastKey(expression));
+  // Long names are messages or descriptions (`Unexpected_token_A_type_parameter_name_...`).
+  if (words.length === 0 || words.length > 6) return false;
   const last = words[words.length - 1]!;
-  // The access key id is only half a key pair, but it never travels without its secret.
-  if (words.join(' ').endsWith('access key id')) return true;
-  if (DESCRIBES.has(last) || words.includes('public')) return false;
+  if (DESCRIBES.has(last) || /^\d+$/.test(last) || words.includes('public') || SWITCH_FIRST_WORDS.has(words[0]!)) return false;
   if (SECRET_LAST_WORDS.has(last)) return true;
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
     if (SECRET_WORDS.has(word)) return true;
     if (word === 'key' && i > 0 && KEY_QUALIFIERS.has(words[i - 1]!)) return true;
-    if (word.length > 6 && SECRET_SUFFIXES.some((suffix) => word.endsWith(suffix))) return true;
+    if (word.length > 6 && !word.startsWith('by') && SECRET_SUFFIXES.some((suffix) => word.endsWith(suffix))) return true;
   }
   return false;
+}
+
+/**
+ * Also true for an access key id (`AWS_ACCESS_KEY_ID`): only half a key pair, but where static
+ * cloud credentials are configured (env lists, build args) it never travels without its secret.
+ */
+export function namesCredentialOrKeyId(expression: string): boolean {
+  return namesCredential(expression) || nameWords(lastKey(expression)).join(' ').endsWith('access key id');
 }
 
 /** Values that are settings or references, never a credential: booleans, small numbers, durations, paths. */
@@ -60,4 +82,64 @@ export function isSettingValue(value: string): boolean {
   if (/^(?:\/|\.\.?\/|~\/)/.test(trimmed)) return true;
   if (/^[a-z][a-z0-9+.-]*:\/\/[^@\s]*$/i.test(trimmed)) return true;
   return false;
+}
+
+/** Words a credential is compared with or set to that are states and settings, not secrets. */
+const SETTING_WORDS = new Set([
+  'true', 'false', 'null', 'nil', 'none', 'undefined', 'yes', 'no', 'on', 'off', 'string', 'number', 'object', 'function', 'boolean',
+  'bearer', 'basic', 'digest', 'token', 'secret', 'password', 'required', 'optional', 'empty', 'default', 'invalid', 'expired',
+  'unknown', 'anonymous', 'guest', 'admin', 'root', 'user', 'test', 'debug',
+]);
+
+/**
+ * Whether a literal has the texture of a secret: no spaces, not a lone word or identifier, not a
+ * path, URL, number or version, and either mixed letters with digits or symbols, or long and varied.
+ */
+export function looksLikeSecretLiteral(value: string): boolean {
+  const v = value.trim();
+  if (v.length < 6 || v.length > 400 || v !== value || /\s/.test(v)) return false;
+  if (SETTING_WORDS.has(v.toLowerCase())) return false;
+  // Identifiers and constant names: `refresh_token`, `AUTH_HEADER`, `basicAuth`, `client-credentials`.
+  if (/^[A-Za-z]+(?:[_.-][A-Za-z]+){0,8}$/.test(v) && !/[a-z][A-Z]|[A-Z]{2}[a-z]/.test(v.slice(1))) return false;
+  if (/^[a-z]+(?:[A-Z][a-z]+){1,8}$/.test(v)) return false;
+  if (/^(?:https?|ftp|file|s3|gs):\/\//i.test(v) || v.startsWith('/') || v.startsWith('./') || v.startsWith('~/')) return false;
+  if (/^[\d.:_-]+$/.test(v) || /^v?\d{1,4}(?:\.\d{1,4}){1,3}(?:[-+][\w.]{1,30})?$/.test(v)) return false;
+  // Letters with digits (`Opsr00m!2023`, `hunter22`); without digits only a long, varied value
+  // (`#bygroup`, `p@ssword!` are syntax and words).
+  if (/[A-Za-z]/.test(v) && /\d/.test(v)) return !isCamelCaseIdentifier(v);
+  return v.length >= 12 && shannonEntropy(v) >= 3.5 && !isCamelCaseIdentifier(v);
+}
+
+/**
+ * Whether a value reads as a CamelCase identifier (`Ipv6CidrAssociations`, `S3AccessPointAttachments`):
+ * letters and digits only, at least two capitalised words, every lower-case run a word of three or
+ * more letters, and few, long tokens. Random keys have short runs and few capitalised words.
+ */
+export function isCamelCaseIdentifier(value: string): boolean {
+  if (!/^[A-Za-z0-9]+$/.test(value)) return false;
+  const tokens: string[] = [];
+  let i = 0;
+  while (i < value.length) {
+    const start = i;
+    const ch = value[i]!;
+    if (ch >= '0' && ch <= '9') {
+      while (i < value.length && value[i]! >= '0' && value[i]! <= '9') i++;
+    } else if (ch >= 'a' && ch <= 'z') {
+      while (i < value.length && value[i]! >= 'a' && value[i]! <= 'z') i++;
+    } else {
+      let upper = i;
+      while (upper < value.length && value[upper]! >= 'A' && value[upper]! <= 'Z') upper++;
+      const lowerFollows = upper < value.length && value[upper]! >= 'a' && value[upper]! <= 'z';
+      // `HTTPServer`: `HTTP` then `Server`.
+      i = lowerFollows && upper - i > 1 ? upper - 1 : upper;
+      if (i === start || (lowerFollows && upper - start === 1)) {
+        i = upper;
+        while (i < value.length && value[i]! >= 'a' && value[i]! <= 'z') i++;
+      }
+    }
+    tokens.push(value.slice(start, i));
+  }
+  const words = tokens.filter((token) => /[a-z]/.test(token));
+  const capitalised = words.filter((token) => token[0]! >= 'A' && token[0]! <= 'Z').length;
+  return capitalised >= 2 && words.every((token) => token.length >= 3) && value.length / tokens.length >= 3.5;
 }

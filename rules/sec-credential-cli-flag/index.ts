@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/src/engine/define-rule';
-import { looksLikeSecretLiteral, namesCredential, nameSegments } from '../sec-credential-comparison/credential-name';
+import { looksLikeSecretLiteral, namesCredential, nameWords } from '../lib/credential-names';
 import { looksGenerated } from '../sec-keyed-random-value';
 import docs from './docs.md';
 
@@ -34,7 +34,7 @@ export default defineRule({
         const value = quotedValue ?? bareValue;
         if (!option || value === undefined || value.startsWith('-') || value.startsWith('$')) continue;
         // The option must name the value itself (`--password`, `--api-key`), not how to get it (`--password-stdin`, `--token-file`).
-        const last = nameSegments(option).at(-1) ?? '';
+        const last = nameWords(option).at(-1) ?? '';
         if (!VALUE_OPTION.test(last)) continue;
         const key = last === 'key';
         if (!namesCredential(option) && !key) continue;

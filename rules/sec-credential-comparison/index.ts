@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import docs from './docs.md';
-import { looksLikeSecretLiteral, namesCredential } from './credential-name';
+import { looksLikeSecretLiteral, namesCredential } from '../lib/credential-names';
 
 /**
  * Comparisons: `==`, `!=`, `===`, `!==`, and Java's `.equals(` / `.equalsIgnoreCase(`. Each

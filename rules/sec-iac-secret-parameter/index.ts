@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { defineRule } from '../../server/src/engine/define-rule';
 import { mapEntries, nodeSpan, scalarString } from '../../server/src/engine/parse/yaml';
-import { namesCredential } from '../sec-credential-comparison/credential-name';
+import { namesCredential } from '../lib/credential-names';
 import docs from './docs.md';
 
 /**

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import { shannonEntropy } from '../../server/src/engine/secret-values';
-import { isCamelCaseIdentifier, looksLikeSecretLiteral, nameSegments } from '../sec-credential-comparison/credential-name';
+import { isCamelCaseIdentifier, looksLikeSecretLiteral, nameWords } from '../lib/credential-names';
 import docs from './docs.md';
 
 /**
@@ -89,7 +89,7 @@ function trimPunctuation(name: string): string {
 /** `key` for `<qualifier>_key` names, `pw` for `*_pw` names, undefined otherwise. */
 function keyedName(name: string): 'key' | 'pw' | undefined {
   if (OTHER_RULES_WORDS.test(name)) return undefined;
-  const segments = nameSegments(name.slice(name.lastIndexOf('.') + 1));
+  const segments = nameWords(name.slice(name.lastIndexOf('.') + 1));
   const last = segments[segments.length - 1];
   if (!last || segments.length > 6) return undefined;
   if (last === 'pw') return 'pw';

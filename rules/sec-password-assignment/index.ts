@@ -1,4 +1,5 @@
 import { defineRule } from '../../server/src/engine/define-rule';
+import { namesCredential } from '../lib/credential-names';
 import docs from './docs.md';
 
 /**
@@ -14,23 +15,6 @@ const NAME_CHAR = /[\w$.@-]/;
 /** Kubernetes and ECS env lists: `- name: DB_PASSWORD` then `value: literal` on the next line. */
 const NAME_VALUE_PAIR = /name:[ \t]*["']?([A-Za-z_][\w.-]{0,80})["']?[ \t]*\r?\n[ \t]*value:[ \t]*(?:(["'])([^"'\r\n]{1,300})\2|([^\s"'#{}]{1,300}))/g;
 
-/** Name segments that mean the value is a credential (`db_pass`, `clientSecret`, `API_TOKEN`). */
-const CREDENTIAL_SEGMENTS = new Set([
-  'password', 'passwd', 'pass', 'pwd', 'passphrase', 'secret', 'token', 'apikey', 'privatekey', 'credential', 'credentials',
-  'authkey', 'accesskey', 'clientsecret', 'signingkey', 'secretkey', 'authtoken', 'accesstoken', 'apitoken',
-]);
-/** Run-together names: a segment ending in one of these (`pgpassword`, `mytoken`), but not `tokenizer` or `bypass`. */
-const CREDENTIAL_SUFFIXES = ['password', 'passwd', 'secret', 'token', 'apikey', 'passphrase'];
-/** `<qualifier>_key` names a key that is a credential; `public_key`, `primary_key` do not. */
-const KEY_QUALIFIERS = new Set(['api', 'access', 'private', 'secret', 'signing', 'auth', 'client', 'master', 'encryption', 'app', 'consumer']);
-/** A last name segment that names something about a credential, not the credential itself. */
-const NOT_THE_VALUE = new Set([
-  'url', 'uri', 'file', 'path', 'dir', 'name', 'names', 'id', 'ids', 'type', 'length', 'len', 'min', 'max', 'policy', 'expire', 'expiry', 'expires',
-  'expiration', 'ttl', 'timeout', 'header', 'field', 'param', 'prefix', 'suffix', 'regex', 'pattern', 'mode', 'endpoint', 'host', 'port',
-  'count', 'enabled', 'required', 'hash', 'salt', 'arn', 'ref', 'reference', 'version', 'rotation', 'store', 'manager', 'provider',
-  'env', 'var', 'variable', 'key_name', 'label', 'description', 'help', 'hint', 'placeholder', 'format', 'location', 'source', 'kind',
-  'lifetime', 'duration', 'validity', 'age', 'size', 'bits', 'algorithm', 'alg', 'usage', 'scope', 'scopes', 'audience', 'issuer',
-]);
 /** Values that are settings, not secrets. */
 const NOT_A_SECRET_VALUE = /^(?:true|false|null|nil|none|yes|no|on|off|undefined|required|optional|string|int|number|boolean|bool|read|write|info|warn|warning|error|debug|trace|\d{1,8}|[\d.]+[smhd])$/i;
 /** Values that point at a secret kept elsewhere: references, lookups, calls, secret-store paths. */
@@ -108,27 +92,6 @@ function looksLikeSecretInCode(value: string): boolean {
   const mixed = /\d/.test(value) && /[A-Za-z]/.test(value);
   const symbols = /[^\w.-]/.test(value);
   return mixed || symbols;
-}
-
-function namesCredential(name: string): boolean {
-  // The last dotted part is the key (`spring.datasource.password`, `this.apiKey`).
-  const key = name.slice(name.lastIndexOf('.') + 1);
-  const segments = key
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-  const last = segments[segments.length - 1];
-  if (!last || NOT_THE_VALUE.has(last) || /^\d+$/.test(last)) return false;
-  // Long names are messages or descriptions (`Unexpected_token_A_type_parameter_name_...`).
-  if (segments.length > 6) return false;
-  if (['no', 'skip', 'use', 'has', 'is', 'allow', 'enable', 'disable', 'require', 'show', 'forgot', 'reset', 'update', 'change'].includes(segments[0]!)) return false;
-  return segments.some(
-    (segment, index) =>
-      CREDENTIAL_SEGMENTS.has(segment) ||
-      CREDENTIAL_SUFFIXES.some((suffix) => segment.length > suffix.length && segment.endsWith(suffix)) ||
-      (segment === 'key' && index > 0 && KEY_QUALIFIERS.has(segments[index - 1]!)),
-  );
 }
 
 /** `$password`, `@secret.`, `.token-` → the bare name; a loop, since `[.-]+$` would retry at every dash. */
