@@ -3,7 +3,7 @@ import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import { shannonEntropy } from '../../server/src/engine/secret-values';
 import type { TextEdit } from '../../server/src/engine/types';
 import { namesCredential } from '../lib/credential-names';
-import { isFunctionNode, stringValue, unwrapExpression } from '../lib/syntax';
+import { isFunctionNode, nodeAt, parentOf, stringValue, unwrapExpression } from '../lib/syntax';
 import docs from './docs.md';
 
 /**
@@ -85,23 +85,24 @@ function targetName(node: SyntaxNode | null | undefined): string | undefined {
 
 /** The name of the function a statement is in: `getToken`, `fetch_api_key`. */
 function functionName(node: SyntaxNode): string | undefined {
-  for (let current = node.parent; current; current = current.parent) {
+  for (let current = parentOf(node); current; current = parentOf(current)) {
     if (!isFunctionNode(current)) continue;
     const own = current.childForFieldName('name')?.text;
     if (own) return own;
-    const holder = current.parent;
+    const holder = parentOf(current);
     return holder?.type === 'variable_declarator' ? holder.childForFieldName('name')?.text : holder?.type === 'pair' ? holder.childForFieldName('key')?.text : undefined;
   }
   return undefined;
 }
 
 function fallbacksAt(root: SyntaxNode, index: number, text: string, minimumLength: number): Fallback[] {
-  const node = root.descendantForIndex(index);
+  const node = nodeAt(root.tree, index);
   if (!node) return [];
-  const parent = node.parent;
+  const parent = parentOf(node);
+  const grandparent = parentOf(parent);
   // `promise.catch(() => 'literal')`
-  if (node.text === 'catch' && parent?.type === 'member_expression' && parent.parent?.type === 'call_expression') {
-    const found = promiseCatch(parent.parent, minimumLength);
+  if (node.text === 'catch' && parent?.type === 'member_expression' && grandparent?.type === 'call_expression') {
+    const found = promiseCatch(grandparent, minimumLength);
     return found ? [found] : [];
   }
   // `try { … } catch (error) { token = 'literal'; }`
@@ -127,8 +128,8 @@ function promiseCatch(call: SyntaxNode, minimumLength: number): Fallback | undef
   const promise = member.childForFieldName('object')!;
   // What the promise yields is named by the call it comes from (`getToken()`) or where it goes.
   const source = promise.type === 'call_expression' ? targetName(promise.childForFieldName('function')) : targetName(promise);
-  let holder: SyntaxNode | null = call.parent;
-  while (holder && (holder.type === 'await_expression' || holder.type === 'parenthesized_expression')) holder = holder.parent;
+  let holder: SyntaxNode | null = parentOf(call);
+  while (holder && (holder.type === 'await_expression' || holder.type === 'parenthesized_expression')) holder = parentOf(holder);
   const destination = holder?.type === 'variable_declarator' ? targetName(holder.childForFieldName('name')) : holder?.type === 'assignment_expression' ? targetName(holder.childForFieldName('left')) : undefined;
   const literal = credentialLiteral(value, [source, destination], minimumLength);
   if (literal === undefined || !value) return undefined;
@@ -177,8 +178,8 @@ function handlerAssignments(handler: SyntaxNode, body: SyntaxNode | null | undef
 
 /** `new ChainedTokenCredential(new ManagedIdentityCredential(), new ClientSecretCredential(…))` (JS/TS, Python). */
 function chainedCredential(node: SyntaxNode): Fallback[] {
-  let call: SyntaxNode | null = node.parent;
-  if (call?.type === 'member_expression' || call?.type === 'attribute') call = call.parent;
+  let call: SyntaxNode | null = parentOf(node);
+  if (call?.type === 'member_expression' || call?.type === 'attribute') call = parentOf(call);
   if (!call || (call.type !== 'new_expression' && call.type !== 'call')) return [];
   const argumentList = call.childForFieldName('arguments');
   const args = named(argumentList);

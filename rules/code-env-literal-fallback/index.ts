@@ -3,7 +3,7 @@ import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import type { Fix } from '../../server/src/engine/types';
 import { shannonEntropy } from '../../server/src/engine/secret-values';
 import { namesCredential } from '../lib/credential-names';
-import { envVariableName, jsStringValue, stringValue, unwrapExpression } from '../lib/syntax';
+import { envVariableName, jsStringValue, nodeAt, parentOf, stringValue, unwrapExpression } from '../lib/syntax';
 import docs from './docs.md';
 
 /**
@@ -57,7 +57,7 @@ export default defineRule({
     // decides. Files without a candidate are never parsed.
     for (const candidate of document.text.matchAll(CANDIDATE)) {
       const operatorStart = candidate.index + candidate[0].lastIndexOf(candidate[1]!);
-      const node = root.descendantForIndex(operatorStart)?.parent;
+      const node = parentOf(nodeAt(root.tree, operatorStart));
       if (node?.type !== 'binary_expression' || node.childForFieldName('operator')?.startIndex !== operatorStart) continue;
       const operator = candidate[1]!;
       const left = node.childForFieldName('left');
@@ -116,8 +116,8 @@ interface PythonFallback {
 
 /** `os.getenv("NAME", "…")`, `os.environ.get("NAME", default="…")`, `os.getenv("NAME") or "…"` at `index`. */
 function pythonFallback(root: SyntaxNode, index: number, text: string): PythonFallback | undefined {
-  let call: SyntaxNode | null = root.descendantForIndex(index);
-  for (let depth = 0; call && call.type !== 'call' && depth < 4; depth++) call = call.parent;
+  let call: SyntaxNode | null = nodeAt(root.tree, index);
+  for (let depth = 0; call && call.type !== 'call' && depth < 4; depth++) call = parentOf(call);
   const lookup = call?.childForFieldName('function');
   if (!call || !lookup || !PY_LOOKUPS.has(lookup.text.replace(/\s+/g, ''))) return undefined;
   const args = call.childForFieldName('arguments')?.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment') ?? [];
@@ -129,7 +129,7 @@ function pythonFallback(root: SyntaxNode, index: number, text: string): PythonFa
   let fallback: SyntaxNode | null | undefined = keyword('default') ?? positional[1];
   let expression = call;
   if (!fallback) {
-    const parent = call.parent;
+    const parent = parentOf(call);
     if (parent?.type !== 'boolean_operator' || parent.childForFieldName('left')?.id !== call.id || parent.childForFieldName('operator')?.text !== 'or') return undefined;
     fallback = parent.childForFieldName('right');
     expression = parent;

@@ -1,6 +1,6 @@
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import type { Fix, FixContext, RuleContext } from '../../server/src/engine/types';
-import { addMember, localValue, stringValue } from '../lib/syntax';
+import { addMember, localValue, nodeAt, parentOf, stringValue } from '../lib/syntax';
 import { goLifetime } from './expiry';
 
 const named = (node: SyntaxNode | null | undefined): SyntaxNode[] => node?.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment') ?? [];
@@ -62,8 +62,8 @@ export function checkGo({ document, options, report }: RuleContext, maxSeconds: 
   const callee = `${jwt}.NewWithClaims`;
   for (let at = text.indexOf(callee); at !== -1; at = text.indexOf(callee, at + 1)) {
     if (/[\w.]/.test(text[at - 1] ?? '')) continue;
-    let call: SyntaxNode | null = root.descendantForIndex(at);
-    for (let depth = 0; call && call.type !== 'call_expression' && depth < 3; depth++) call = call.parent;
+    let call: SyntaxNode | null = nodeAt(root.tree, at);
+    for (let depth = 0; call && call.type !== 'call_expression' && depth < 3; depth++) call = parentOf(call);
     if (call?.type !== 'call_expression' || call.childForFieldName('function')?.text !== callee) continue;
     let claims: SyntaxNode | undefined = named(call.childForFieldName('arguments'))[1];
     if (claims?.type === 'unary_expression' && claims.childForFieldName('operator')?.text === '&') claims = claims.childForFieldName('operand') ?? undefined;
@@ -107,8 +107,8 @@ export function checkGo({ document, options, report }: RuleContext, maxSeconds: 
 export function fixGo({ document, finding }: FixContext, fixSeconds: number): Fix[] {
   const root = document.tree('go').rootNode;
   const data = finding.data as { literal: number; kind: ClaimsKind; exp?: boolean };
-  let literal: SyntaxNode | null = root.descendantForIndex(data.literal);
-  while (literal && !(literal.type === 'composite_literal' && literal.startIndex === data.literal)) literal = literal.parent;
+  let literal: SyntaxNode | null = nodeAt(root.tree, data.literal);
+  while (literal && !(literal.type === 'composite_literal' && literal.startIndex === data.literal)) literal = parentOf(literal);
   const { jwt, time } = goImports(root);
   if (!literal || !jwt) return [];
   if (data.exp) {

@@ -2,7 +2,7 @@ import { defineRule } from '../../server/src/engine/define-rule';
 import type { SyntaxNode, Tree } from '../../server/src/engine/parse/tree-sitter';
 import type { Fix } from '../../server/src/engine/types';
 import { durationSeconds, parseDuration } from '../lib/duration';
-import { addMember, jsStringValue, nodesAtText } from '../lib/syntax';
+import { addMember, jsStringValue, nodeAt, nodesAtText, parentOf } from '../lib/syntax';
 import docs from './docs.md';
 import { checkGo, fixGo } from './go';
 import { checkJava, fixJava } from './java';
@@ -177,15 +177,15 @@ function isFunction(node: SyntaxNode): boolean {
 
 /** The call expression whose callee ends at the `sign` found at `index`. */
 function enclosingCall(root: SyntaxNode, index: number): SyntaxNode | undefined {
-  let node: SyntaxNode | null = root.descendantForIndex(index);
-  for (let depth = 0; node && depth < 4; depth++, node = node.parent) {
+  let node: SyntaxNode | null = nodeAt(root.tree, index);
+  for (let depth = 0; node && depth < 4; depth++, node = parentOf(node)) {
     if (node.type === 'call_expression') return node;
   }
   return undefined;
 }
 
 function findCall(root: SyntaxNode, start: number): SyntaxNode | undefined {
-  let node: SyntaxNode | null = root.descendantForIndex(start);
-  while (node && !(node.type === 'call_expression' && node.startIndex === start)) node = node.parent;
+  let node: SyntaxNode | null = nodeAt(root.tree, start);
+  while (node && !(node.type === 'call_expression' && node.startIndex === start)) node = parentOf(node);
   return node ?? undefined;
 }

@@ -1,6 +1,6 @@
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import type { Fix, FixContext, RuleContext } from '../../server/src/engine/types';
-import { stringValue } from '../lib/syntax';
+import { nodeAt, parentOf, stringValue } from '../lib/syntax';
 import { javaLifetime } from './expiry';
 
 const named = (node: SyntaxNode | null | undefined): SyntaxNode[] => node?.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment') ?? [];
@@ -45,7 +45,7 @@ function expirationArgument(chain: Chain): SyntaxNode | undefined | null {
 }
 
 function findChain(root: SyntaxNode, start: number): Chain | undefined {
-  const node = root.descendantForIndex(start)?.parent;
+  const node = parentOf(nodeAt(root.tree, start));
   return node?.type === 'method_invocation' && nameOf(node) === 'compact' ? builderChain(node) : undefined;
 }
 
@@ -53,7 +53,7 @@ export function checkJava({ document, options, report }: RuleContext, maxSeconds
   const root = document.tree('java').rootNode;
   const text = document.text;
   for (let at = text.indexOf('compact'); at !== -1; at = text.indexOf('compact', at + 1)) {
-    const compact = root.descendantForIndex(at)?.parent;
+    const compact = parentOf(nodeAt(root.tree, at));
     if (compact?.type !== 'method_invocation' || nameOf(compact) !== 'compact' || compact.childForFieldName('name')!.startIndex !== at) continue;
     const chain = builderChain(compact);
     if (!chain) continue;

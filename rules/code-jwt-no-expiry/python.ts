@@ -1,6 +1,6 @@
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import type { Fix, FixContext, RuleContext } from '../../server/src/engine/types';
-import { addMember, localValue, stringValue } from '../lib/syntax';
+import { addMember, localValue, nodeAt, parentOf, stringValue } from '../lib/syntax';
 import { pythonLifetime } from './expiry';
 
 const named = (node: SyntaxNode | null | undefined): SyntaxNode[] => node?.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment') ?? [];
@@ -34,8 +34,8 @@ function encodeCalls(root: SyntaxNode, text: string): SyntaxNode[] {
   for (const callee of callees) {
     for (let at = text.indexOf(callee); at !== -1; at = text.indexOf(callee, at + 1)) {
       if (/[\w.]/.test(text[at - 1] ?? '')) continue;
-      let call: SyntaxNode | null = root.descendantForIndex(at);
-      for (let depth = 0; call && call.type !== 'call' && depth < 3; depth++) call = call.parent;
+      let call: SyntaxNode | null = nodeAt(root.tree, at);
+      for (let depth = 0; call && call.type !== 'call' && depth < 3; depth++) call = parentOf(call);
       if (call?.type === 'call' && call.childForFieldName('function')?.text === callee) calls.set(call.startIndex, call);
     }
   }
@@ -59,7 +59,7 @@ export function checkPython({ document, options, report }: RuleContext, maxSecon
     if (payload.type === 'identifier') {
       const value = localValue(call, payload.text, text);
       if (value?.type !== 'dictionary') continue;
-      anchor = value.parent!.childForFieldName('left') ?? anchor;
+      anchor = parentOf(value)!.childForFieldName('left') ?? anchor;
       payload = value;
     }
     if (payload.type !== 'dictionary') continue;
@@ -99,7 +99,7 @@ function expiryExpression(root: SyntaxNode, seconds: number): string | undefined
   let datetimeModule: string | undefined;
   let timeModule: string | undefined;
   for (const node of root.descendantsOfType(['import_statement', 'import_from_statement'])) {
-    if (!node || node.parent?.type !== 'module') continue;
+    if (!node || parentOf(node)?.type !== 'module') continue;
     if (node.type === 'import_from_statement') {
       if (node.childForFieldName('module_name')?.text !== 'datetime') continue;
       for (const name of node.childrenForFieldName('name')) if (name?.type === 'dotted_name') fromDatetime.add(name.text);
@@ -123,8 +123,8 @@ function expiryExpression(root: SyntaxNode, seconds: number): string | undefined
 export function fixPython({ document, finding }: FixContext, fixSeconds: number): Fix[] {
   const root = document.tree('python').rootNode;
   const data = finding.data as { payload: number; exp?: boolean };
-  let payload: SyntaxNode | null = root.descendantForIndex(data.payload);
-  while (payload && !(payload.type === 'dictionary' && payload.startIndex === data.payload)) payload = payload.parent;
+  let payload: SyntaxNode | null = nodeAt(root.tree, data.payload);
+  while (payload && !(payload.type === 'dictionary' && payload.startIndex === data.payload)) payload = parentOf(payload);
   if (!payload) return [];
   if (data.exp) {
     const lifetime = pythonLifetime(dictKey(payload, 'exp')?.childForFieldName('value'));

@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import type { TextEdit } from '../../server/src/engine/types';
-import { addMember, constantValue, jsStringValue, numberProduct, unwrapExpression } from '../lib/syntax';
+import { addMember, constantValue, jsStringValue, nodeAt, numberProduct, parentOf, unwrapExpression } from '../lib/syntax';
 import docs from './docs.md';
 
 /** A presigning call: SDK v3 / v2 (JS/TS), boto3. Literal names followed by `(`, so linear. */
@@ -90,10 +90,11 @@ function pair(object: SyntaxNode, key: string): SyntaxNode | undefined {
  * - `s3.generate_presigned_url('get_object', Params=…, ExpiresIn=…)` / `generate_presigned_post(…)` (boto3, default 3600 s).
  */
 function presignCall(root: SyntaxNode, index: number, name: string): PresignCall | undefined {
-  const identifier = root.descendantForIndex(index);
+  const identifier = nodeAt(root.tree, index);
   if (!identifier || identifier.startIndex !== index) return undefined;
-  const callee = identifier.parent?.type === 'member_expression' || identifier.parent?.type === 'attribute' ? identifier.parent : identifier;
-  const call = callee.parent;
+  const parent = parentOf(identifier);
+  const callee = parent && (parent.type === 'member_expression' || parent.type === 'attribute') ? parent : identifier;
+  const call = parentOf(callee);
   if (!call || call.childForFieldName('function')?.id !== callee.id) return undefined;
   const argumentList = call.childForFieldName('arguments');
   const args = named(argumentList);

@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import type { TextEdit } from '../../server/src/engine/types';
-import { addMember, constantValue, jsStringValue, numberProduct, unwrapExpression } from '../lib/syntax';
+import { addMember, constantValue, jsStringValue, nodeAt, numberProduct, parentOf, unwrapExpression } from '../lib/syntax';
 import docs from './docs.md';
 
 /**
@@ -94,10 +94,11 @@ const API_NAMES: Record<string, StsCall['api']> = {
  */
 function stsCall(root: SyntaxNode, index: number, name: string): StsCall | undefined {
   const api = API_NAMES[name];
-  const identifier = root.descendantForIndex(index);
+  const identifier = nodeAt(root.tree, index);
   if (!api || !identifier || identifier.startIndex !== index) return undefined;
-  const calleeNode = identifier.parent?.type === 'member_expression' || identifier.parent?.type === 'attribute' ? identifier.parent : identifier;
-  const call = calleeNode.parent;
+  const parent = parentOf(identifier);
+  const calleeNode = parent && (parent.type === 'member_expression' || parent.type === 'attribute') ? parent : identifier;
+  const call = parentOf(calleeNode);
   if (!call) return undefined;
   if (call.type === 'call' && call.childForFieldName('function')?.id === calleeNode.id) {
     // boto3: keyword arguments only.

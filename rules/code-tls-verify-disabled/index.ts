@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import type { TextEdit } from '../../server/src/engine/types';
-import { enclosingErrorHandler, enclosingScope, envVariableName, stringValue, unwrapExpression } from '../lib/syntax';
+import { enclosingErrorHandler, enclosingScope, envVariableName, nodeAt, parentOf, stringValue, unwrapExpression } from '../lib/syntax';
 import docs from './docs.md';
 
 /**
@@ -65,7 +65,7 @@ export default defineRule({
 });
 
 function candidateAt(root: SyntaxNode, index: number, text: string, source: string): Candidate | undefined {
-  const node = root.descendantForIndex(index);
+  const node = nodeAt(root.tree, index);
   if (!node) return undefined;
   if (text.startsWith('rejectUnauthorized')) return nodeOption(node);
   if (text === 'NODE_TLS_REJECT_UNAUTHORIZED') return nodeEnv(node);
@@ -84,16 +84,17 @@ const isTrue = (node: SyntaxNode | null | undefined) => node?.type === 'true';
 
 /** `{ rejectUnauthorized: false }` or `agent.options.rejectUnauthorized = false`. */
 function nodeOption(node: SyntaxNode): Candidate | undefined {
-  const parent = node.type === 'property_identifier' || node.type === 'string_fragment' ? (node.type === 'string_fragment' ? node.parent?.parent : node.parent) : undefined;
+  const parent = node.type === 'property_identifier' || node.type === 'string_fragment' ? (node.type === 'string_fragment' ? parentOf(parentOf(node)) : parentOf(node)) : undefined;
   if (parent?.type === 'pair') {
     const value = unwrapExpression(parent.childForFieldName('value'));
     if (!isFalse(value)) return undefined;
     return { kind: 'node-option', node: parent, what: 'rejectUnauthorized: false', edit: { span: [value!.startIndex, value!.endIndex], newText: 'true' } };
   }
-  if (parent?.type === 'member_expression' && parent.parent?.type === 'assignment_expression' && parent.parent.childForFieldName('left')?.id === parent.id) {
-    const value = unwrapExpression(parent.parent.childForFieldName('right'));
+  const assignment = parentOf(parent);
+  if (parent?.type === 'member_expression' && assignment?.type === 'assignment_expression' && assignment.childForFieldName('left')?.id === parent.id) {
+    const value = unwrapExpression(assignment.childForFieldName('right'));
     if (!isFalse(value)) return undefined;
-    return { kind: 'node-option', node: parent.parent, what: 'rejectUnauthorized = false', edit: { span: [value!.startIndex, value!.endIndex], newText: 'true' } };
+    return { kind: 'node-option', node: assignment, what: 'rejectUnauthorized = false', edit: { span: [value!.startIndex, value!.endIndex], newText: 'true' } };
   }
   return undefined;
 }
@@ -101,8 +102,8 @@ function nodeOption(node: SyntaxNode): Candidate | undefined {
 /** `process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'` (or `0`, or `process.env['…']`). */
 function nodeEnv(node: SyntaxNode): Candidate | undefined {
   let target: SyntaxNode | null = node;
-  for (let depth = 0; target && envVariableName(target) !== 'NODE_TLS_REJECT_UNAUTHORIZED' && depth < 3; depth++) target = target.parent;
-  const assignment = target?.parent;
+  for (let depth = 0; target && envVariableName(target) !== 'NODE_TLS_REJECT_UNAUTHORIZED' && depth < 3; depth++) target = parentOf(target);
+  const assignment = parentOf(target);
   if (!target || assignment?.type !== 'assignment_expression' || assignment.childForFieldName('left')?.id !== target.id) return undefined;
   const value = unwrapExpression(assignment.childForFieldName('right'));
   const literal = stringValue(value) ?? (value?.type === 'number' ? value.text : undefined);
@@ -113,14 +114,14 @@ function nodeEnv(node: SyntaxNode): Candidate | undefined {
 
 /** `requests.get(url, verify=False)`, `httpx.Client(verify=False)`, `session.verify = False`. */
 function pythonVerify(node: SyntaxNode): Candidate | undefined {
-  const parent = node.parent;
+  const parent = parentOf(node);
   if (node.type !== 'identifier' || !parent) return undefined;
   if (parent.type === 'keyword_argument' && parent.childForFieldName('name')?.id === node.id) {
     const value = parent.childForFieldName('value');
     if (!isFalse(value)) return undefined;
     return { kind: 'py-verify', node: parent, what: 'verify=False', edit: { span: [value!.startIndex, value!.endIndex], newText: 'True' } };
   }
-  const assignment = parent.type === 'attribute' ? parent.parent : undefined;
+  const assignment = parent.type === 'attribute' ? parentOf(parent) : undefined;
   if (assignment?.type === 'assignment' && assignment.childForFieldName('left')?.id === parent.id && parent.childForFieldName('attribute')?.id === node.id) {
     const value = assignment.childForFieldName('right');
     if (!isFalse(value)) return undefined;
@@ -131,9 +132,11 @@ function pythonVerify(node: SyntaxNode): Candidate | undefined {
 
 /** `ssl._create_unverified_context()`, or installing it as the default HTTPS context. */
 function pythonUnverifiedContext(node: SyntaxNode): Candidate | undefined {
-  const reference = node.parent?.type === 'attribute' && node.parent.childForFieldName('attribute')?.id === node.id ? node.parent : node;
+  const parent = parentOf(node);
+  const reference = parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === node.id ? parent : node;
   if (node.type !== 'identifier') return undefined;
-  const call = reference.parent?.type === 'call' && reference.parent.childForFieldName('function')?.id === reference.id ? reference.parent : undefined;
+  const holder = parentOf(reference);
+  const call = holder?.type === 'call' && holder.childForFieldName('function')?.id === reference.id ? holder : undefined;
   // `_create_unverified_context(cert_reqs=…, …)` takes arguments `create_default_context` does not.
   const canSwap = !call || named(call.childForFieldName('arguments')).length === 0;
   return {
@@ -146,10 +149,11 @@ function pythonUnverifiedContext(node: SyntaxNode): Candidate | undefined {
 
 /** `ctx.verify_mode = ssl.CERT_NONE`, `cert_reqs=ssl.CERT_NONE`, `cert_reqs="CERT_NONE"`. */
 function pythonCertNone(node: SyntaxNode): Candidate | undefined {
-  let value: SyntaxNode | null = node.parent?.type === 'attribute' ? node.parent : node.type === 'string_content' ? node.parent : node;
+  const parent = parentOf(node);
+  let value: SyntaxNode | null = parent?.type === 'attribute' || node.type === 'string_content' ? parent : node;
   if (value?.type === 'attribute' && value.childForFieldName('attribute')?.text !== 'CERT_NONE') return undefined;
   if (value?.type === 'string' && stringValue(value) !== 'CERT_NONE') return undefined;
-  const holder = value?.parent;
+  const holder = parentOf(value);
   const target = holder?.type === 'keyword_argument' ? holder.childForFieldName('name') : holder?.type === 'assignment' ? holder.childForFieldName('left') : undefined;
   const name = target?.type === 'attribute' ? target.childForFieldName('attribute')?.text : target?.text;
   if (!holder || !value || (name !== 'cert_reqs' && name !== 'verify_mode')) return undefined;
@@ -159,8 +163,8 @@ function pythonCertNone(node: SyntaxNode): Candidate | undefined {
 
 /** `ctx.check_hostname = False`. */
 function pythonCheckHostname(node: SyntaxNode, source: string): Candidate | undefined {
-  const attribute = node.parent;
-  const assignment = attribute?.parent;
+  const attribute = parentOf(node);
+  const assignment = parentOf(attribute);
   if (attribute?.type !== 'attribute' || assignment?.type !== 'assignment' || assignment.childForFieldName('left')?.id !== attribute.id) return undefined;
   const value = assignment.childForFieldName('right');
   if (!isFalse(value)) return undefined;
@@ -179,13 +183,13 @@ function pythonCheckHostname(node: SyntaxNode, source: string): Candidate | unde
 /** `tls.Config{InsecureSkipVerify: true}` or `cfg.InsecureSkipVerify = true`, unless custom verification is set. */
 function goSkipVerify(node: SyntaxNode, source: string): Candidate | undefined {
   let holder: SyntaxNode | null = node;
-  for (let depth = 0; holder && holder.type !== 'keyed_element' && holder.type !== 'assignment_statement' && depth < 4; depth++) holder = holder.parent;
+  for (let depth = 0; holder && holder.type !== 'keyed_element' && holder.type !== 'assignment_statement' && depth < 4; depth++) holder = parentOf(holder);
   if (!holder) return undefined;
   let value: SyntaxNode | undefined;
   let customVerification: boolean;
   if (holder.type === 'keyed_element') {
     value = named(named(holder)[1])[0] ?? named(holder)[1];
-    const literal = holder.parent;
+    const literal = parentOf(holder);
     customVerification = named(literal).some((element) => /^(?:VerifyPeerCertificate|VerifyConnection)\b/.test(element.text));
   } else {
     const left = named(holder.childForFieldName('left'));
@@ -201,7 +205,7 @@ function goSkipVerify(node: SyntaxNode, source: string): Candidate | undefined {
 
 /** An `X509TrustManager.checkServerTrusted` that accepts every certificate (an empty body). */
 function javaTrustAll(node: SyntaxNode): Candidate | undefined {
-  const method = node.parent;
+  const method = parentOf(node);
   if (method?.type !== 'method_declaration' || method.childForFieldName('name')?.id !== node.id) return undefined;
   const body = method.childForFieldName('body');
   if (!body || named(body).length > 0) return undefined;
@@ -222,7 +226,7 @@ function returnsTrue(body: SyntaxNode | null | undefined): boolean {
  */
 function javaHostnameVerifier(node: SyntaxNode): Candidate | undefined {
   if (node.type !== 'identifier' && node.type !== 'type_identifier') return undefined;
-  const parent = node.parent;
+  const parent = parentOf(node);
   if (node.text === 'NoopHostnameVerifier' && (parent?.type === 'field_access' || parent?.type === 'object_creation_expression')) {
     return { kind: 'java-hostname', node: parent, what: 'NoopHostnameVerifier (accepts every host name)' };
   }

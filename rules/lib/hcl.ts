@@ -151,10 +151,24 @@ export function hclHeaderSpan(block: HclBlock): [number, number] {
   return [block.node.startIndex, end];
 }
 
-/** Whether `text` refers to `name` itself (`aws_iam_access_key.ci`, not `aws_iam_access_key.ci_old`). */
-export function hclMentions(text: string, name: string): boolean {
-  for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) {
-    if (!/[\w-]/.test(text[at + name.length] ?? '')) return true;
+/** `type.name` in an expression: a resource address (also `var.x`, `local.y`, filtered by type). */
+const REFERENCE = /(?<![\w.-])([a-z][a-z0-9_]*)\.([\w-]+)/g;
+
+/**
+ * The blocks that `accept` picks, by each `resourceType.name` address they mention: one pass over
+ * the file, so relating n resources to the blocks that use them is not n × blocks.
+ */
+export function hclReferrers(blocks: readonly HclBlock[], resourceType: string, accept: (block: HclBlock) => boolean): Map<string, HclBlock[]> {
+  const referrers = new Map<string, HclBlock[]>();
+  for (const block of blocks) {
+    if (!accept(block)) continue;
+    const addresses = new Set<string>();
+    for (const match of block.node.text.matchAll(REFERENCE)) if (match[1] === resourceType) addresses.add(match[0]);
+    for (const address of addresses) {
+      const list = referrers.get(address);
+      if (list) list.push(block);
+      else referrers.set(address, [block]);
+    }
   }
-  return false;
+  return referrers;
 }

@@ -21,22 +21,101 @@ export function visit(tree: Tree, types: ReadonlySet<string>, callback: (node: S
 }
 
 /**
+ * Random access into a tree without tree-sitter's sibling scans. tree-sitter finds a node's parent
+ * by walking down from the root past every earlier sibling, and `descendantForIndex` scans
+ * siblings the same way, so asking either for each of n top-level statements is quadratic. Here
+ * the children of each node passed are fetched once per tree, their ranges read once and searched
+ * by binary search, and every parent seen on the way down is remembered.
+ */
+interface TreeIndex {
+  readonly parents: Map<number, SyntaxNode>;
+  /** Children of the nodes passed on the way down, by node id, with their ranges read once. */
+  readonly children: Map<number, Children>;
+}
+
+interface Children {
+  readonly nodes: SyntaxNode[];
+  readonly starts: number[];
+  readonly ends: number[];
+}
+
+const treeIndexes = new WeakMap<Tree, TreeIndex>();
+
+function treeIndex(tree: Tree): TreeIndex {
+  let index = treeIndexes.get(tree);
+  if (!index) treeIndexes.set(tree, (index = { parents: new Map(), children: new Map() }));
+  return index;
+}
+
+function childrenOf(index: TreeIndex, node: SyntaxNode): Children {
+  let children = index.children.get(node.id);
+  if (children) return children;
+  const nodes = node.children.filter((child): child is SyntaxNode => child !== null);
+  children = { nodes, starts: nodes.map((child) => child.startIndex), ends: nodes.map((child) => child.endIndex) };
+  for (const child of nodes) index.parents.set(child.id, node);
+  index.children.set(node.id, children);
+  return children;
+}
+
+/** The child of `node` whose range holds [start, end) (a zero-width range: the offset), if any. */
+function childHolding(index: TreeIndex, node: SyntaxNode, start: number, end: number): SyntaxNode | undefined {
+  const { nodes, starts, ends } = childrenOf(index, node);
+  for (let i = partitionPoint(ends.length, (k) => ends[k]! <= start); i < nodes.length && starts[i]! <= start; i++) {
+    if (ends[i]! > start && ends[i]! >= end) return nodes[i];
+  }
+  return undefined;
+}
+
+/** The deepest node (named or not) whose range holds `offset` (start <= offset < end). */
+export function nodeAt(tree: Tree, offset: number): SyntaxNode {
+  const index = treeIndex(tree);
+  let node = tree.rootNode;
+  for (let child = childHolding(index, node, offset, offset); child; child = childHolding(index, node, offset, offset)) node = child;
+  return node;
+}
+
+/** The parent of `node`, in time proportional to its depth. */
+export function parentOf(node: SyntaxNode | null | undefined): SyntaxNode | null {
+  if (!node) return null;
+  const index = treeIndex(node.tree);
+  const known = index.parents.get(node.id);
+  if (known) return known;
+  // Down from the root through the nodes that hold this one's range, until it is a child.
+  for (let current: SyntaxNode | undefined = node.tree.rootNode; current && current.id !== node.id; ) {
+    current = childHolding(index, current, node.startIndex, Math.max(node.endIndex, node.startIndex + 1));
+    const found = index.parents.get(node.id);
+    if (found) return found;
+  }
+  return node.parent;
+}
+
+/**
  * The nearest ancestor (or the node itself) of one of `types` at each occurrence of `needle` in
- * the text, without duplicates. Text search proposes, the tree decides: the cost is the number of
- * occurrences times the depth, not the size of the tree, which matters on every keystroke.
+ * the text, without duplicates. Text search proposes, the tree decides: the cost is the
+ * occurrences and their paths, not the size of the tree, which matters on every keystroke.
  */
 export function nodesAtText(tree: Tree, text: string, needle: string, types: ReadonlySet<string>): SyntaxNode[] {
   const found: SyntaxNode[] = [];
-  const seen = new Set<number>();
+  // The answer for each node already climbed through, so occurrences that share ancestors (deep
+  // nesting, one block) climb each node once.
+  const nearest = new Map<number, SyntaxNode | null>();
   for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) {
-    for (let node: SyntaxNode | null = tree.rootNode.descendantForIndex(at); node; node = node.parent) {
-      if (!types.has(node.type)) continue;
-      if (!seen.has(node.startIndex)) {
-        seen.add(node.startIndex);
-        found.push(node);
+    const climbed: number[] = [];
+    let answer: SyntaxNode | null = null;
+    for (let node: SyntaxNode | null = nodeAt(tree, at); node; node = parentOf(node)) {
+      const known = nearest.get(node.id);
+      if (known !== undefined) {
+        answer = known;
+        break;
       }
-      break;
+      climbed.push(node.id);
+      if (types.has(node.type)) {
+        answer = node;
+        found.push(node);
+        break;
+      }
     }
+    for (const id of climbed) nearest.set(id, answer);
   }
   return found;
 }
@@ -131,7 +210,7 @@ export function isFunctionNode(node: SyntaxNode): boolean {
  */
 export function enclosingErrorHandler(node: SyntaxNode): SyntaxNode | undefined {
   let previous = node;
-  for (let current = node.parent; current; previous = current, current = current.parent) {
+  for (let current = parentOf(node); current; previous = current, current = parentOf(current)) {
     if (current.type === 'catch_clause') return current.childForFieldName('body')?.id === previous.id ? current : undefined;
     if (current.type === 'except_clause' || current.type === 'except_group_clause') return previous.type === 'block' ? current : undefined;
     if (current.type === 'if_statement' && current.childForFieldName('consequence')?.id === previous.id) {
@@ -139,7 +218,7 @@ export function enclosingErrorHandler(node: SyntaxNode): SyntaxNode | undefined 
       if (condition !== undefined && /\berr!=nil\b/.test(condition)) return current;
     }
     if (isFunctionNode(current)) {
-      const call = current.parent?.type === 'arguments' ? current.parent.parent : undefined;
+      const call = parentOf(current)?.type === 'arguments' ? parentOf(parentOf(current)) : undefined;
       const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : undefined;
       return callee?.type === 'member_expression' && callee.childForFieldName('property')?.text === 'catch' ? call! : undefined;
     }
@@ -150,8 +229,98 @@ export function enclosingErrorHandler(node: SyntaxNode): SyntaxNode | undefined 
 /** The function body (or the whole file) that `node` belongs to: where a local name is resolved. */
 export function enclosingScope(node: SyntaxNode): SyntaxNode {
   let current: SyntaxNode = node;
-  while (current.parent && !isFunctionNode(current.parent)) current = current.parent;
-  return current.parent ? (current.parent.childForFieldName('body') ?? current.parent) : current;
+  for (let parent = parentOf(current); parent; current = parent, parent = parentOf(current)) {
+    if (isFunctionNode(parent)) return parent.childForFieldName('body') ?? parent;
+  }
+  return current;
+}
+
+const LOCAL_ASSIGNMENTS = new Set(['assignment', 'short_var_declaration', 'assignment_statement', 'var_spec', 'variable_declarator']);
+const CONSTANT_DEFINITIONS = new Set(['assignment', 'variable_declarator', 'const_spec', 'var_spec']);
+
+interface Assignment {
+  readonly type: string;
+  readonly start: number;
+  readonly end: number;
+  readonly value: SyntaxNode;
+}
+
+/** Where names are assigned in one tree, by scope: built once per tree, so lookups do not rescan. */
+interface AssignmentIndex {
+  /** Function nodes in document order, each with the position of the function around it (-1: none). */
+  readonly functions: Array<{ readonly start: number; readonly end: number; readonly id: number; readonly outer: number }>;
+  /** Scope (position in `functions`, -1 for the file) → name → single-name assignments in document order. */
+  readonly byScope: Map<number, Map<string, Assignment[]>>;
+  /** Name → offsets where it appears as a whole word, computed when first asked. */
+  readonly mentions: Map<string, number[]>;
+}
+
+const assignmentIndexes = new WeakMap<Tree, AssignmentIndex>();
+
+function assignmentIndex(tree: Tree): AssignmentIndex {
+  let index = assignmentIndexes.get(tree);
+  if (index) return index;
+  index = { functions: [], byScope: new Map(), mentions: new Map() };
+  // One query in the parser's own code; document order lets a stack of open functions give each
+  // assignment its scope.
+  const open: number[] = [];
+  for (const node of tree.rootNode.descendantsOfType([...LOCAL_ASSIGNMENTS, ...CONSTANT_DEFINITIONS, ...FUNCTION_TYPES])) {
+    if (!node) continue;
+    while (open.length > 0 && index.functions[open[open.length - 1]!]!.end <= node.startIndex) open.pop();
+    const scope = open.length > 0 ? open[open.length - 1]! : -1;
+    if (FUNCTION_TYPES.has(node.type)) {
+      index.functions.push({ start: node.startIndex, end: node.endIndex, id: node.id, outer: scope });
+      open.push(index.functions.length - 1);
+      continue;
+    }
+    const left = node.childForFieldName('left') ?? node.childForFieldName('name');
+    const right = node.childForFieldName('right') ?? node.childForFieldName('value');
+    const leftNames = left?.type === 'expression_list' ? left.namedChildren : [left];
+    const rightValues = right?.type === 'expression_list' ? right.namedChildren : [right];
+    if (leftNames.length !== 1 || rightValues.length !== 1 || leftNames[0]?.type !== 'identifier' || !rightValues[0]) continue;
+    let names = index.byScope.get(scope);
+    if (!names) index.byScope.set(scope, (names = new Map()));
+    const name = leftNames[0].text;
+    let list = names.get(name);
+    if (!list) names.set(name, (list = []));
+    list.push({ type: node.type, start: node.startIndex, end: node.endIndex, value: rightValues[0] });
+  }
+  assignmentIndexes.set(tree, index);
+  return index;
+}
+
+/** The scope of `node` in `index`: the innermost function around it (not itself), or -1. */
+function scopeOf(index: AssignmentIndex, node: SyntaxNode): number {
+  const { functions } = index;
+  let scope = partitionPoint(functions.length, (i) => functions[i]!.start <= node.startIndex) - 1;
+  while (scope >= 0 && (functions[scope]!.end < node.endIndex || functions[scope]!.id === node.id)) scope = functions[scope]!.outer;
+  return scope;
+}
+
+/** Whether `name` appears as a whole word in `text` within [from, to). */
+function mentionedBetween(index: AssignmentIndex, text: string, name: string, from: number, to: number): boolean {
+  let offsets = index.mentions.get(name);
+  if (!offsets) {
+    offsets = [];
+    for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) {
+      if (!/[\w$]/.test(text[at - 1] ?? ' ') && !/[\w$]/.test(text[at + name.length] ?? ' ')) offsets.push(at);
+    }
+    index.mentions.set(name, offsets);
+  }
+  const first = partitionPoint(offsets.length, (i) => offsets[i]! < from);
+  return first < offsets.length && offsets[first]! < to;
+}
+
+/** The first of `length` sorted positions where `before` turns false (binary search). */
+function partitionPoint(length: number, before: (position: number) => boolean): number {
+  let low = 0;
+  let high = length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (before(middle)) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /**
@@ -161,28 +330,13 @@ export function enclosingScope(node: SyntaxNode): SyntaxNode {
  * `name = …`, Go `name := …` / `var name = …` / `name = …`, JS/TS `const name = …`.
  */
 export function localValue(use: SyntaxNode, name: string, text: string): SyntaxNode | undefined {
-  const scope = enclosingScope(use);
-  let found: { value: SyntaxNode; end: number } | undefined;
-  const types = ['assignment', 'short_var_declaration', 'assignment_statement', 'var_spec', 'variable_declarator'];
-  for (const node of scope.descendantsOfType(types)) {
-    if (!node || node.startIndex >= use.startIndex) continue;
-    // Only assignments in this scope, not in a nested function.
-    if (enclosingScope(node).id !== scope.id) continue;
-    const left = node.childForFieldName('left') ?? node.childForFieldName('name');
-    const right = node.childForFieldName('right') ?? node.childForFieldName('value');
-    const leftNames = left?.type === 'expression_list' ? left.namedChildren : [left];
-    const rightValues = right?.type === 'expression_list' ? right.namedChildren : [right];
-    if (leftNames.length !== 1 || rightValues.length !== 1) continue;
-    if (leftNames[0]?.type !== 'identifier' || leftNames[0].text !== name || !rightValues[0]) continue;
-    if (!found || node.startIndex > found.end) found = { value: rightValues[0], end: node.endIndex };
-  }
-  if (!found) return undefined;
-  const between = text.slice(found.end, use.startIndex);
-  for (let at = between.indexOf(name); at !== -1; at = between.indexOf(name, at + 1)) {
-    const before = between[at - 1] ?? ' ';
-    const after = between[at + name.length] ?? ' ';
-    if (!/[\w$]/.test(before) && !/[\w$]/.test(after)) return undefined;
-  }
+  const index = assignmentIndex(use.tree);
+  const assignments = index.byScope.get(scopeOf(index, use))?.get(name);
+  if (!assignments) return undefined;
+  // The last assignment that starts before `use`.
+  let found: Assignment | undefined;
+  for (let at = partitionPoint(assignments.length, (i) => assignments[i]!.start < use.startIndex) - 1; at >= 0 && !found; at--) if (LOCAL_ASSIGNMENTS.has(assignments[at]!.type)) found = assignments[at];
+  if (!found || mentionedBetween(index, text, name, found.end, use.startIndex)) return undefined;
   return found.value;
 }
 
@@ -247,13 +401,6 @@ export function numberProduct(node: SyntaxNode | null | undefined): number | und
 export function constantValue(root: SyntaxNode, use: SyntaxNode, name: string, text: string): SyntaxNode | undefined {
   const local = localValue(use, name, text);
   if (local) return local;
-  const definitions: SyntaxNode[] = [];
-  for (const node of root.descendantsOfType(['assignment', 'variable_declarator', 'const_spec', 'var_spec'])) {
-    if (!node || enclosingScope(node).id !== root.id) continue;
-    const left = node.childForFieldName('left') ?? node.childForFieldName('name');
-    const right = node.childForFieldName('right') ?? node.childForFieldName('value');
-    const value = right?.type === 'expression_list' ? right.namedChildren : [right];
-    if (left?.type === 'identifier' && left.text === name && value.length === 1 && value[0]) definitions.push(value[0]);
-  }
-  return definitions.length === 1 ? definitions[0] : undefined;
+  const definitions = assignmentIndex(root.tree).byScope.get(-1)?.get(name)?.filter((assignment) => CONSTANT_DEFINITIONS.has(assignment.type));
+  return definitions?.length === 1 ? definitions[0]!.value : undefined;
 }

@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/src/engine/define-rule';
-import { hclAttribute, hclBlocks, hclHeaderSpan, hclLiteral, hclMentions } from '../lib/hcl';
+import { hclAttribute, hclBlocks, hclHeaderSpan, hclLiteral, hclReferrers } from '../lib/hcl';
 import docs from './docs.md';
 
 /** Attributes of `aws_iam_access_key` that hold the secret half of the key. */
@@ -16,6 +16,7 @@ export default defineRule({
   docs,
   check({ document, report }) {
     const blocks = hclBlocks(document.tree('hcl'));
+    const outputs = hclReferrers(blocks, 'aws_iam_access_key', (other) => other.type === 'output' && SECRET_ATTRIBUTES.some((attribute) => other.node.text.includes(`.${attribute}`)));
     for (const block of blocks) {
       if (block.type !== 'resource' || block.labels[0] !== 'aws_iam_access_key') continue;
       const name = `aws_iam_access_key.${block.labels[1] ?? ''}`;
@@ -24,9 +25,7 @@ export default defineRule({
       const userName = typeof userLiteral === 'string' ? `'${userLiteral}'` : /^aws_iam_user\.[\w-]+(?=\.name$)/.exec(user?.value.text ?? '')?.[0];
       const status = hclAttribute(block.body, 'status');
       const inactive = status !== undefined && hclLiteral(status.value) === 'Inactive';
-      const exposed = blocks
-        .filter((other) => other.type === 'output' && hclMentions(other.node.text, name) && SECRET_ATTRIBUTES.some((attribute) => other.node.text.includes(`.${attribute}`)))
-        .map((other) => other.labels[0] ?? '');
+      const exposed = (outputs.get(name) ?? []).map((other) => other.labels[0] ?? '');
       const encrypted = hclAttribute(block.body, 'pgp_key') !== undefined;
       const where = exposed.length > 0
         ? ` and output${exposed.length > 1 ? 's' : ''} ${exposed.map((output) => `'${output}'`).join(', ')} hand${exposed.length > 1 ? '' : 's'} it on`

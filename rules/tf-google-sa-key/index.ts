@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/src/engine/define-rule';
-import { hclAttribute, hclBlocks, hclHeaderSpan, hclMentions } from '../lib/hcl';
+import { hclAttribute, hclBlocks, hclHeaderSpan, hclReferrers } from '../lib/hcl';
 import docs from './docs.md';
 
 /** Where a key's private half ends up outside state: outputs and resources that write it out. */
@@ -16,15 +16,18 @@ export default defineRule({
   docs,
   check({ document, report }) {
     const blocks = hclBlocks(document.tree('hcl'));
+    const sinksByKey = hclReferrers(
+      blocks,
+      'google_service_account_key',
+      (other) => (other.type === 'output' || (other.type === 'resource' && SINKS.has(other.labels[0] ?? ''))) && other.node.text.includes('.private_key'),
+    );
     for (const block of blocks) {
       if (block.type !== 'resource' || block.labels[0] !== 'google_service_account_key') continue;
       const name = `google_service_account_key.${block.labels[1] ?? ''}`;
       // With public_key_data the private key was made elsewhere and never enters state.
       const uploaded = hclAttribute(block.body, 'public_key_data') !== undefined;
       const account = /^google_service_account\.[\w-]+/.exec(hclAttribute(block.body, 'service_account_id')?.value.text ?? '')?.[0];
-      const sinks = blocks
-        .filter((other) => (other.type === 'output' || (other.type === 'resource' && SINKS.has(other.labels[0] ?? ''))) && hclMentions(other.node.text, name) && other.node.text.includes('.private_key'))
-        .map((other) => (other.type === 'output' ? `output '${other.labels[0] ?? ''}'` : `${other.labels[0]}.${other.labels[1] ?? ''}`));
+      const sinks = (sinksByKey.get(name) ?? []).map((other) => (other.type === 'output' ? `output '${other.labels[0] ?? ''}'` : `${other.labels[0]}.${other.labels[1] ?? ''}`));
       report({
         span: hclHeaderSpan(block),
         ...(uploaded && sinks.length === 0 ? { severity: 'warning' as const } : {}),

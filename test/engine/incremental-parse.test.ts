@@ -34,3 +34,21 @@ describe('incremental parsing', () => {
     previous.dispose();
   });
 });
+
+describe('a parse given up for time', () => {
+  it('does not leak into the next parse: the next document gets its own tree', async () => {
+    await ensureLanguage('hcl');
+    // Thousands of stray quotes after a long run of blanks make error recovery slow (superlinear):
+    // past the budget, the parse is given up.
+    const hostile = `resource "vault_token" "m" {\n  policies = ["x"]\n  ${' '.repeat(20_000)}${'"'.repeat(12_000)}\n  renewable = false\n}\n`;
+    const given = ParsedDocument.of('hostile.tf', hostile);
+    assert.throws(() => given.tree('hcl'), /in time/);
+    given.dispose();
+    const text = 'resource "tls_self_signed_cert" "ca" {\n  validity_period_hours = 87600\n}\n';
+    const next = ParsedDocument.of('main.tf', text);
+    const root = next.tree('hcl').rootNode;
+    assert.equal(root.hasError, false, root.toString());
+    assert.equal(root.endIndex, text.length);
+    next.dispose();
+  });
+});

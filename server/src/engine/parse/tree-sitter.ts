@@ -97,7 +97,12 @@ export function parseWith(language: TreeSitterLanguage, text: string, previous?:
   const tree = parser.parse(text, previous ?? null, {
     progressCallback: () => (exhausted = ++calls > maxCalls || ((calls & 7) === 0 && performance.now() > deadline)),
   });
-  if (!tree && exhausted) throw new ParseBudgetError(language, text.length);
-  if (!tree) throw new Error(`tree-sitter could not parse as '${language}'`);
+  if (!tree) {
+    // A parse stopped by the callback would otherwise resume, on the next call, where it stopped:
+    // that next call is for another text, which would get this one's tree.
+    parser.reset();
+    if (exhausted) throw new ParseBudgetError(language, text.length);
+    throw new Error(`tree-sitter could not parse as '${language}'`);
+  }
   return tree;
 }
