@@ -10,7 +10,9 @@
  *
  * `--quick` (what CI runs, about a minute): 30 edits on the 1,000-line files only, the corpus as
  * the throughput tree, 3 pre-commit runs. It fails only on a gross regression of latency or
- * memory (over REGRESSION_FACTOR times its target), since CI machines are shared and noisy.
+ * memory: over REGRESSION_FACTOR times the figure last measured on a quiet machine
+ * (scripts/bench-baseline.json; the target where that is worse), since CI machines are shared and
+ * noisy and some targets are not met yet (see the README's performance section).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -25,7 +27,8 @@ import { LspTestClient } from '../test/support/lsp-client';
 const ROOT = join(__dirname, '..');
 const QUICK = process.argv.includes('--quick');
 const EDITS = QUICK ? 30 : 100;
-const REGRESSION_FACTOR = 8;
+const REGRESSION_FACTOR = 3;
+const BASELINE: Record<string, number> = JSON.parse(readFileSync(join(__dirname, 'bench-baseline.json'), 'utf8'));
 const CLI = join(ROOT, 'dist', 'cli.js');
 
 let seed = 20261123;
@@ -169,17 +172,17 @@ async function main(): Promise<void> {
   if (QUICK) {
     // Latency and memory are guarded; throughput on the small tree is dominated by process start.
     const regressed = rows.filter((row) => row.ok === false && /latency|start|staged|RSS/.test(row.figure) && grossly(row));
-    for (const row of regressed) console.error(`bench: ${row.figure} is ${row.measured}, over ${REGRESSION_FACTOR}x its target (${row.target})`);
+    for (const row of regressed) console.error(`bench: ${row.figure} is ${row.measured}, over ${REGRESSION_FACTOR}x its baseline (${BASELINE[row.figure] ?? 'none'}) and target (${row.target})`);
     if (regressed.length > 0) process.exitCode = 1;
   }
 }
 
-/** A figure off its target by more than REGRESSION_FACTOR (either direction of "better"). */
-function grossly(row: { measured: string; target: string }): boolean {
+/** A lower-is-better figure over REGRESSION_FACTOR times its baseline (or its target, if higher). */
+function grossly(row: { figure: string; measured: string; target: string }): boolean {
   const measured = parseFloat(row.measured);
   const target = parseFloat(row.target.replace(/^[<>]=\s*/, ''));
-  if (!Number.isFinite(measured) || !Number.isFinite(target)) return false;
-  return row.target.startsWith('<=') ? measured > target * REGRESSION_FACTOR : measured * REGRESSION_FACTOR < target;
+  if (!Number.isFinite(measured) || !Number.isFinite(target) || !row.target.startsWith('<=')) return false;
+  return measured > REGRESSION_FACTOR * Math.max(target, BASELINE[row.figure] ?? 0);
 }
 
 void main();
