@@ -40,8 +40,11 @@ export default defineRule({
   },
   docs,
   check({ document, options, report }) {
-    const root = document.tree(document.codeLanguage!).rootNode;
     const minimumLength = Number(options.minimumLength);
+    // `catch` is in nearly every JavaScript file; parsing is the cost, so only files where a
+    // candidate has what a finding needs nearby are parsed.
+    if (!worthParsing(document.text, minimumLength)) return;
+    const root = document.tree(document.codeLanguage!).rootNode;
     const seen = new Set<number>();
     for (const match of document.text.matchAll(CANDIDATE)) {
       const index = match.index + match[0].length - match[0].trimStart().length;
@@ -63,6 +66,54 @@ export default defineRule({
     return [{ title, edits, isPreferred: true }];
   },
 });
+
+/** A quoted literal on one line (a template literal may span lines), up to 512 characters. */
+const NEARBY_LITERAL = /'[^'\\\r\n]{1,512}'|"[^"\\\r\n]{1,512}"|`[^`\\]{1,512}`/g;
+/** What stands before a literal on its line: `name = `, `name: `, or `return ` / `=> ` (a function's result). */
+const ASSIGNED_TO = /([A-Za-z_$][\w$]{0,63})['"]?[ \t]*(?:=|:)[ \t]*$/;
+const RETURNED = /(?:\breturn|=>)[ \t]*\(?[ \t]*$/;
+/** A function's or called function's name: `getToken(`, `def fetch_api_key(`. */
+const CALLABLE_NAME = /([A-Za-z_$][\w$]{2,63})[ \t]*(?:=[ \t]*(?:async[ \t]+)?(?:function\b|\()|\()/g;
+const SECRET_CREDENTIAL = /\b(?:ClientSecretCredential|ClientCertificateCredential|UsernamePasswordCredential|ClientAssertionCredential)\b/;
+/** How far after a candidate its literal may be, and how far before it a function name may be. */
+const AFTER = 600;
+const BEFORE = 1500;
+
+/**
+ * The text-level half of the check, before any parse: some candidate is followed closely by a
+ * literal long enough to be a credential that looks random, is assigned to a credential name, or
+ * is returned near a credential-named function (a secret-holding Azure credential, for a chain).
+ * Windows do not overlap, so this is linear.
+ */
+function worthParsing(text: string, minimumLength: number): boolean {
+  let scannedTo = 0;
+  for (const match of text.matchAll(CANDIDATE)) {
+    const chain = match[0] === 'ChainedTokenCredential';
+    const from = Math.max(match.index, scannedTo);
+    const to = match.index + (chain ? 2 * AFTER : AFTER);
+    if (to <= scannedTo) continue;
+    const after = text.slice(from, to);
+    scannedTo = to;
+    if (chain) {
+      if (SECRET_CREDENTIAL.test(after)) return true;
+      continue;
+    }
+    for (const literal of after.matchAll(NEARBY_LITERAL)) {
+      const value = literal[0].slice(1, -1);
+      if (value.length < minimumLength) continue;
+      if (looksRandom(value)) return true;
+      const lineStart = after.lastIndexOf('\n', literal.index) + 1;
+      const before = after.slice(Math.max(lineStart, literal.index - 120), literal.index);
+      const target = ASSIGNED_TO.exec(before)?.[1];
+      if (target !== undefined && namesCredential(target)) return true;
+      if (RETURNED.test(before)) {
+        const context = text.slice(Math.max(0, match.index - BEFORE), match.index);
+        for (const name of context.matchAll(CALLABLE_NAME)) if (namesCredential(name[1]!)) return true;
+      }
+    }
+  }
+  return false;
+}
 
 function looksRandom(value: string): boolean {
   return value.length >= 16 && !/\s/.test(value) && /\d/.test(value) && /[a-zA-Z]/.test(value) && shannonEntropy(value) >= 3.5;
