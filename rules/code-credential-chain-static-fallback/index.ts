@@ -69,11 +69,8 @@ export default defineRule({
 
 /** A quoted literal on one line (a template literal may span lines), up to 512 characters. */
 const NEARBY_LITERAL = /'[^'\\\r\n]{1,512}'|"[^"\\\r\n]{1,512}"|`[^`\\]{1,512}`/g;
-/** What stands before a literal on its line: `name = `, `name: `, or `return ` / `=> ` (a function's result). */
-const ASSIGNED_TO = /([A-Za-z_$][\w$]{0,63})['"]?[ \t]*(?:=|:)[ \t]*$/;
-const RETURNED = /(?:\breturn|=>)[ \t]*\(?[ \t]*$/;
-/** A function's or called function's name: `getToken(`, `def fetch_api_key(`. */
-const CALLABLE_NAME = /([A-Za-z_$][\w$]{2,63})[ \t]*(?:=[ \t]*(?:async[ \t]+)?(?:function\b|\()|\()/g;
+/** An identifier; what follows it is read by hand, so the expression has no unbounded tail. */
+const IDENTIFIER = /[A-Za-z_$][\w$]{0,63}/g;
 const SECRET_CREDENTIAL = /\b(?:ClientSecretCredential|ClientCertificateCredential|UsernamePasswordCredential|ClientAssertionCredential)\b/;
 /** How far after a candidate its literal may be, and how far before it a function name may be. */
 const AFTER = 600;
@@ -103,16 +100,39 @@ function worthParsing(text: string, minimumLength: number): boolean {
       if (value.length < minimumLength) continue;
       if (looksRandom(value)) return true;
       const lineStart = after.lastIndexOf('\n', literal.index) + 1;
-      const before = after.slice(Math.max(lineStart, literal.index - 120), literal.index);
-      const target = ASSIGNED_TO.exec(before)?.[1];
-      if (target !== undefined && namesCredential(target)) return true;
-      if (RETURNED.test(before)) {
-        const context = text.slice(Math.max(0, match.index - BEFORE), match.index);
-        for (const name of context.matchAll(CALLABLE_NAME)) if (namesCredential(name[1]!)) return true;
+      const before = after.slice(Math.max(lineStart, literal.index - 120), literal.index).trimEnd();
+      // `name = '…'`, `name: '…'`, `"name": '…'`: the name the literal is stored under.
+      if (before.endsWith('=') || before.endsWith(':')) {
+        const target = trailingIdentifier(before.slice(0, -1).trimEnd().replace(/['"]$/, ''));
+        if (target && namesCredential(target)) return true;
+      }
+      // `return '…'`, `=> '…'`: the function it is returned from, or the call it stands in for.
+      const bare = before.replace(/\($/, '').trimEnd();
+      if (bare.endsWith('=>') || (bare.endsWith('return') && !/[\w$]/.test(bare[bare.length - 7] ?? ''))) {
+        if (callableNames(text.slice(Math.max(0, match.index - BEFORE), match.index)).some(namesCredential)) return true;
       }
     }
   }
   return false;
+}
+
+/** The identifier at the end of `text`, if it ends with one. */
+function trailingIdentifier(text: string): string | undefined {
+  let start = text.length;
+  while (start > 0 && /[\w$]/.test(text[start - 1]!)) start--;
+  return start < text.length && /[A-Za-z_$]/.test(text[start]!) ? text.slice(start) : undefined;
+}
+
+/** Names followed by `(` or `= function` / `= async` / `= (`: functions declared or called. */
+function callableNames(text: string): string[] {
+  const names: string[] = [];
+  for (const match of text.matchAll(IDENTIFIER)) {
+    let at = match.index + match[0].length;
+    while (text[at] === ' ' || text[at] === '\t') at++;
+    if (text[at] === '(') names.push(match[0]);
+    else if (text[at] === '=' && /^=[ \t]*(?:async\b|function\b|\()/.test(text.slice(at, at + 16))) names.push(match[0]);
+  }
+  return names;
 }
 
 function looksRandom(value: string): boolean {
