@@ -31,6 +31,12 @@ interface TreeIndex {
   readonly parents: Map<number, SyntaxNode>;
   /** Children of the nodes passed on the way down, by node id, with their ranges read once. */
   readonly children: Map<number, Children>;
+  /**
+   * The path from the root to the node last found by `nodeAt`: the next lookup starts from the
+   * deepest node on it that holds its offset, so lookups in ascending order (and at neighbouring
+   * offsets) do not descend from the root each time, which deep nesting would make quadratic.
+   */
+  readonly path: Array<{ readonly node: SyntaxNode; readonly start: number; readonly end: number }>;
 }
 
 interface Children {
@@ -43,7 +49,11 @@ const treeIndexes = new WeakMap<Tree, TreeIndex>();
 
 function treeIndex(tree: Tree): TreeIndex {
   let index = treeIndexes.get(tree);
-  if (!index) treeIndexes.set(tree, (index = { parents: new Map(), children: new Map() }));
+  if (!index) {
+    const root = tree.rootNode;
+    index = { parents: new Map(), children: new Map(), path: [{ node: root, start: root.startIndex, end: root.endIndex }] };
+    treeIndexes.set(tree, index);
+  }
   return index;
 }
 
@@ -69,8 +79,13 @@ function childHolding(index: TreeIndex, node: SyntaxNode, start: number, end: nu
 /** The deepest node (named or not) whose range holds `offset` (start <= offset < end). */
 export function nodeAt(tree: Tree, offset: number): SyntaxNode {
   const index = treeIndex(tree);
-  let node = tree.rootNode;
-  for (let child = childHolding(index, node, offset, offset); child; child = childHolding(index, node, offset, offset)) node = child;
+  const path = index.path;
+  while (path.length > 1 && !(path[path.length - 1]!.start <= offset && offset < path[path.length - 1]!.end)) path.pop();
+  let node = path[path.length - 1]!.node;
+  for (let child = childHolding(index, node, offset, offset); child; child = childHolding(index, node, offset, offset)) {
+    node = child;
+    path.push({ node, start: node.startIndex, end: node.endIndex });
+  }
   return node;
 }
 
