@@ -16,6 +16,19 @@ import ghaAuthContinueOnErrorFallback from './gha-auth-continue-on-error-fallbac
 import ghaAwsForceSkipOidc from './gha-aws-force-skip-oidc';
 import ghaAwsSessionTooLong from './gha-aws-session-too-long';
 import k8sLegacySaTokenSecret from './k8s-legacy-sa-token-secret';
+import glStaticCloudKeys from './gl-static-cloud-keys';
+import glCiJobJwtDeprecated from './gl-ci-job-jwt-deprecated';
+import glIdTokenAud from './gl-id-token-aud';
+import glNpmTokenPublish from './gl-npm-token-publish';
+import cciStaticAwsKeys from './cci-static-aws-keys';
+import cciNpmTokenPublish from './cci-npm-token-publish';
+import ciAuthOrTrueFallback from './ci-auth-or-true-fallback';
+import shLongCertDays from './sh-long-cert-days';
+import shMintLongLivedCred from './sh-mint-long-lived-cred';
+import ghaOidcMissingIdToken from './gha-oidc-missing-id-token';
+import ghaSecretEchoedToLogs from './gha-secret-echoed-to-logs';
+import ghaPullRequestTargetSecrets from './gha-pull-request-target-secrets';
+import k8sAutomountSaToken from './k8s-automount-sa-token';
 import { secretlintBackedRules } from './secretlint-backed';
 import secPasswordAssignment from './sec-password-assignment';
 import secProviderTokens from './sec-provider-tokens';
@@ -83,4 +96,17 @@ export const allRules: readonly Rule[] = [
   codeStsDurationLong,
   codeS3PresignLong,
   codeCredentialChainStaticFallback,
+  glStaticCloudKeys,
+  glCiJobJwtDeprecated,
+  glIdTokenAud,
+  glNpmTokenPublish,
+  cciStaticAwsKeys,
+  cciNpmTokenPublish,
+  ciAuthOrTrueFallback,
+  shLongCertDays,
+  shMintLongLivedCred,
+  ghaOidcMissingIdToken,
+  ghaSecretEchoedToLogs,
+  ghaPullRequestTargetSecrets,
+  k8sAutomountSaToken,
 ];

@@ -1,0 +1,202 @@
+import { defineRule } from '../../server/src/engine/define-rule';
+import { isScalar, mapEntries, nodeSpan, pairOf, pairSpan, scalarString, valueOf } from '../../server/src/engine/parse/yaml';
+import type { ParsedDocument } from '../../server/src/engine/parsed-document';
+import type { Span } from '../../server/src/engine/types';
+import { workflowSteps, type WorkflowStep } from '../lib/github-actions';
+import { secretNames, sourceText } from '../lib/github-step-fix';
+import { commandName, pipelines, redirectTargets, shellVariables, unquote, type Command } from '../lib/shell-pipelines';
+import docs from './docs.md';
+
+/** Commands that print their input, transformed, when nothing else reads it. */
+const TRANSFORMS = new Set(['base64', 'jq', 'yq', 'xxd', 'od', 'hexdump', 'rev', 'tr', 'sed', 'awk', 'cut', 'head', 'tail', 'sort', 'uniq', 'cat', 'fold', 'xargs']);
+/** Files the runner reads back: outputs, exported env and the run summary. */
+const RUNNER_FILES = ['GITHUB_OUTPUT', 'GITHUB_ENV', 'GITHUB_STEP_SUMMARY'];
+
+type Found = { span: Span; kind: string; names: readonly string[]; detail?: string };
+
+export default defineRule({
+  id: 'gha-secret-echoed-to-logs',
+  category: 'secret',
+  defaultSeverity: 'error',
+  fileKinds: ['github-actions'],
+  keywords: ['secrets'],
+  syntax: 'yaml',
+  docs,
+  check({ document, report }) {
+    for (const step of workflowSteps(document)) {
+      const secretEnv = secretEnvironment(document, step);
+      for (const found of [...scriptFindings(document, step, secretEnv), ...toJsonSecrets(document, step)]) {
+        report({
+          span: found.span,
+          message: message(step, found),
+          construct: `${step.jobId}:${found.kind}:${found.names.join(',')}`,
+          fixable: false,
+        });
+      }
+    }
+  },
+});
+
+/** Env variables visible to a step (workflow, job and step `env:`) that hold a secret, with the secret names. */
+function secretEnvironment(document: ParsedDocument, step: WorkflowStep): Map<string, string[]> {
+  const env = new Map<string, string[]>();
+  for (const map of [valueOf(step.yaml.contents, 'env'), valueOf(step.job, 'env'), valueOf(step.step, 'env')]) {
+    for (const { key, pair } of mapEntries(map)) {
+      const names = secretNames(sourceText(document, pair.value));
+      if (names.length > 0) env.set(key, names);
+      else env.delete(key);
+    }
+  }
+  return env;
+}
+
+function scriptFindings(document: ParsedDocument, step: WorkflowStep, secretEnv: Map<string, string[]>): Found[] {
+  const run = valueOf(step.step, 'run');
+  const span = nodeSpan(run);
+  if (!span || !isScalar(run)) return [];
+  let source = document.text.slice(span[0], span[1]);
+  let base = span[0];
+  // Block scalars start with their header (`|`, `|-`, `>`); quoted ones with a quote.
+  if (source.startsWith('|') || source.startsWith('>')) {
+    const eol = source.indexOf('\n');
+    if (eol === -1) return [];
+    base += eol + 1;
+    source = source.slice(eol + 1);
+  } else if (source.startsWith('"') || source.startsWith("'")) {
+    base += 1;
+    source = source.slice(1, -1);
+  }
+  // Stored secrets other than the job's own GITHUB_TOKEN, for tracing and environment dumps.
+  const storedInEnv = [...new Set([...secretEnv.values()].flat().filter((name) => name.toUpperCase() !== 'GITHUB_TOKEN'))];
+  const found: Found[] = [];
+  const at = (command: Command): Span => [base + command.start, base + command.start + command.text.length];
+
+  const shell = pairOf(step.step, 'shell');
+  const shellSpan = shell && pairSpan(shell);
+  // Tracing prints each command with its arguments expanded: it exposes the secrets the traced commands use.
+  const tracedSecrets = (rest: string): string[] => {
+    const names = [...secretNames(rest), ...shellVariables(rest).flatMap((variable) => secretEnv.get(variable) ?? [])];
+    return [...new Set(names.filter((name) => name.toUpperCase() !== 'GITHUB_TOKEN'))];
+  };
+  const shellTraced = shellSpan && tracesShell(scalarString(shell.value) ?? '') ? tracedSecrets(source) : [];
+  if (shellSpan && shellTraced.length > 0) found.push({ span: shellSpan, kind: 'trace', names: shellTraced });
+
+  const all = pipelines(source);
+  let traced = shellTraced.length > 0;
+  for (const [index, pipeline] of all.entries()) {
+    const first = pipeline[0]!;
+    const { name, args } = commandName(first.text);
+    if (name === 'set' && turnsOnTracing(args)) {
+      // The first `set -x` is reported, with the secrets the commands after it expand.
+      if (!traced) {
+        traced = true;
+        const names = tracedSecrets(all.slice(index + 1).flatMap((later) => later.map((command) => command.text)).join('\n'));
+        if (names.length > 0) found.push({ span: at(first), kind: 'trace', names });
+      }
+      continue;
+    }
+    if (pipeline.length === 1 && redirectTargets(first.text).length === 0 && dumpsEnvironment(name, args, secretEnv)) {
+      const names = storedInEnv.length > 0 && !(name === 'printenv' && args.length > 0) ? storedInEnv : args.flatMap((arg) => secretEnv.get(arg) ?? []);
+      if (names.length > 0) found.push({ span: at(first), kind: 'dump', names });
+      continue;
+    }
+    // `printf -v VAR` assigns instead of printing.
+    if ((name !== 'echo' && name !== 'printf') || (name === 'printf' && args[0] === '-v')) continue;
+    if (first.text.includes('::add-mask::')) continue;
+    const names = [...secretNames(first.text), ...shellVariables(first.text).flatMap((variable) => secretEnv.get(variable) ?? [])];
+    if (names.length === 0) continue;
+    const sink = outputSink(pipeline);
+    if (sink) found.push({ span: at(first), kind: sink.kind, names: [...new Set(names)], detail: sink.detail });
+  }
+  return found;
+}
+
+/** Where an `echo`/`printf` pipeline's output ends up, or undefined when a command consumes it (e.g. `--password-stdin`). */
+function outputSink(pipeline: readonly Command[]): { kind: string; detail?: string } | undefined {
+  let transformed: string | undefined;
+  for (const [index, command] of pipeline.entries()) {
+    const { name, args } = commandName(command.text);
+    if (index > 0) {
+      if (name === 'tee') {
+        const file = runnerFile(args.join(' '));
+        return file ? { kind: 'runner-file', detail: file } : { kind: 'log', detail: transformed };
+      }
+      if (!TRANSFORMS.has(name)) return undefined;
+      transformed ??= name;
+    }
+    for (const target of redirectTargets(command.text)) {
+      const file = runnerFile(target);
+      if (file) return { kind: 'runner-file', detail: file };
+      if (target !== '&2' && target !== '&1' && !target.includes('/dev/stderr') && !target.includes('/dev/stdout')) return undefined;
+    }
+  }
+  return { kind: 'log', detail: transformed };
+}
+
+function runnerFile(text: string): string | undefined {
+  return RUNNER_FILES.find((file) => text.includes(`$${file}`) || text.includes(`\${${file}}`) || text.includes(`env.${file}`));
+}
+
+function turnsOnTracing(args: readonly string[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '-o' && args[i + 1] === 'xtrace') return true;
+    if (/^-[a-z]{0,8}x/.test(arg)) return true;
+  }
+  return false;
+}
+
+/** `shell: bash -x {0}` and the like. */
+function tracesShell(shell: string): boolean {
+  const parts = shell.split(' ');
+  return parts.slice(1).some((part) => /^-[a-z]{0,8}x/.test(part) || part === 'xtrace');
+}
+
+/** `env`, `printenv`, `export -p` or `declare -x` on their own print every variable; `printenv NAME` one. */
+function dumpsEnvironment(name: string, args: readonly string[], secretEnv: Map<string, string[]>): boolean {
+  if (name === 'env' || name === 'printenv') {
+    return args.length === 0 || (name === 'printenv' && args.every((arg) => secretEnv.has(unquote(arg))));
+  }
+  if (name === 'export' || name === 'declare') return args.length === 1 && (args[0] === '-p' || args[0] === '-x');
+  return false;
+}
+
+/** `toJSON(secrets)` anywhere in the step: every secret of the repository in one value. */
+function* toJsonSecrets(document: ParsedDocument, step: WorkflowStep): Generator<Found> {
+  const span = nodeSpan(step.step);
+  if (!span) return;
+  const lower = document.text.slice(span[0], span[1]).toLowerCase();
+  for (let at = lower.indexOf('tojson('); at !== -1; at = lower.indexOf('tojson(', at + 7)) {
+    let i = at + 7;
+    while (lower[i] === ' ') i++;
+    if (!lower.startsWith('secrets', i)) continue;
+    i += 7;
+    while (lower[i] === ' ') i++;
+    if (lower[i] !== ')') continue;
+    const lineStart = lower.lastIndexOf('\n', at) + 1;
+    if (lower.slice(lineStart, at).trimStart().startsWith('#')) continue;
+    yield { span: [span[0] + at, span[0] + i + 1], kind: 'tojson', names: ['*'] };
+  }
+}
+
+function message(step: WorkflowStep, found: Found): string {
+  const where = `${describe(step)} in job '${step.jobId}'`;
+  const list = found.names.join(', ');
+  switch (found.kind) {
+    case 'trace':
+      return `${where} turns on shell tracing before commands that use secrets (${list}); tracing prints each command with its arguments expanded, and redaction is not guaranteed. Remove set -x / -x from this step.`;
+    case 'dump':
+      return `${where} prints its environment, which holds secrets (${list}), to the job log; redaction is not guaranteed. Remove the command or print only non-secret variables.`;
+    case 'runner-file':
+      return `${where} writes secret ${list} to $${found.detail}, so it is handed to ${found.detail === 'GITHUB_STEP_SUMMARY' ? 'the run summary' : 'later steps'} outside the secrets context. Pass the secret through env: to the steps that need it instead.`;
+    case 'tojson':
+      return `${where} uses toJSON(secrets), which puts every secret the workflow can read into one structured value; redaction is not guaranteed for it. Pass only the secrets the step needs, each through env:.`;
+    default:
+      return `${where} prints secret ${list}${found.detail ? ` (through ${found.detail})` : ''} to the job log; redaction is not guaranteed${found.detail ? ', and a transformed value is not redacted at all' : ''}. Remove the echo and pass the secret through env: to the command that needs it; rotate it if a log already shows it.`;
+  }
+}
+
+function describe(step: WorkflowStep): string {
+  const name = scalarString(valueOf(step.step, 'name'));
+  return name ? `Step '${name}'` : `Step ${step.index + 1}`;
+}
