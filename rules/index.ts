@@ -29,6 +29,7 @@ import ghaOidcMissingIdToken from './gha-oidc-missing-id-token';
 import ghaSecretEchoedToLogs from './gha-secret-echoed-to-logs';
 import ghaPullRequestTargetSecrets from './gha-pull-request-target-secrets';
 import k8sAutomountSaToken from './k8s-automount-sa-token';
+import secCertificateLifetime from './sec-certificate-lifetime';
 import { secretlintBackedRules } from './secretlint-backed';
 import secPasswordAssignment from './sec-password-assignment';
 import secProviderTokens from './sec-provider-tokens';
@@ -109,4 +110,5 @@ export const allRules: readonly Rule[] = [
   ghaSecretEchoedToLogs,
   ghaPullRequestTargetSecrets,
   k8sAutomountSaToken,
+  secCertificateLifetime,
 ];

@@ -190,36 +190,39 @@ export function commands(text: string, piece: ScriptPiece, depth = 0): Command[]
       }
       continue;
     }
-    // A word.
+    // A word. Plain characters are taken as slices of the text (`run` marks where the current one
+    // began), not appended one by one: a character at a time allocates a string per character.
     const start = i;
     let value = '';
+    let run = i;
     while (i < end) {
       const ch = text[i]!;
       if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || ch === ';' || ch === '|' || ch === '(' || ch === ')') break;
       if (ch === '&' && text[i + 1] !== '>' && text[i - 1] !== '>' && text[i - 1] !== '<') break;
       if (ch === '\\') {
         if (text[i + 1] === '\n') break;
-        value += text[i + 1] ?? '';
+        value += text.slice(run, i) + (text[i + 1] ?? '');
         i += 2;
+        run = Math.min(i, end);
         continue;
       }
       if (ch === "'" || ch === '"') {
         const close = text.indexOf(ch, i + 1);
         const stop = close === -1 || close >= end ? end : close;
-        value += text.slice(i + 1, stop);
+        value += text.slice(run, i) + text.slice(i + 1, stop);
         i = stop + 1;
+        run = Math.min(i, end);
         continue;
       }
       if (ch === '`' || (ch === '$' && (text[i + 1] === '(' || text[i + 1] === '{'))) {
         const stop = closing(text, ch === '`' ? i : i + 1, end);
         if (ch === '$' && text[i + 1] === '(' && text[i + 2] !== '(' && depth < 3) nested.push([i + 2, stop - 1]);
-        value += text.slice(i, stop);
         i = stop;
         continue;
       }
-      value += ch;
       i++;
     }
+    value += text.slice(run, Math.min(i, end));
     if (words.length < MAX_WORDS) words.push({ start, end: Math.min(i, end), value });
   }
   flush('\n');
