@@ -30,6 +30,18 @@ import ghaSecretEchoedToLogs from './gha-secret-echoed-to-logs';
 import ghaPullRequestTargetSecrets from './gha-pull-request-target-secrets';
 import k8sAutomountSaToken from './k8s-automount-sa-token';
 import secCertificateLifetime from './sec-certificate-lifetime';
+import ghaCheckoutPersistCredentials from './gha-checkout-persist-credentials';
+import ghaPatInsteadOfAppToken from './gha-pat-instead-of-app-token';
+import ghaRegistryPassword from './gha-registry-password';
+import ghaGcpTokenLifetime from './gha-gcp-token-lifetime';
+import ghaVaultIgnoreNotFound from './gha-vault-ignore-not-found';
+import ghaVaultTlsSkip from './gha-vault-tls-skip';
+import tfBreakglassUnguarded from './tf-breakglass-unguarded';
+import tfOidcTrustTooBroad from './tf-oidc-trust-too-broad';
+import codeGcpSaKeyFile from './code-gcp-sa-key-file';
+import codeHardcodedSdkCredentials from './code-hardcoded-sdk-credentials';
+import codeVaultTokenNoTtl from './code-vault-token-no-ttl';
+import k8sStaticCredsShadowWi from './k8s-static-creds-shadow-wi';
 import { secretlintBackedRules } from './secretlint-backed';
 import secPasswordAssignment from './sec-password-assignment';
 import secProviderTokens from './sec-provider-tokens';
@@ -111,4 +123,16 @@ export const allRules: readonly Rule[] = [
   ghaPullRequestTargetSecrets,
   k8sAutomountSaToken,
   secCertificateLifetime,
+  ghaRegistryPassword,
+  ghaPatInsteadOfAppToken,
+  ghaCheckoutPersistCredentials,
+  tfOidcTrustTooBroad,
+  ghaGcpTokenLifetime,
+  ghaVaultTlsSkip,
+  ghaVaultIgnoreNotFound,
+  tfBreakglassUnguarded,
+  codeHardcodedSdkCredentials,
+  codeGcpSaKeyFile,
+  codeVaultTokenNoTtl,
+  k8sStaticCredsShadowWi,
 ];

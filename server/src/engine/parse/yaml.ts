@@ -36,7 +36,7 @@ function flowNestingExceeds(text: string, limit: number): boolean {
 }
 
 /**
- * Replaces each `{{ ... }}` action: with spaces when it is alone on its line (`{{- if ... }}`,
+ * Replaces each `{{ ... }}` Go template action (not a `${{ ... }}` CI expression): with spaces when it is alone on its line (`{{- if ... }}`,
  * `{{- include ... | nindent 4 }}`), otherwise with `_` so `name: {{ .Release.Name }}-token`
  * stays a plain scalar. One pass, same length, line breaks kept.
  */
@@ -47,6 +47,12 @@ export function blankTemplateActions(text: string): string {
   while (open !== -1) {
     const close = text.indexOf('}}', open + 2);
     if (close === -1) break;
+    // `${{ … }}` is a CI expression (GitHub Actions, Gitea, Forgejo): valid YAML that rules read as
+    // written (`${{ secrets.X }}` is a reference, not a literal), so it is left alone.
+    if (text[open - 1] === '$') {
+      open = text.indexOf('{{', close + 2);
+      continue;
+    }
     const lineBreak = text.indexOf('\n', open);
     if (lineBreak !== -1 && lineBreak < close) {
       open = text.indexOf('{{', lineBreak);

@@ -1,0 +1,244 @@
+import type { Node } from 'yaml';
+import { defineRule } from '../../server/src/engine/define-rule';
+import { diffToEdits } from '../../server/src/engine/fix/text-diff';
+import { YamlCstEditor } from '../../server/src/engine/fix/yaml-cst-editor';
+import { mapEntries, nodeSpan, pairOf, pairSpan, scalarString, valueOf } from '../../server/src/engine/parse/yaml';
+import type { Severity } from '../../server/src/engine/types';
+import { isExpressionReference, stepInput, workflowSteps, type WorkflowStep } from '../lib/github-actions';
+import { findStep, readsStoredSecret, runScript, sourceText, spanWithin, stepRef } from '../lib/github-step-fix';
+import { canGrantScope, grantScope } from './permissions';
+import docs from './docs.md';
+
+const LOGIN_ACTION = 'docker/login-action';
+const GHCR_PASSWORD = '${{ secrets.GITHUB_TOKEN }}';
+const GHCR_USERNAME = '${{ github.actor }}';
+const ECR_LOGIN = 'aws-actions/amazon-ecr-login@v2';
+
+type Registry = 'ecr' | 'ecr-public' | 'gar' | 'acr' | 'ghcr' | 'dockerhub' | 'other' | 'unknown';
+
+const ADVICE: Record<Registry, { severity: Severity; what: string; advice: string }> = {
+  ecr: {
+    severity: 'error',
+    what: 'Amazon ECR',
+    advice: 'assume an IAM role through GitHub OIDC with aws-actions/configure-aws-credentials and log in with aws-actions/amazon-ecr-login',
+  },
+  'ecr-public': {
+    severity: 'error',
+    what: 'Amazon ECR Public',
+    advice: 'assume an IAM role through GitHub OIDC with aws-actions/configure-aws-credentials and log in with aws-actions/amazon-ecr-login',
+  },
+  gar: {
+    severity: 'error',
+    what: 'Google Artifact Registry / GCR',
+    advice: 'use google-github-actions/auth with Workload Identity Federation (token_format: access_token) and pass its access_token output with username oauth2accesstoken',
+  },
+  acr: {
+    severity: 'error',
+    what: 'Azure Container Registry',
+    advice: 'sign in with azure/login through OIDC (client-id, tenant-id, subscription-id) and run az acr login',
+  },
+  ghcr: {
+    severity: 'warning',
+    what: 'GitHub Container Registry',
+    advice: "use the job's short-lived GITHUB_TOKEN (password: ${{ secrets.GITHUB_TOKEN }}) with permissions packages: write",
+  },
+  dockerhub: {
+    severity: 'warning',
+    what: 'Docker Hub',
+    advice: 'if your Docker Hub organization has an OIDC connection, use docker/login-action v4.5.0+ with DOCKERHUB_OIDC_CONNECTIONID and no password; otherwise use an organization access token with the narrowest scope',
+  },
+  other: {
+    severity: 'warning',
+    what: 'this registry',
+    advice: 'prefer a short-lived credential minted for the job (OIDC) if the registry supports it, otherwise a narrowly scoped, rotated token',
+  },
+  unknown: {
+    severity: 'warning',
+    what: 'this registry',
+    advice: 'prefer a short-lived credential minted for the job (OIDC) if the registry supports it, otherwise a narrowly scoped, rotated token',
+  },
+};
+
+export default defineRule({
+  id: 'gha-registry-password',
+  category: 'long-lived-credential',
+  defaultSeverity: 'error',
+  fileKinds: ['github-actions'],
+  keywords: ['docker/login-action', 'docker login'],
+  syntax: 'yaml',
+  docs,
+  check({ document, report }) {
+    const steps = [...workflowSteps(document)];
+    for (const step of steps) {
+      if (step.action === LOGIN_ACTION) {
+        const password = stepInput(step, 'password');
+        const span = password && pairSpan(password);
+        if (!password || !span || password.value === null) continue;
+        const text = sourceText(document, password.value);
+        const value = scalarString(password.value);
+        // The parser blanks `{{ }}` in scalars, so expressions are read from the source text.
+        const literal = value !== undefined && value.trim() !== '' && !text.includes('${{');
+        if (!literal && !readsStoredSecret(text)) continue;
+        const registry = stepInput(step, 'registry');
+        const host = registryHost(registry ? resolveEnv(document, step, registry.value === null ? undefined : sourceText(document, registry.value).trim()) : '');
+        const kind = classify(host);
+        const advice = ADVICE[kind];
+        const where = `${LOGIN_ACTION} in job '${step.jobId}'`;
+        if (literal) {
+          report({
+            span: nodeSpan(password.value as Node)!,
+            secret: value,
+            severity: 'error',
+            construct: `${step.jobId}:${LOGIN_ACTION}:${host ?? ''}:literal`,
+            message: `The ${advice.what} password for ${where} is written in the workflow ({{secret}}): anyone who can read the repository can push images with it, and it never expires; ${advice.advice}.`,
+            fixable: false,
+          });
+          continue;
+        }
+        const fix = fixFor(steps, step, kind, host);
+        report({
+          span,
+          severity: advice.severity,
+          construct: `${step.jobId}:${LOGIN_ACTION}:${host ?? ''}:${text.trim()}`,
+          message: `${where} logs in to ${advice.what} with a stored long-lived password or key (${text.trim()}) that works from anywhere until it is rotated; ${advice.advice}.`,
+          data: { ...stepRef(step), fix: fix ?? '' },
+          fixable: fix !== undefined,
+        });
+      }
+
+      const script = runScript(document, step);
+      if (script === undefined || !script.includes('docker login')) continue;
+      const secretVars = secretEnvNames(document, step);
+      for (const line of script.split('\n')) {
+        const at = line.indexOf('docker login');
+        if (at === -1 || line.trimStart().startsWith('#')) continue;
+        const fed = readsStoredSecret(line) || secretVars.some((name) => line.includes(`$${name}`) || line.includes(`\${${name}}`));
+        if (!fed) continue;
+        const needle = line.trim();
+        const span = spanWithin(document, valueOf(step.step, 'run'), needle);
+        if (!span) continue;
+        const host = registryHost(resolveEnv(document, step, loginTarget(line.slice(at + 12))));
+        const advice = ADVICE[classify(host)];
+        report({
+          span,
+          severity: advice.severity,
+          construct: `${step.jobId}:docker login:${host ?? ''}`,
+          message: `'docker login' in job '${step.jobId}' logs in to ${advice.what} with a stored long-lived password or key that works from anywhere until it is rotated; ${advice.advice}.`,
+          fixable: false,
+        });
+      }
+    }
+  },
+  fix({ document, finding }) {
+    const step = findStep(document, finding.data);
+    const kind = finding.data?.fix;
+    if (!step?.with || (kind !== 'ghcr' && kind !== 'ecr')) return [];
+    const editor = new YamlCstEditor(document.text);
+    const stepMap = editor.blockMapAt(nodeSpan(step.step)![0]);
+    const withMap = editor.blockMapAt(nodeSpan(step.with)![0]);
+    const jobMap = editor.blockMapAt(nodeSpan(step.job)![0]);
+    if (!stepMap || !withMap || !jobMap) return [];
+    if (kind === 'ghcr') {
+      if (!editor.setScalar(withMap, 'password', GHCR_PASSWORD)) return [];
+      if (pairOf(step.with, 'username') === undefined) editor.insertEntries(withMap, `username: ${GHCR_USERNAME}\n`, editor.indexOf(withMap, 'password'));
+      else if (!editor.setScalar(withMap, 'username', GHCR_USERNAME)) return [];
+      grantScope(editor, jobMap, step.job, valueOf(step.yaml.contents, 'permissions'), 'packages');
+      return [
+        {
+          // Not preferred: GITHUB_TOKEN can only push packages this repository may write.
+          title: 'Log in to GHCR with GITHUB_TOKEN + packages: write',
+          edits: diffToEdits(document.text, editor.toString()),
+        },
+      ];
+    }
+    if (!editor.setScalar(stepMap, 'uses', ECR_LOGIN) || editor.removeKeys(stepMap, ['with']) === -1) return [];
+    return [
+      {
+        title: 'Log in with aws-actions/amazon-ecr-login (uses the role assumed through OIDC)',
+        edits: diffToEdits(document.text, editor.toString()),
+      },
+    ];
+  },
+});
+
+/** Which quick fix, if any, the catalog's verified inputs allow for this step. */
+function fixFor(steps: readonly WorkflowStep[], step: WorkflowStep, kind: Registry, host: string | undefined): string | undefined {
+  if (step.with!.flow || step.step.flow) return undefined;
+  const plain = (node: unknown) => node === undefined || scalarString(node) !== undefined;
+  if (kind === 'ghcr') {
+    if (!plain(stepInput(step, 'username')?.value) || !canGrantScope(step)) return undefined;
+    return 'ghcr';
+  }
+  if (kind === 'ecr' && host) {
+    // Only when the job already assumes a role of the registry's account through OIDC earlier on.
+    const account = host.slice(0, host.indexOf('.'));
+    const assumed = steps.some((other) => {
+      if (other.job !== step.job || other.index >= step.index || other.action !== 'aws-actions/configure-aws-credentials') return false;
+      if (stepInput(other, 'aws-access-key-id') || stepInput(other, 'aws-secret-access-key')) return false;
+      const role = scalarString(stepInput(other, 'role-to-assume')?.value) ?? '';
+      return role.startsWith(`arn:aws:iam::${account}:role/`) || role.startsWith(`arn:aws-cn:iam::${account}:role/`);
+    });
+    const onlyLoginInputs = mapEntries(step.with).every(({ key }) => ['registry', 'username', 'password'].includes(key));
+    return assumed && onlyLoginInputs && /^\d{12}$/.test(account) ? 'ecr' : undefined;
+  }
+  return undefined;
+}
+
+/** `${{ env.NAME }}` resolved from the step's, job's or workflow's `env:` when it is a plain value. */
+function resolveEnv(document: Parameters<typeof sourceText>[0], step: WorkflowStep, value: string | undefined): string | undefined {
+  if (value === undefined || !isExpressionReference(value)) return value;
+  const inner = value.trim().slice(3, -2).trim();
+  if (!inner.startsWith('env.')) return undefined;
+  const name = inner.slice(4);
+  for (const env of [valueOf(step.step, 'env'), valueOf(step.job, 'env'), valueOf(step.yaml.contents, 'env')]) {
+    const found = pairOf(env, name)?.value;
+    if (found === undefined || found === null) continue;
+    const text = sourceText(document, found).trim();
+    return text.includes('${{') ? undefined : scalarString(found);
+  }
+  return undefined;
+}
+
+/** Names of env variables visible to the step that read a stored secret (other than GITHUB_TOKEN). */
+function secretEnvNames(document: Parameters<typeof sourceText>[0], step: WorkflowStep): string[] {
+  const names: string[] = [];
+  for (const env of [valueOf(step.step, 'env'), valueOf(step.job, 'env'), valueOf(step.yaml.contents, 'env')]) {
+    for (const { key, pair } of mapEntries(env)) if (readsStoredSecret(sourceText(document, pair.value))) names.push(key);
+  }
+  return names;
+}
+
+/** The registry argument of `docker login [flags] [SERVER]`, skipping flags and their values. */
+function loginTarget(rest: string): string | undefined {
+  const words = rest.split('|')[0]!.split('&&')[0]!.split(';')[0]!.trim().split(/\s+/).filter(Boolean);
+  for (let index = 0; index < words.length; index++) {
+    const word = words[index]!;
+    if (word === '-u' || word === '--username' || word === '-p' || word === '--password') {
+      index++;
+      continue;
+    }
+    if (word.startsWith('-')) continue;
+    return word.replace(/^["']|["']$/g, '');
+  }
+  return '';
+}
+
+function registryHost(registry: string | undefined): string | undefined {
+  if (registry === undefined) return undefined;
+  let host = registry.trim().toLowerCase();
+  const scheme = host.indexOf('://');
+  if (scheme !== -1) host = host.slice(scheme + 3);
+  const slash = host.indexOf('/');
+  return slash === -1 ? host : host.slice(0, slash);
+}
+
+function classify(host: string | undefined): Registry {
+  if (host === undefined) return 'unknown';
+  if (host === '' || host === 'docker.io' || host === 'index.docker.io' || host === 'registry-1.docker.io' || host === 'registry.hub.docker.com') return 'dockerhub';
+  if (host.includes('.dkr.ecr.') && (host.endsWith('.amazonaws.com') || host.endsWith('.amazonaws.com.cn'))) return 'ecr';
+  if (host === 'public.ecr.aws') return 'ecr-public';
+  if (host.endsWith('-docker.pkg.dev') || host === 'gcr.io' || host.endsWith('.gcr.io')) return 'gar';
+  if (host.endsWith('.azurecr.io')) return 'acr';
+  if (host === 'ghcr.io') return 'ghcr';
+  return 'other';
+}
