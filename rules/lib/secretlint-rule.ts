@@ -94,6 +94,8 @@ const CHUNK_CHARS = 32 * 1024;
  */
 export function chunksOf(text: string): Array<[number, number]> {
   if (text.length <= CHUNK_CHARS) return [[0, text.length]];
+  const blocks = pemBlocks(text);
+  let block = 0;
   const chunks: Array<[number, number]> = [];
   let start = 0;
   while (start < text.length) {
@@ -102,18 +104,31 @@ export function chunksOf(text: string): Array<[number, number]> {
     end = end === -1 ? text.length : end + 1;
     // A very long line (minified, generated) is cut at a separator no token contains.
     if (end - target > CHUNK_CHARS) end = separatorAfter(text, target);
-    const begin = text.lastIndexOf('-----BEGIN', end);
-    if (begin >= start) {
-      const close = text.indexOf('-----END', begin);
-      if (close !== -1 && close >= end) {
-        const after = text.indexOf('\n', close);
-        end = after === -1 ? text.length : after + 1;
-      }
+    while (block < blocks.length && blocks[block]![1] < end) block++;
+    // A block that starts before the cut and ends after it moves the cut to the line after it.
+    const open = blocks[block];
+    if (open && open[0] < end) {
+      const after = text.indexOf('\n', open[1]);
+      end = after === -1 ? text.length : after + 1;
     }
     chunks.push([start, end]);
     start = end;
   }
   return chunks;
+}
+
+/** `[BEGIN, END]` offsets of each PEM-style block, in one forward pass (no search restarts from the start). */
+function pemBlocks(text: string): Array<[number, number]> {
+  const blocks: Array<[number, number]> = [];
+  let from = 0;
+  for (;;) {
+    const begin = text.indexOf('-----BEGIN', from);
+    if (begin === -1) return blocks;
+    const close = text.indexOf('-----END', begin);
+    if (close === -1) return blocks;
+    blocks.push([begin, close]);
+    from = close + 1;
+  }
 }
 
 function separatorAfter(text: string, from: number): number {

@@ -34,7 +34,9 @@ const FORMATS: readonly TokenFormat[] = [
   { kind: 'DigitalOcean token', keyword: '_v1_', pattern: /\bdo[opr]_v1_[0-9a-f]{64}\b/g, advice: 'use a scoped token with an expiry from a secret store' },
   { kind: 'Atlassian API token', keyword: 'atatt', pattern: /\bATATT[A-Za-z0-9_=-]{150,300}/g, advice: 'read it from a secret store' },
   { kind: 'Discord webhook URL', keyword: 'webhooks/', pattern: /https:\/\/(?:discord(?:app)?\.com\/api\/webhooks\/\d{10,20}\/[A-Za-z0-9_-]{60,80})/g, advice: 'regenerate it and keep the URL in a secret store' },
-  { kind: 'Microsoft Teams webhook URL', keyword: 'webhook.office.com', pattern: /(?<![\w/])https:\/\/[a-z0-9-]{1,60}\.webhook\.office\.com\/webhookb2\/[A-Za-z0-9@/-]{40,300}/g, advice: 'regenerate it and keep the URL in a secret store' },
+  // Tenant subdomains may carry underscores; the legacy connector form lives under outlook.office(365).com.
+  { kind: 'Microsoft Teams webhook URL', keyword: 'webhook.office.com', pattern: /(?<![\w/])https:\/\/[a-z0-9_-]{1,60}\.webhook\.office\.com\/webhookb2\/[A-Za-z0-9@/-]{40,300}/g, advice: 'regenerate it and keep the URL in a secret store' },
+  { kind: 'Microsoft Teams webhook URL', keyword: 'outlook.office', pattern: /(?<![\w/])https:\/\/outlook\.office(?:365)?\.com\/webhook\/[0-9a-f-]{36}@[0-9a-f-]{36}\/IncomingWebhook\/[A-Za-z0-9/-]{40,200}/g, advice: 'regenerate it and keep the URL in a secret store' },
 ];
 
 export default defineRule({

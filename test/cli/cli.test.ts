@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { runCli } from '../../server/src/cli/main';
+import { MIN_FILES_FOR_WORKERS, threadCount } from '../../server/src/cli/scan-pool';
 import { tempTree } from '../support/temp-tree';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
@@ -280,5 +281,46 @@ describe('dist/cli.js', () => {
     const usage = spawnSync(process.execPath, [CLI, 'scan', '--format', 'yaml'], { cwd: root, encoding: 'utf8' });
     assert.equal(usage.status, 2);
     assert.match(usage.stderr, /--format must be one of/);
+  });
+});
+
+describe('scanning on worker threads', () => {
+  it('gives the same report, byte for byte, on one thread and on several, per-directory configuration included', () => {
+    const files: Record<string, string> = {
+      '.nhi-hygiene.yaml': 'overrides:\n  - files: ["legacy/**"]\n    rules:\n      sec-slack: warning\n      gha-static-aws-keys: off\n',
+    };
+    // Enough files that the scan is spread over workers, in several directories and file kinds.
+    for (let i = 0; i < 3 * MIN_FILES_FOR_WORKERS; i++) {
+      const dir = i % 2 === 0 ? 'legacy' : 'services';
+      files[`${dir}/app-${i}/notify.env`] = i % 3 === 0 ? `SLACK_BOT_TOKEN=${SLACK_TOKEN}\n` : `SLACK_BOT_TOKEN=\${SLACK_BOT_TOKEN}\n`;
+      files[`${dir}/app-${i}/.github/workflows/deploy.yml`] = WORKFLOW.replace('deploy:', `deploy-${i}:`);
+      files[`${dir}/app-${i}/README.md`] = `# app ${i}\n`;
+    }
+    const root = project(files);
+    const run = (jobs: number, format: string) =>
+      spawnSync(process.execPath, [CLI, 'scan', '--jobs', String(jobs), '--format', format, '--no-progress'], { cwd: root, encoding: 'utf8' });
+    for (const format of ['json', 'sarif']) {
+      const single = run(1, format);
+      const parallel = run(3, format);
+      assert.equal(single.status, 1, single.stderr);
+      assert.equal(parallel.status, single.status, parallel.stderr);
+      assert.equal(parallel.stdout, single.stdout, format);
+    }
+    const report = JSON.parse(run(3, 'json').stdout) as {
+      files: Array<{ path: string; findings: Array<{ ruleId: string; severity: string }> }>;
+      summary: { filesScanned: number };
+    };
+    assert.equal(report.summary.filesScanned, 3 * 3 * MIN_FILES_FOR_WORKERS + 1, "every file and the config file");
+    const legacy = report.files.filter((file) => file.path.startsWith('legacy/'));
+    assert.ok(legacy.flatMap((file) => file.findings).some((finding) => finding.ruleId === 'sec-slack' && finding.severity === 'warning'));
+    assert.ok(!legacy.flatMap((file) => file.findings).some((finding) => finding.ruleId === 'gha-static-aws-keys'));
+    assert.ok(report.files.some((file) => file.path.startsWith('services/') && file.findings.some((finding) => finding.ruleId === 'gha-static-aws-keys')));
+  });
+
+  it('uses worker threads only when the scan is large enough to pay for them', () => {
+    assert.equal(threadCount(20, 8), 1, 'a pre-commit run stays on one thread');
+    assert.equal(threadCount(10_000, 1), 1);
+    assert.equal(threadCount(10_000, 4), 4);
+    assert.ok(threadCount(MIN_FILES_FOR_WORKERS, 8) < 8, 'no more threads than the files keep busy');
   });
 });

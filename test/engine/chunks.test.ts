@@ -23,4 +23,18 @@ describe('secretlint chunking', () => {
     assert.ok(chunks.length > 3);
     for (const [, end] of chunks.slice(0, -1)) assert.equal(text[end - 1], ' ');
   });
+
+  it('keeps each of many PEM blocks whole, and ignores a BEGIN that never ends', () => {
+    const block = (i: number) => `-----BEGIN CERTIFICATE-----\n${`QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo${i}\n`.repeat(700)}-----END CERTIFICATE-----\n`;
+    let text = '';
+    for (let i = 0; i < 12; i++) text += 'x=1\n'.repeat(3000 + i * 500) + block(i);
+    text += '-----BEGIN RSA PRIVATE KEY-----\n' + 'y=2\n'.repeat(30000);
+    const chunks = chunksOf(text);
+    assert.equal(chunks.at(-1)![1], text.length);
+    for (let from = text.indexOf('-----BEGIN CERTIFICATE'); from !== -1; from = text.indexOf('-----BEGIN CERTIFICATE', from + 1)) {
+      const close = text.indexOf('-----END', from);
+      assert.ok(chunks.some(([start, end]) => start <= from && end > close), `block at ${from} is split`);
+    }
+    assert.ok(chunks.filter(([start]) => start > text.lastIndexOf('-----BEGIN')).length > 2, 'an unterminated block does not swallow the rest');
+  });
 });

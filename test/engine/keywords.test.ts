@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { allRules } from '../../rules/index';
 import { KeywordIndex } from '../../server/src/engine/keywords';
+import { SUPPRESSION_MARKERS } from '../../server/src/engine/suppressions';
 
 describe('KeywordIndex', () => {
   const index = new KeywordIndex(['secret', 'secret_access', 'cret_a', 'env', '.env', 'xoxb-']);
@@ -18,6 +21,24 @@ describe('KeywordIndex', () => {
       const expected = [...index.keywords].filter((keyword) => text.toLowerCase().includes(keyword)).sort();
       assert.deepEqual([...index.find(text)].sort(), expected, text);
     }
+  });
+
+  it('agrees with includes for the whole registry on real source files', () => {
+    const registry = new KeywordIndex([...allRules.flatMap((rule) => rule.keywords), ...SUPPRESSION_MARKERS]);
+    const files = ['rules/index.ts', 'server/src/engine/runner.ts', 'README.md', 'rules/sec-provider-tokens/index.ts', 'package-lock.json'];
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const lower = text.toLowerCase();
+      const expected = [...registry.keywords].filter((keyword) => lower.includes(keyword)).sort();
+      assert.deepEqual([...registry.find(text)].sort(), expected, file);
+    }
+  });
+
+  it('matches upper-case ASCII but not other characters that fold to it, and keeps non-ASCII keywords', () => {
+    const index = new KeywordIndex(['key', 'clé']);
+    assert.deepEqual([...index.find('API_KEY')], ['key']);
+    assert.deepEqual([...index.find('a \u212Aey')], [], 'the Kelvin sign is not a K');
+    assert.deepEqual([...index.find('LA CLÉ')], ['clé']);
   });
 
   it('handles an empty keyword set and regex metacharacters', () => {

@@ -13,6 +13,7 @@ import { formatSarif } from './formatters/sarif';
 import { atLeast, type FormatContext } from './formatters/shared';
 import { formatText, summaryText } from './formatters/text';
 import { scanProject, type ScanSummary } from './scan';
+import { isScanWorker, serveScanRequests } from './scan-pool';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -193,7 +194,9 @@ function listRulesJson(): string {
   );
 }
 
-if (require.main === module) {
+if (isScanWorker()) {
+  serveScanRequests(scanner);
+} else if (require.main === module) {
   runCli(process.argv.slice(2), { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
     (code) => {
       process.exitCode = code;

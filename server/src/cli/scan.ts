@@ -2,7 +2,6 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BaselineMatcher, parseBaseline, type BaselineEntry } from '../engine/baseline';
 import { DEFAULT_LIMITS, withSeverities, type EngineConfig } from '../engine/config';
-import { ParsedDocument } from '../engine/parsed-document';
 import type { RuleFailure, Scanner } from '../engine/runner';
 import type { DirectiveNotice, Suppression } from '../engine/suppressions';
 import type { Finding } from '../engine/types';
@@ -11,6 +10,7 @@ import { collectFiles, type SkippedFile } from '../node/files';
 import { changedSince, repositoryRoot, stagedFiles } from '../node/git';
 import { ProjectConfigs } from '../node/project-configs';
 import { UsageError, type ScanOptions } from './args';
+import { scanFiles, threadCount, type FileJob } from './scan-pool';
 
 /** What one file produced; paths are relative to the scan root with `/` separators. */
 export interface FileReport {
@@ -58,40 +58,40 @@ export async function scanProject(scanner: Scanner, options: ScanOptions, cwd: s
   const baseline = options.baseline ? new BaselineMatcher(parseBaseline(readFileSync(resolve(cwd, options.baseline), 'utf8'))) : undefined;
   const files: FileReport[] = [];
   const extraSkipped: Array<SkippedFile & { relativePath: string }> = [];
-  for (const [index, target] of targets.entries()) {
-    onProgress?.(index, targets.length);
+  // Configuration is resolved here, once per file, the way the editor resolves it; the scanning
+  // itself may run on worker threads.
+  const selected: Target[] = [];
+  const jobs: FileJob[] = [];
+  for (const target of targets) {
     const project = projects.forPath(target.absolute);
     if (project.loaded.isExcluded(project.relativePath)) continue;
+    selected.push(target);
     const config = engineConfig(configForFile(project.loaded, project.relativePath), options);
-    let text = target.text;
-    if (text === undefined) {
-      try {
-        text = readFileSync(target.absolute, 'utf8');
-      } catch (error) {
-        extraSkipped.push({ path: target.absolute, relativePath: target.relativePath, reason: 'unreadable', detail: (error as Error).message });
-        continue;
-      }
+    jobs.push({ absolute: target.absolute, config, ...(target.text !== undefined ? { text: target.text } : {}) });
+  }
+  onProgress?.(0, targets.length);
+  const outcomes = await scanFiles(scanner, jobs, threadCount(jobs.length, options.jobs), (done) => onProgress?.(done, targets.length));
+  for (const [index, outcome] of outcomes.entries()) {
+    const target = selected[index]!;
+    if ('unreadable' in outcome) {
+      extraSkipped.push({ path: target.absolute, relativePath: target.relativePath, reason: 'unreadable', detail: outcome.unreadable });
+      continue;
     }
-    const document = ParsedDocument.of(target.absolute, text);
-    try {
-      const result = await scanner.scan(document, config);
-      if (result.skipped) {
-        extraSkipped.push({ path: target.absolute, relativePath: target.relativePath, reason: result.skipped.reason, detail: result.skipped.detail });
-        continue;
-      }
-      const shown = baseline ? baseline.newFindings(target.relativePath, result.findings) : result.findings;
-      files.push({
-        path: target.relativePath,
-        findings: shown,
-        suppressed: result.suppressed,
-        notices: result.notices,
-        failures: result.failures,
-        baselined: result.findings.length - shown.length,
-        ...(result.bounded ? { bounded: result.bounded } : {}),
-      });
-    } finally {
-      document.dispose();
+    const { result } = outcome;
+    if (result.skipped) {
+      extraSkipped.push({ path: target.absolute, relativePath: target.relativePath, reason: result.skipped.reason, detail: result.skipped.detail });
+      continue;
     }
+    const shown = baseline ? baseline.newFindings(target.relativePath, result.findings) : result.findings;
+    files.push({
+      path: target.relativePath,
+      findings: shown,
+      suppressed: result.suppressed,
+      notices: result.notices,
+      failures: result.failures,
+      baselined: result.findings.length - shown.length,
+      ...(result.bounded ? { bounded: result.bounded } : {}),
+    });
   }
   onProgress?.(targets.length, targets.length);
   const scannedPaths = new Set(files.map((file) => file.path));
