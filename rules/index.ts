@@ -1,4 +1,5 @@
 import type { Rule } from '../server/src/engine/types';
+import { withEnvironmentLookupFix } from './lib/literal-to-env';
 import codeCredentialChainStaticFallback from './code-credential-chain-static-fallback';
 import codeEnvLiteralFallback from './code-env-literal-fallback';
 import codeJwtNoExpiry from './code-jwt-no-expiry';
@@ -65,11 +66,8 @@ import tfProviderStaticCreds from './tf-provider-static-creds';
 import tfGoogleSaKey from './tf-google-sa-key';
 import tfAwsIamAccessKey from './tf-aws-iam-access-key';
 
-/**
- * The one rule registry. Static imports keep the bundle self-contained; the order here is the
- * order rules run and report in.
- */
-export const allRules: readonly Rule[] = [
+/** Every rule module. Static imports keep the bundle self-contained; the order here is the order rules run and report in. */
+const ruleModules: readonly Rule[] = [
   ...secretlintBackedRules,
   secProviderTokens,
   secVendorTokens,
@@ -136,3 +134,9 @@ export const allRules: readonly Rule[] = [
   codeVaultTokenNoTtl,
   k8sStaticCredsShadowWi,
 ];
+
+/**
+ * The one rule registry. Secret rules without a fix of their own get the shared one: a secret in
+ * a source-code string literal becomes an environment lookup that fails closed.
+ */
+export const allRules: readonly Rule[] = ruleModules.map(withEnvironmentLookupFix);
