@@ -1,6 +1,6 @@
 /**
  * Golden fixes: `rules/<id>/fixtures/fix/<name>.before.<ext>` is scanned with its rule, the
- * preferred fix of the first fixable finding is applied, and the result must equal
+ * preferred (else first) fix of the first fixable finding is applied, and the result must equal
  * `<name>.after.<ext>` byte for byte. The .after files are written by hand: minimal edits, with
  * comments, quoting, indentation and line endings of untouched text kept.
  */
@@ -12,14 +12,14 @@ import { allRules } from '../rules/index';
 import { applyEdits } from '../server/src/engine/fix/text-diff';
 import { ParsedDocument } from '../server/src/engine/parsed-document';
 import { Scanner } from '../server/src/engine/runner';
-import type { Rule } from '../server/src/engine/types';
+import type { NewFile, Rule } from '../server/src/engine/types';
 
 const RULES_DIR = join(__dirname, '..', 'rules');
 
 /** Shows line endings and trailing spaces, so a byte difference is visible in the failure. */
 const visible = (text: string) => text.replace(/\r/g, '␍').replace(/[ \t]+$/gm, (spaces) => spaces.replace(/ /g, '·'));
 
-async function preferredFixResult(rule: Rule, path: string, text: string): Promise<string> {
+async function preferredFixResult(rule: Rule, path: string, text: string): Promise<{ text: string; created: readonly NewFile[] }> {
   const config = { rules: { [rule.id]: { severity: rule.defaultSeverity } } };
   const document = ParsedDocument.of(path, text);
   const scanner = new Scanner([rule]);
@@ -28,10 +28,11 @@ async function preferredFixResult(rule: Rule, path: string, text: string): Promi
   const finding = result.findings.find((f) => f.ruleId === rule.id && f.fixable);
   assert.ok(finding, `${path}: no fixable ${rule.id} finding`);
   const fixes = scanner.fixes(document, finding, config);
-  // The preferred fix, or the only fix a rule offers (one that needs review is not preferred).
-  const preferred = fixes.find((fix) => fix.isPreferred) ?? (fixes.length === 1 ? fixes[0] : undefined);
-  assert.ok(preferred, `${path}: no preferred or single fix among ${fixes.length}`);
-  return applyEdits(text, preferred.edits);
+  // The preferred fix, else the rule's first (one that needs review is not preferred; a second
+  // action such as a companion file comes after the main one).
+  const preferred = fixes.find((fix) => fix.isPreferred) ?? fixes[0];
+  assert.ok(preferred, `${path}: no fix`);
+  return { text: applyEdits(text, preferred.edits), created: preferred.createFiles ?? [] };
 }
 
 const goldenRules = allRules.filter((rule) => existsSync(join(RULES_DIR, rule.id, 'fixtures', 'fix')));
@@ -43,8 +44,13 @@ describe('golden fixes', () => {
       const befores = files.filter((file) => /\.before\.[^/]+$/.test(file));
       assert.ok(befores.length > 0, `rules/${rule.id}/fixtures/fix has no .before files`);
       for (const file of files) {
+        if (/\.new\./.test(file)) {
+          const caseName = file.replace(/\.new\..*$/, '');
+          assert.ok(files.some((other) => other.startsWith(`${caseName}.before.`)), `rules/${rule.id}/fixtures/fix/${file} has no .before case`);
+          continue;
+        }
         const twin = file.includes('.before.') ? file.replace('.before.', '.after.') : file.replace('.after.', '.before.');
-        assert.ok(/\.(before|after)\./.test(file), `rules/${rule.id}/fixtures/fix/${file} is neither .before nor .after`);
+        assert.ok(/\.(before|after)\./.test(file), `rules/${rule.id}/fixtures/fix/${file} is neither .before, .after nor .new`);
         assert.ok(files.includes(twin), `rules/${rule.id}/fixtures/fix/${file} has no ${twin}`);
       }
     }
@@ -60,9 +66,17 @@ describe('golden fixes', () => {
         it(before.replace(/\.before\..*$/, ''), async () => {
           const text = readFileSync(join(dir, before), 'utf8');
           const want = readFileSync(join(dir, after), 'utf8');
-          const got = await preferredFixResult(rule, path, text);
+          const { text: got, created } = await preferredFixResult(rule, path, text);
           if (got !== want) assert.equal(visible(got), visible(want), `${rule.id}/${before}: fix output differs from ${after}`);
           assert.equal(got, want);
+          // Files the fix creates: `<name>.new.<file name>`, one per created file, byte for byte.
+          const caseName = before.replace(/\.before\..*$/, '');
+          const expectedNew = readdirSync(dir).filter((file) => file.startsWith(`${caseName}.new.`)).sort();
+          assert.deepEqual(created.map((file) => `${caseName}.new.${file.path}`).sort(), expectedNew, `${rule.id}/${before}: created files`);
+          for (const file of created) {
+            const wantNew = readFileSync(join(dir, `${caseName}.new.${file.path}`), 'utf8');
+            if (file.text !== wantNew) assert.equal(visible(file.text), visible(wantNew), `${rule.id}/${before}: ${file.path} differs`);
+          }
         });
       }
     });

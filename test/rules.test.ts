@@ -180,14 +180,23 @@ function assertNoSecretLeak(text: string, finding: Finding): void {
 
 async function checkFix(rule: Rule, path: string, text: string, finding: Finding, fix: Fix, document: ParsedDocument) {
   const label = `fix '${fix.title}' for line ${lineOf(finding)}`;
-  assert.ok(fix.edits.length > 0, `${label} has no edits`);
+  const created = fix.createFiles ?? [];
+  assert.ok(fix.edits.length > 0 || created.length > 0, `${label} has no edits`);
+  // A new file beside the document: it parses, and carries nothing of the finding's text.
+  for (const file of created) {
+    assert.ok(/^[\w.-]+$/.test(file.path), `${label} creates '${file.path}' outside the document's folder`);
+    assert.ok(file.text.endsWith('\n'), `${label}: ${file.path} does not end with a newline`);
+    assert.deepEqual(await parseProblems(file.path, file.text), [], `${label}: ${file.path} does not parse:\n${file.text}`);
+    for (const token of randomLookingTokens(text.slice(finding.span[0], finding.span[1]))) assert.ok(!file.text.includes(token), `${label}: ${file.path} repeats '${token}'`);
+  }
+  if (fix.edits.length === 0) return; // only creates files: the document, and the finding, stay as they are
   const fixed = applyEdits(text, fix.edits);
   assert.notEqual(fixed, text, `${label} changes nothing`);
 
   // Placeholders are left as their marked text; each must be there for a front end to select it.
   for (const placeholder of fix.placeholders ?? []) {
     assert.ok(
-      fix.edits.some((edit) => edit.newText.includes(placeholder)),
+      fix.edits.some((edit) => edit.newText.includes(placeholder)) || created.some((file) => file.text.includes(placeholder)),
       `${label} lists placeholder '${placeholder}' that none of its edits inserts`,
     );
   }

@@ -172,3 +172,8 @@ export function hclReferrers(blocks: readonly HclBlock[], resourceType: string, 
   }
   return referrers;
 }
+
+/** The block of one of `types` that holds `span` (a finding's), for a fix that needs it again. */
+export function hclBlockHolding(tree: Tree, span: readonly [number, number], types: ReadonlySet<string>): HclBlock | undefined {
+  return hclBlocks(tree).find((block) => types.has(block.type) && block.node.startIndex <= span[0] && span[1] <= block.node.endIndex);
+}

@@ -1,5 +1,6 @@
 import { defineRule } from '../../server/src/engine/define-rule';
-import { hclAttribute, hclBlocks, hclHeaderSpan, hclLiteral, hclReferrers } from '../lib/hcl';
+import { hclAttribute, hclBlockHolding, hclBlocks, hclHeaderSpan, hclLiteral, hclReferrers } from '../lib/hcl';
+import { awsGithubRole, terraformName } from '../lib/trust-templates';
 import docs from './docs.md';
 
 /** Attributes of `aws_iam_access_key` that hold the secret half of the key. */
@@ -42,4 +43,16 @@ export default defineRule({
       });
     }
   },
+  // Deleting the key is the user's call (something may still use it); what a fix can do is
+  // create the role that replaces it.
+  fix({ document, finding }) {
+    const block = hclBlockHolding(document.tree('hcl'), finding.span, RESOURCE);
+    if (!block) return [];
+    const user = hclAttribute(block.body, 'user');
+    const userName = user ? hclLiteral(user.value) : undefined;
+    const name = terraformName(block.labels[1], 'access_key');
+    return [awsGithubRole(name, typeof userName === 'string' && userName !== '' ? `${userName}-github-actions` : `${name.replace(/_/g, '-')}-github-actions`)];
+  },
 });
+
+const RESOURCE = new Set(['resource']);

@@ -1,5 +1,7 @@
 import { defineRule } from '../../server/src/engine/define-rule';
-import { hclAttribute, hclBlocks, hclFunctionCall, hclHeaderSpan, hclLiteral, hclStringSpan } from '../lib/hcl';
+import type { Fix } from '../../server/src/engine/types';
+import { hclAttribute, hclBlockHolding, hclBlocks, hclFunctionCall, hclHeaderSpan, hclLiteral, hclStringSpan } from '../lib/hcl';
+import { azureGithubFederatedCredential, terraformName } from '../lib/trust-templates';
 import { parseGoDuration } from '../lib/go-duration';
 import docs from './docs.md';
 
@@ -35,7 +37,6 @@ export default defineRule({
           severity: 'error',
           message: `${name} has no end_date, so Entra ID gives the client secret its default lifetime of two years; set an end date of at most ${maxDays} days and rotate it (time_rotating), or replace the secret with a federated identity credential.`,
           construct: `${name}:no-end-date`,
-          fixable: false,
         });
         continue;
       }
@@ -80,11 +81,21 @@ export default defineRule({
       }
     }
   },
-  fix({ finding, options }) {
+  fix({ document, finding, options }) {
+    const fixes: Fix[] = [];
     const start = finding.data?.start as number | undefined;
     const end = finding.data?.end as number | undefined;
-    if (start === undefined || end === undefined) return [];
-    const hours = `${Number(options.maxDays) * 24}h`;
-    return [{ title: `Shorten the secret's lifetime to ${hours}`, edits: [{ span: [start, end], newText: hours }] }];
+    if (start !== undefined && end !== undefined) {
+      const hours = `${Number(options.maxDays) * 24}h`;
+      fixes.push({ title: `Shorten the secret's lifetime to ${hours}`, edits: [{ span: [start, end], newText: hours }] });
+    }
+    // The way to no secret at all: a federated identity credential on the same application.
+    const block = hclBlockHolding(document.tree('hcl'), finding.span, new Set(['resource']));
+    if (block) {
+      const reference = ['application_id', 'application_object_id'].map((attribute) => ({ attribute, found: hclAttribute(block.body, attribute) })).find(({ found }) => found);
+      const application = reference?.found ? { attribute: reference.attribute, value: reference.found.value.text } : undefined;
+      fixes.push(azureGithubFederatedCredential(terraformName(block.labels[1], 'secret'), application));
+    }
+    return fixes;
   },
 });

@@ -1,5 +1,6 @@
 import { defineRule } from '../../server/src/engine/define-rule';
-import { hclAttribute, hclBlocks, hclHeaderSpan, hclReferrers } from '../lib/hcl';
+import { hclAttribute, hclBlockHolding, hclBlocks, hclHeaderSpan, hclReferrers } from '../lib/hcl';
+import { gcpGithubPool, terraformName } from '../lib/trust-templates';
 import docs from './docs.md';
 
 /** Where a key's private half ends up outside state: outputs and resources that write it out. */
@@ -39,5 +40,13 @@ export default defineRule({
         construct: name,
       });
     }
+  },
+  // Deleting the key is the user's call; a fix can create the federation that replaces it.
+  fix({ document, finding }) {
+    const block = hclBlockHolding(document.tree('hcl'), finding.span, new Set(['resource']));
+    if (!block) return [];
+    // The key's own account reference, when it names a google_service_account (its `name` is the fully qualified id).
+    const account = /^google_service_account\.[\w-]+/.exec(hclAttribute(block.body, 'service_account_id')?.value.text ?? '')?.[0];
+    return [gcpGithubPool(terraformName(block.labels[1], 'key'), account ? `${account}.name` : undefined)];
   },
 });

@@ -4,6 +4,7 @@ import { isPlaceholderSecret } from '../../server/src/engine/secret-values';
 import type { TextEdit } from '../../server/src/engine/types';
 import { hclAttribute, hclBlocks, hclChildBlocks, hclLiteral } from '../lib/hcl';
 import { indentAt, lineEnding, removeAttribute, wholeLines } from '../lib/hcl-edit';
+import { awsGithubRole } from '../lib/trust-templates';
 import docs from './docs.md';
 
 /** The attributes of each provider that take a static credential. */
@@ -93,6 +94,8 @@ export default defineRule({
         edits,
         ...(inserted ? { placeholders: [ROLE_PLACEHOLDER, TOKEN_FILE_PLACEHOLDER] } : {}),
       },
+      // The role that role_arn names, trusting the CI's OIDC tokens, for an account that has none yet.
+      awsGithubRole('terraform', 'terraform-github-actions'),
     ];
   },
 });

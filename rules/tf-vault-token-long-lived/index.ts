@@ -4,6 +4,7 @@ import type { TextEdit } from '../../server/src/engine/types';
 import { hclAttribute, hclAttributes, hclBlocks, hclHeaderSpan, hclLiteral, hclStringSpan, type HclBlock } from '../lib/hcl';
 import { attributeLine, insertAtBodyEnd, insertLinesAfter } from '../lib/hcl-edit';
 import { parseGoDuration } from '../lib/go-duration';
+import { terraformName, vaultGithubJwtRole } from '../lib/trust-templates';
 import docs from './docs.md';
 
 type Problem = 'periodic' | 'no-ttl' | 'renewable' | 'ttl' | 'explicit_max_ttl';
@@ -56,7 +57,6 @@ export default defineRule({
           message: message + orphanNote,
           construct: `${name}:${problem}`,
           data: { problem },
-          fixable: fixFor(document.text, block, problem, Number(options.maxTtlHours)) !== undefined,
           ...(severity ? { severity } : {}),
         });
 
@@ -88,8 +88,12 @@ export default defineRule({
     const block = hclBlocks(document.tree('hcl')).find(
       (candidate) => candidate.type === 'resource' && candidate.labels[0] === 'vault_token' && candidate.node.startIndex <= finding.span[0] && finding.span[1] <= candidate.node.endIndex,
     );
-    const fix = block ? fixFor(document.text, block, finding.data?.problem as Problem, Number(options.maxTtlHours)) : undefined;
-    return fix ? [{ title: fix.title, edits: [fix.edit] }] : [];
+    if (!block) return [];
+    const fix = fixFor(document.text, block, finding.data?.problem as Problem, Number(options.maxTtlHours));
+    // A CI job need not hold a Vault token at all: a JWT role gives it one that ends with the job.
+    const policies = hclAttribute(block.body, 'policies')?.value.text;
+    const companion = vaultGithubJwtRole(terraformName(block.labels[1], 'token'), policies);
+    return fix ? [{ title: fix.title, edits: [fix.edit] }, companion] : [companion];
   },
 });
 

@@ -4,9 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { CodeAction, PublishDiagnosticsParams, TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { CodeAction, CreateFile, PublishDiagnosticsParams, TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LspTestClient } from '../support/lsp-client';
+import { tempTree } from '../support/temp-tree';
 
 const URI = 'file:///project/src/clients.ts';
 // Synthetic values, assembled so this file is not itself a finding.
@@ -85,5 +89,47 @@ describe('snippet placeholders', () => {
     } finally {
       await client.shutdown();
     }
+  });
+});
+
+describe('companion files', () => {
+  const TF = `resource "aws_iam_user" "ci" {\n  name = "ci-deployer"\n}\n\nresource "aws_iam_access_key" "ci" {\n  user = aws_iam_user.ci.name\n}\n`;
+
+  async function companionActions(resourceOperations: string[] | undefined, dir: string) {
+    const client = new LspTestClient();
+    try {
+      const workspaceEdit = { documentChanges: true, ...(resourceOperations ? { resourceOperations } : {}) };
+      await client.initialize(null, { workspace: { configuration: true, workspaceEdit } });
+      const uri = pathToFileURL(join(dir, 'iam.tf')).toString();
+      await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'terraform', version: 1, text: TF } });
+      const published = await client.waitForDiagnostics(uri, (p) => p.version === 1);
+      const diagnostic = published.diagnostics.find((d) => d.code === 'tf-aws-iam-access-key');
+      assert.ok(diagnostic, JSON.stringify(published.diagnostics));
+      const actions = (await client.connection.sendRequest('textDocument/codeAction', {
+        textDocument: { uri },
+        range: diagnostic.range,
+        context: { diagnostics: [diagnostic] },
+      })) as CodeAction[];
+      return actions.filter((action) => action.title.includes('new file'));
+    } finally {
+      await client.shutdown();
+    }
+  }
+
+  it('creates the trust side as a new file beside the document, never over an existing one', async () => {
+    const dir = tempTree({ 'github-oidc-ci.tf': '# already here\n' });
+    const [action] = await companionActions(['create', 'rename', 'delete'], dir);
+    assert.ok(action, 'a companion action is offered');
+    const [create, insert] = action.edit!.documentChanges! as [CreateFile, TextDocumentEdit];
+    assert.equal(create.kind, 'create');
+    assert.equal(create.uri, pathToFileURL(join(dir, 'github-oidc-ci-2.tf')).toString(), 'numbered, as github-oidc-ci.tf exists');
+    assert.deepEqual(create.options, { overwrite: false, ignoreIfExists: false });
+    assert.equal(insert.textDocument.uri, create.uri);
+    assert.match((insert.edits[0] as TextEdit).newText, /resource "aws_iam_role" "ci_github"/);
+    assert.equal(readFileSync(join(dir, 'github-oidc-ci.tf'), 'utf8'), '# already here\n');
+  });
+
+  it('is not offered to clients that cannot create files', async () => {
+    assert.deepEqual(await companionActions(undefined, tempTree({})), []);
   });
 });

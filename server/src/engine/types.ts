@@ -67,11 +67,23 @@ export interface TextEdit {
  */
 export interface Fix {
   readonly title: string;
+  /** Changes to the document; may be empty when the fix only creates files. */
   readonly edits: readonly TextEdit[];
+  /**
+   * New files the fix adds beside the document (the trust side of a federation: an OIDC provider
+   * and role, a workload identity pool), never replacing one that exists.
+   */
+  readonly createFiles?: readonly NewFile[];
   /** Shown first and applied by "fix all"; only for a fix that is safe without review. */
   readonly isPreferred?: boolean;
   /** Marked values inside `edits` that the user must replace, in tab-stop order. */
   readonly placeholders?: readonly string[];
+}
+
+/** A file a fix creates: `path` is relative to the document's folder, with `/` separators. */
+export interface NewFile {
+  readonly path: string;
+  readonly text: string;
 }
 
 /** One problem found in one document: the same object in the editor, the CLI and the tests. */

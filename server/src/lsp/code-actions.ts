@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
   type CodeAction,
@@ -16,6 +19,8 @@ import { DIAGNOSTIC_SOURCE } from './protocol';
 export interface CodeActionOptions {
   /** The client applies snippet edits (`workspace.workspaceEdit.snippetEditSupport`). */
   readonly snippets: boolean;
+  /** The client creates files in a workspace edit (`workspace.workspaceEdit.resourceOperations`). */
+  readonly createFiles: boolean;
 }
 
 /**
@@ -30,6 +35,7 @@ export function codeActions(scan: DocumentScan, params: CodeActionParams, scanne
     const finding = findingFor(scan, diagnostic);
     if (!finding) continue;
     for (const fix of finding.fixable ? scanner.fixes(scan.document, finding, scan.config) : []) {
+      if (fix.createFiles?.length && (!options.createFiles || !scan.uri.startsWith('file:'))) continue;
       actions.push({
         title: fix.title,
         kind: CodeActionKind.QuickFix,
@@ -47,7 +53,7 @@ export function codeActions(scan: DocumentScan, params: CodeActionParams, scanne
         actions.push({
           title: `Fix all ${finding.ruleId} problems in this file`,
           kind: CodeActionKind.QuickFix,
-          edit: workspaceEdit(scan, fixAll, { snippets: false }),
+          edit: workspaceEdit(scan, fixAll, { snippets: false, createFiles: false }),
         });
       }
     }
@@ -86,7 +92,7 @@ function fixAllOfRule(scan: DocumentScan, ruleId: string, scanner: Scanner): Fix
   for (const finding of scan.result.findings) {
     if (finding.ruleId !== ruleId || !finding.fixable) continue;
     const fix = scanner.fixes(scan.document, finding, scan.config).find((candidate) => candidate.isPreferred);
-    if (!fix || fix.edits.some((edit) => taken.some((span) => edit.span[0] < span[1] && span[0] < edit.span[1]))) continue;
+    if (!fix || fix.createFiles?.length || fix.edits.some((edit) => taken.some((span) => edit.span[0] < span[1] && span[0] < edit.span[1]))) continue;
     fixes.push(fix);
     taken.push(...fix.edits.map((edit) => edit.span));
   }
@@ -104,7 +110,24 @@ function workspaceEdit(scan: DocumentScan, fixes: readonly Fix[], options: CodeA
       return { range, newText: edit.newText };
     }),
   );
-  return { documentChanges: [{ textDocument: { uri: scan.uri, version: scan.version }, edits }] };
+  const documentChanges: NonNullable<WorkspaceEdit['documentChanges']> = [];
+  if (edits.length > 0) documentChanges.push({ textDocument: { uri: scan.uri, version: scan.version }, edits });
+  for (const file of fixes.flatMap((fix) => fix.createFiles ?? [])) {
+    const uri = freeFileUri(scan.uri, file.path);
+    // Never replaces a file: if one appears meanwhile, the client refuses the whole edit.
+    documentChanges.push({ kind: 'create', uri, options: { overwrite: false, ignoreIfExists: false } });
+    documentChanges.push({ textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: file.text }] });
+  }
+  return { documentChanges };
+}
+
+/** The URI of `relative` beside the document, numbered (`name-2.tf`) when that file exists. */
+function freeFileUri(documentUri: string, relative: string): string {
+  const wanted = join(dirname(fileURLToPath(documentUri)), ...relative.split('/'));
+  const extension = extname(wanted);
+  let candidate = wanted;
+  for (let n = 2; existsSync(candidate); n++) candidate = `${wanted.slice(0, wanted.length - extension.length)}-${n}${extension}`;
+  return pathToFileURL(candidate).toString();
 }
 
 /** Escapes snippet syntax in the text and turns each marked placeholder into a tab stop. */

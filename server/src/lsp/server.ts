@@ -47,6 +47,7 @@ export function startServer(connection: Connection, rules: readonly Rule[]): voi
   let trusted = true;
   let docsRoot: string | undefined;
   let snippets = false;
+  let createFiles = false;
   let pullDiagnostics = false;
   let configurationPull = false;
   const settingsCache = new Map<string, Promise<EditorSettings>>();
@@ -160,6 +161,9 @@ export function startServer(connection: Connection, rules: readonly Rule[]): voi
     trusted = options.workspaceTrusted !== false;
     docsRoot = options.docsRoot;
     snippets = params.capabilities.workspace?.workspaceEdit?.['snippetEditSupport' as never] === true;
+    createFiles =
+      params.capabilities.workspace?.workspaceEdit?.documentChanges === true &&
+      (params.capabilities.workspace.workspaceEdit.resourceOperations ?? []).includes('create');
     configurationPull = params.capabilities.workspace?.configuration === true;
     pullDiagnostics = options.diagnosticMode === 'pull' && params.capabilities.textDocument?.diagnostic !== undefined;
     for (const folder of params.workspaceFolders ?? []) {
@@ -223,7 +227,7 @@ export function startServer(connection: Connection, rules: readonly Rule[]): voi
     const scan = scans.get(params.textDocument.uri);
     const document = documents.get(params.textDocument.uri);
     if (!scan || !document || scan.version !== document.version) return [];
-    return codeActions(scan, params, scanner, { snippets });
+    return codeActions(scan, params, scanner, { snippets, createFiles });
   });
 
   connection.onHover((params) => {
