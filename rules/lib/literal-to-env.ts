@@ -148,13 +148,29 @@ function nameAt(node: SyntaxNode, parent: SyntaxNode, language: Language): strin
 
 /** `slackBotToken`, `slack-bot-token`, `SLACK_BOT_TOKEN` → `SLACK_BOT_TOKEN`. */
 export function environmentName(name: string): string {
-  const words = name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .replace(/[^A-Za-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .toUpperCase();
-  return /^[A-Z]/.test(words) ? words : `SECRET_${words}`.replace(/_+$/, '');
+  // Split into words by hand (separators, lower-to-upper, the end of an acronym): linear, no regex backtracking.
+  const words: string[] = [];
+  let word = '';
+  const isUpper = (ch: string | undefined) => ch !== undefined && ch >= 'A' && ch <= 'Z';
+  const isLower = (ch: string | undefined) => ch !== undefined && ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'));
+  for (let i = 0; i < name.length; i++) {
+    const ch = name[i]!;
+    if (!isUpper(ch) && !isLower(ch)) {
+      if (word) words.push(word);
+      word = '';
+      continue;
+    }
+    const previous = name[i - 1];
+    const startsWord = isUpper(ch) && word !== '' && (isLower(previous) || (isUpper(previous) && isLower(name[i + 1]) && !(name[i + 1]! >= '0' && name[i + 1]! <= '9')));
+    if (startsWord) {
+      words.push(word);
+      word = '';
+    }
+    word += ch;
+  }
+  if (word) words.push(word);
+  const joined = words.join('_').toUpperCase();
+  return joined === '' ? 'SECRET' : /^[A-Z]/.test(joined) ? joined : `SECRET_${joined}`;
 }
 
 function replacement(site: LiteralSite, variable: string): string {

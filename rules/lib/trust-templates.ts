@@ -76,7 +76,9 @@ export const GCP_SERVICE_ACCOUNT_PLACEHOLDER = 'projects/<PROJECT_ID>/serviceAcc
  */
 export function gcpGithubPool(name: string, serviceAccount: string | undefined): Fix {
   // Pool ids: 4 to 32 lower-case letters, digits and hyphens.
-  const poolId = `github-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`.slice(0, 32).replace(/-+$/, '');
+  const words = name.toLowerCase().split(/[^a-z0-9]/).filter(Boolean);
+  let poolId = 'github';
+  for (const word of words) if (poolId.length + 1 + word.length <= 32) poolId += `-${word}`;
   return companion(
     `Create a workload identity pool for GitHub Actions to replace the key (new file github-wif-${name}.tf)`,
     `github-wif-${name}.tf`,
