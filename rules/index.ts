@@ -37,6 +37,8 @@ import ghaRegistryPassword from './gha-registry-password';
 import ghaGcpTokenLifetime from './gha-gcp-token-lifetime';
 import ghaVaultIgnoreNotFound from './gha-vault-ignore-not-found';
 import ghaVaultTlsSkip from './gha-vault-tls-skip';
+import cfnIamAccessKey from './cfn-iam-access-key';
+import cfnEmbeddedCredentials from './cfn-embedded-credentials';
 import tfBreakglassUnguarded from './tf-breakglass-unguarded';
 import tfOidcTrustTooBroad from './tf-oidc-trust-too-broad';
 import codeGcpSaKeyFile from './code-gcp-sa-key-file';
@@ -128,6 +130,8 @@ const ruleModules: readonly Rule[] = [
   ghaGcpTokenLifetime,
   ghaVaultTlsSkip,
   ghaVaultIgnoreNotFound,
+  cfnIamAccessKey,
+  cfnEmbeddedCredentials,
   tfBreakglassUnguarded,
   codeHardcodedSdkCredentials,
   codeGcpSaKeyFile,

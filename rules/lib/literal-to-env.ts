@@ -279,7 +279,9 @@ export function environmentLookupFixes(document: ParsedDocument, span: readonly 
  * marked fixable (the grammar is loaded and the file parsed only for files with a finding).
  */
 export function withEnvironmentLookupFix(rule: Rule): Rule {
-  if (rule.category !== 'secret' || rule.fix) return rule;
+  const CODE_KINDS = ['javascript', 'typescript', 'python', 'go', 'java'] as const;
+  const readsCode = rule.fileKinds === '*' || CODE_KINDS.some((kind) => rule.fileKinds.includes(kind));
+  if (rule.category !== 'secret' || rule.fix || !readsCode) return rule;
   const fallbackName = 'secret';
   // Rules named for one vendor (`sec-openai`), not for a family of formats (`sec-provider-tokens`).
   const vendor = /^sec-([a-z][a-z0-9]+)$/.exec(rule.id)?.[1]?.toUpperCase();
