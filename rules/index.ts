@@ -67,6 +67,7 @@ import tfAzureadSecretExpiry from './tf-azuread-secret-expiry';
 import tfProviderStaticCreds from './tf-provider-static-creds';
 import tfGoogleSaKey from './tf-google-sa-key';
 import tfAwsIamAccessKey from './tf-aws-iam-access-key';
+import k8sSpiffePattern from './k8s-spiffe-pattern';
 
 /** Every rule module. Static imports keep the bundle self-contained; the order here is the order rules run and report in. */
 const ruleModules: readonly Rule[] = [
@@ -137,6 +138,7 @@ const ruleModules: readonly Rule[] = [
   codeGcpSaKeyFile,
   codeVaultTokenNoTtl,
   k8sStaticCredsShadowWi,
+  k8sSpiffePattern,
 ];
 
 /**
