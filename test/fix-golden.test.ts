@@ -19,7 +19,7 @@ const RULES_DIR = join(__dirname, '..', 'rules');
 /** Shows line endings and trailing spaces, so a byte difference is visible in the failure. */
 const visible = (text: string) => text.replace(/\r/g, '␍').replace(/[ \t]+$/gm, (spaces) => spaces.replace(/ /g, '·'));
 
-async function preferredFixResult(rule: Rule, path: string, text: string): Promise<{ text: string; created: readonly NewFile[] }> {
+async function preferredFixResult(rule: Rule, path: string, text: string, choose?: string): Promise<{ text: string; created: readonly NewFile[] }> {
   const config = { rules: { [rule.id]: { severity: rule.defaultSeverity } } };
   const document = ParsedDocument.of(path, text);
   const scanner = new Scanner([rule]);
@@ -30,8 +30,9 @@ async function preferredFixResult(rule: Rule, path: string, text: string): Promi
   const fixes = scanner.fixes(document, finding, config);
   // The preferred fix, else the rule's first (one that needs review is not preferred; a second
   // action such as a companion file comes after the main one).
-  const preferred = fixes.find((fix) => fix.isPreferred) ?? fixes[0];
-  assert.ok(preferred, `${path}: no fix`);
+  // `<name>.choose.txt` names (by title prefix) another fix to test, e.g. a rule's second action.
+  const preferred = choose !== undefined ? fixes.find((fix) => fix.title.startsWith(choose)) : (fixes.find((fix) => fix.isPreferred) ?? fixes[0]);
+  assert.ok(preferred, `${path}: no fix${choose !== undefined ? ` titled '${choose}…' among ${fixes.map((fix) => fix.title).join(' | ')}` : ''}`);
   return { text: applyEdits(text, preferred.edits), created: preferred.createFiles ?? [] };
 }
 
@@ -44,13 +45,13 @@ describe('golden fixes', () => {
       const befores = files.filter((file) => /\.before\.[^/]+$/.test(file));
       assert.ok(befores.length > 0, `rules/${rule.id}/fixtures/fix has no .before files`);
       for (const file of files) {
-        if (/\.new\./.test(file)) {
-          const caseName = file.replace(/\.new\..*$/, '');
+        if (/\.(new|choose)\./.test(file)) {
+          const caseName = file.replace(/\.(new|choose)\..*$/, '');
           assert.ok(files.some((other) => other.startsWith(`${caseName}.before.`)), `rules/${rule.id}/fixtures/fix/${file} has no .before case`);
           continue;
         }
         const twin = file.includes('.before.') ? file.replace('.before.', '.after.') : file.replace('.after.', '.before.');
-        assert.ok(/\.(before|after)\./.test(file), `rules/${rule.id}/fixtures/fix/${file} is neither .before, .after nor .new`);
+        assert.ok(/\.(before|after)\./.test(file), `rules/${rule.id}/fixtures/fix/${file} is neither .before, .after, .new nor .choose`);
         assert.ok(files.includes(twin), `rules/${rule.id}/fixtures/fix/${file} has no ${twin}`);
       }
     }
@@ -66,7 +67,9 @@ describe('golden fixes', () => {
         it(before.replace(/\.before\..*$/, ''), async () => {
           const text = readFileSync(join(dir, before), 'utf8');
           const want = readFileSync(join(dir, after), 'utf8');
-          const { text: got, created } = await preferredFixResult(rule, path, text);
+          const chooseFile = join(dir, `${before.replace(/\.before\..*$/, '')}.choose.txt`);
+          const choose = existsSync(chooseFile) ? readFileSync(chooseFile, 'utf8').trim() : undefined;
+          const { text: got, created } = await preferredFixResult(rule, path, text, choose);
           if (got !== want) assert.equal(visible(got), visible(want), `${rule.id}/${before}: fix output differs from ${after}`);
           assert.equal(got, want);
           // Files the fix creates: `<name>.new.<file name>`, one per created file, byte for byte.
