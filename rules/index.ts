@@ -40,6 +40,8 @@ import ghaVaultTlsSkip from './gha-vault-tls-skip';
 import cfnIamAccessKey from './cfn-iam-access-key';
 import cfnEmbeddedCredentials from './cfn-embedded-credentials';
 import tfBreakglassUnguarded from './tf-breakglass-unguarded';
+import iacKeyvaultSecretExpiry from './iac-keyvault-secret-expiry';
+import tfDatabricksTokenLifetime from './tf-databricks-token-lifetime';
 import tfOidcTrustTooBroad from './tf-oidc-trust-too-broad';
 import codeGcpSaKeyFile from './code-gcp-sa-key-file';
 import codeHardcodedSdkCredentials from './code-hardcoded-sdk-credentials';
@@ -134,6 +136,8 @@ const ruleModules: readonly Rule[] = [
   cfnIamAccessKey,
   cfnEmbeddedCredentials,
   tfBreakglassUnguarded,
+  iacKeyvaultSecretExpiry,
+  tfDatabricksTokenLifetime,
   codeHardcodedSdkCredentials,
   codeGcpSaKeyFile,
   codeVaultTokenNoTtl,
