@@ -33,7 +33,7 @@ export default defineRule({
   // which have no file kind of their own (only `text`) and are recognised by extension below.
   fileKinds: ['terraform', 'json', 'text'],
   keywords: ['azurerm_key_vault_secret', 'azurerm_key_vault_key', 'microsoft.keyvault/vaults'],
-  pattern: /azurerm_key_vault_(?:secret|key)\b|Microsoft\.KeyVault\/vaults/i,
+  pattern: /resource[ \t]+"?azurerm_key_vault_(?:secret|key)\b|Microsoft\.KeyVault\/vaults/i,
   // Reads the HCL tree (loaded below) for Terraform, the YAML parser's tree for ARM JSON.
   syntax: 'yaml',
   options: {
@@ -55,6 +55,8 @@ export default defineRule({
       return;
     }
     if (document.codeLanguage === 'hcl') {
+      // Only a resource block is reported: mentions elsewhere (outputs, comments) do not pay for a parse.
+      if (!TF_RESOURCE_HEADER.test(document.text)) return;
       await ensureLanguage('hcl');
       checkTerraform(document, options, report);
       return;
@@ -70,6 +72,8 @@ export default defineRule({
     return [{ title: `Shorten the ${noun(kind)}'s lifetime to ${hours}`, edits: [{ span: [start, end], newText: hours }] }];
   },
 });
+
+const TF_RESOURCE_HEADER = /resource[ \t]+"?azurerm_key_vault_(?:secret|key)\b/;
 
 function checkTerraform(document: ParsedDocument, options: RuleOptions, report: Say): void {
   for (const block of hclBlocks(document.tree('hcl'))) {
