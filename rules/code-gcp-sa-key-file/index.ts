@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import type { TextEdit } from '../../server/src/engine/types';
-import { nodeAt, parentOf } from '../lib/syntax';
+import { nodeAt, parentOf, removeItems } from '../lib/syntax';
 import docs from './docs.md';
 
 /**
@@ -121,35 +121,4 @@ function shape(node: SyntaxNode | null | undefined): string {
   return (node?.text ?? '').replace(/\s+/g, '').slice(0, 200);
 }
 
-/**
- * Edits removing `remove` from a list of `items` (object members, arguments) with their commas:
- * whole lines when every removed item sits on lines of its own, otherwise the item with the comma
- * before it (or after it, for a leading run). Undefined when nothing is removed.
- */
-function removeItems(text: string, items: readonly SyntaxNode[], remove: ReadonlySet<number>): TextEdit[] | undefined {
-  const removed = items.filter((item) => remove.has(item.id));
-  if (removed.length === 0) return undefined;
-  const lineSpans = removed.map((item) => ownLines(text, item));
-  if (lineSpans.every((span) => span !== undefined)) return lineSpans.map((span) => ({ span: span!, newText: '' }));
-  const edits: TextEdit[] = [];
-  const firstKept = items.findIndex((item) => !remove.has(item.id));
-  if (firstKept === -1) return [{ span: [items[0]!.startIndex, items[items.length - 1]!.endIndex], newText: '' }];
-  if (firstKept > 0) edits.push({ span: [items[0]!.startIndex, items[firstKept]!.startIndex], newText: '' });
-  for (let i = firstKept + 1; i < items.length; i++) {
-    if (remove.has(items[i]!.id)) edits.push({ span: [items[i - 1]!.endIndex, items[i]!.endIndex], newText: '' });
-  }
-  return edits;
-}
-
-/** The span of the whole lines `item` fills (with its comma and a trailing comment), if it fills them alone. */
-function ownLines(text: string, item: SyntaxNode): [number, number] | undefined {
-  const lineStart = text.lastIndexOf('\n', item.startIndex - 1) + 1;
-  if (text.slice(lineStart, item.startIndex).trim() !== '') return undefined;
-  const lineEnd = text.indexOf('\n', item.endIndex);
-  if (lineEnd === -1) return undefined;
-  let rest = text.slice(item.endIndex, lineEnd).trim();
-  if (rest.startsWith(',')) rest = rest.slice(1).trim();
-  if (rest !== '' && !rest.startsWith('//') && !rest.startsWith('#')) return undefined;
-  return [lineStart, lineEnd + 1];
-}
 
