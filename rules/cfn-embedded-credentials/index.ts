@@ -1,6 +1,10 @@
-import { isMap } from 'yaml';
+import { isMap, isScalar, type Node, type YAMLMap } from 'yaml';
 import { defineRule } from '../../server/src/engine/define-rule';
-import { mapEntries, valueOf } from '../../server/src/engine/parse/yaml';
+import { applyEdits, diffToEdits } from '../../server/src/engine/fix/text-diff';
+import { YamlCstEditor } from '../../server/src/engine/fix/yaml-cst-editor';
+import { mapEntries, valueOf, yamlEditKeepsParsing } from '../../server/src/engine/parse/yaml';
+import type { ParsedDocument } from '../../server/src/engine/parsed-document';
+import type { Fix, TextEdit } from '../../server/src/engine/types';
 import { cfnDeclaredNames, cfnLiteral, cfnPath, cfnResources, type CfnLiteral } from '../lib/cloudformation';
 import { isSettingValue, namesCredential } from '../lib/credential-names';
 import docs from './docs.md';
@@ -41,6 +45,21 @@ const PLACEHOLDER_VALUES = new Set([
   'key', 'accesskey', 'secretkey', 'oauthtoken', 'accesstoken', 'changeit', 'unused', 'notused', 'none', 'n/a', 'na', 'tbd',
 ]);
 
+/** The Secrets Manager secret (name or ARN) and the JSON key in its SecretString the user fills in. */
+export const SECRET_ID_PLACEHOLDER = '<SECRET_ID>';
+export const JSON_KEY_PLACEHOLDER = '<JSON_KEY>';
+const DYNAMIC_REFERENCE = `{{resolve:secretsmanager:${SECRET_ID_PLACEHOLDER}:SecretString:${JSON_KEY_PLACEHOLDER}}}`;
+
+type YMap = YAMLMap<unknown, unknown>;
+
+/** Where a Lambda credential variable sits: `owner.Environment.Variables.NAME`. */
+interface LambdaEnvironment {
+  /** `Properties` of the function, or SAM's `Globals.Function`. */
+  readonly owner: YMap;
+  readonly environment: YMap;
+  readonly variables: YMap;
+}
+
 interface Candidate {
   /** The resource's logical id, or `Globals` for SAM's template-wide function settings. */
   readonly resource: string;
@@ -50,6 +69,7 @@ interface Candidate {
   readonly name: string;
   readonly literal: CfnLiteral;
   readonly kind: 'authentication' | 'amplify' | 'lambda';
+  readonly lambda?: LambdaEnvironment;
 }
 
 export default defineRule({
@@ -61,24 +81,139 @@ export default defineRule({
   syntax: 'yaml',
   docs,
   check({ document, report }) {
-    const text = document.text;
-    for (const yaml of document.yaml()) {
-      const root = yaml.contents;
-      const declared = cfnDeclaredNames(root);
-      for (const candidate of candidates(text, root)) {
-        const { value } = candidate.literal;
-        if (!plausibleCredential(candidate.name, value, declared)) continue;
-        if (VENDOR_FORMAT.test(value) || (AWS_SECRET_NAME.test(candidate.name) && AWS_SECRET_VALUE.test(value))) continue;
-        report({
-          span: candidate.literal.span,
-          secret: value,
-          message: messageFor(candidate),
-          construct: `${candidate.resource === 'Globals' ? '' : 'Resources.'}${candidate.resource}.${candidate.where}`,
-        });
-      }
+    for (const candidate of reported(document)) {
+      report({
+        span: candidate.literal.span,
+        secret: candidate.literal.value,
+        message: messageFor(candidate),
+        construct: `${candidate.resource === 'Globals' ? '' : 'Resources.'}${candidate.resource}.${candidate.where}`,
+        data: { offset: candidate.literal.span[0] },
+        // cfn-init authentication is resource metadata, where CloudFormation does not resolve
+        // dynamic references for secrets: the credential has to leave the template another way.
+        fixable: planFix(document.text, candidate) !== undefined,
+      });
     }
   },
+  fix({ document, finding }) {
+    for (const candidate of reported(document)) {
+      if (candidate.literal.span[0] !== finding.data?.offset) continue;
+      const fix = planFix(document.text, candidate)?.();
+      return fix ? [fix] : [];
+    }
+    return [];
+  },
 });
+
+/** The candidates this rule reports (the others are placeholders, or another rule's finding). */
+function* reported(document: ParsedDocument): Generator<Candidate> {
+  const text = document.text;
+  for (const yaml of document.yaml()) {
+    const root = yaml.contents;
+    const declared = cfnDeclaredNames(root);
+    for (const candidate of candidates(text, root)) {
+      const { value } = candidate.literal;
+      if (!plausibleCredential(candidate.name, value, declared)) continue;
+      if (VENDOR_FORMAT.test(value) || (AWS_SECRET_NAME.test(candidate.name) && AWS_SECRET_VALUE.test(value))) continue;
+      yield candidate;
+    }
+  }
+}
+
+/**
+ * The fix for a candidate, in two steps: whether there is one is decided from the parsed tree
+ * alone (the scan asks it of every finding to mark it fixable), and the returned function builds
+ * the edits and checks that the template still parses, only when a client asks for the fix.
+ */
+function planFix(text: string, candidate: Candidate): (() => Fix | undefined) | undefined {
+  if (candidate.kind === 'amplify') return dynamicReferenceFix(text, candidate);
+  if (candidate.kind === 'lambda') return removeVariablesFix(text, candidate);
+  return undefined;
+}
+
+/** The fix, when the edited template still parses. */
+function verified(text: string, edits: readonly TextEdit[] | undefined, fix: Omit<Fix, 'edits'>): Fix | undefined {
+  if (!edits || edits.length === 0 || !yamlEditKeepsParsing(text, applyEdits(text, edits))) return undefined;
+  return { ...fix, edits };
+}
+
+/**
+ * The literal becomes a Secrets Manager dynamic reference, which CloudFormation resolves at deploy
+ * time in any resource property (not in metadata). The scalar keeps its quotes; a plain YAML
+ * scalar is single-quoted, since `{{` would start a flow mapping. Not preferred: the secret must
+ * exist in Secrets Manager first, and the placeholders name it.
+ */
+function dynamicReferenceFix(text: string, candidate: Candidate): (() => Fix | undefined) | undefined {
+  const [start, end] = candidate.literal.span;
+  const source = text.slice(start, end);
+  if (source.includes('\n') || source.startsWith('|') || source.startsWith('>')) return undefined;
+  const quote = text[start - 1];
+  const quoted = (quote === '"' || quote === "'") && text[end] === quote;
+  const edit: TextEdit = { span: [start, end], newText: quoted ? DYNAMIC_REFERENCE : `'${DYNAMIC_REFERENCE}'` };
+  return () =>
+    verified(text, [edit], {
+      title: `Read ${candidate.resource} ${candidate.where} from Secrets Manager (a {{resolve:secretsmanager:...}} dynamic reference; store the value as a secret first)`,
+      placeholders: [SECRET_ID_PLACEHOLDER, JSON_KEY_PLACEHOLDER],
+    });
+}
+
+/**
+ * Lambda gives a function temporary credentials from its execution role, so the static AWS
+ * credential variables are removed, all of them in that `Variables` map (a key ID without its
+ * secret is no use to anyone) and nothing else; a dynamic reference would still put the secret
+ * into the function configuration, and Lambda rejects the reserved names anyway. When no other
+ * variable is left, `Variables` goes, and `Environment` when it held nothing else. Not
+ * preferred: a key that belongs to another account (a partner's bucket) needs a role the
+ * function can assume there before it can go.
+ */
+function removeVariablesFix(text: string, candidate: Candidate): (() => Fix | undefined) | undefined {
+  const lambda = candidate.lambda;
+  if (!lambda) return undefined;
+  const names = mapEntries(lambda.variables).filter(({ key }) => AWS_CREDENTIAL_VARIABLES.has(key)).map(({ key }) => key);
+  if (names.length === 0) return undefined;
+  let target: { map: YMap; keys: string[] } = { map: lambda.variables, keys: names };
+  if (names.length === lambda.variables.items.length) target = { map: lambda.environment, keys: ['Variables'] };
+  if (target.map === lambda.environment && lambda.environment.items.length === 1) target = { map: lambda.owner, keys: ['Environment'] };
+  if (target.map.items.length <= target.keys.length) return undefined;
+  const owner = candidate.resource === 'Globals' ? 'the SAM Globals' : candidate.resource;
+  return () =>
+    verified(text, removeKeys(text, target.map, target.keys), {
+      title: `Remove ${names.join(', ')} from ${owner}: Lambda gives the function its execution role's credentials (review: the role must be granted what the key allowed)`,
+    });
+}
+
+/** Removes `keys` from a map: through the YAML CST for a block map, comma-aware for a flow map (JSON). */
+function removeKeys(text: string, map: YMap, keys: readonly string[]): TextEdit[] | undefined {
+  const offset = map.range?.[0];
+  if (offset === undefined) return undefined;
+  if (!map.flow) {
+    const editor = new YamlCstEditor(text);
+    const cst = editor.blockMapAt(offset);
+    if (!cst || editor.removeKeys(cst, keys) === -1) return undefined;
+    return diffToEdits(text, editor.toString());
+  }
+  const items = map.items;
+  const drop = items.map((item) => isScalar(item.key) && keys.includes(String(item.key.value)));
+  const start = (index: number) => (items[index]!.key as Node | null)?.range?.[0];
+  const end = (index: number) => (items[index]!.value as Node | null)?.range?.[1];
+  const separated = (from: number | undefined, to: number | undefined) => from !== undefined && to !== undefined && /^\s*,\s*$/.test(text.slice(from, to));
+  const edits: TextEdit[] = [];
+  for (let a = 0; a < items.length; a++) {
+    if (!drop[a]) continue;
+    let b = a;
+    while (b + 1 < items.length && drop[b + 1]) b++;
+    if (b + 1 < items.length) {
+      // Up to the next kept key: the run's separators go with it.
+      if (!separated(end(b), start(b + 1))) return undefined;
+      edits.push({ span: [start(a)!, start(b + 1)!], newText: '' });
+    } else {
+      // The run ends the map: from the end of the kept item before it, taking its comma.
+      if (a === 0 || !separated(end(a - 1), start(a)) || end(b) === undefined) return undefined;
+      edits.push({ span: [end(a - 1)!, end(b)!], newText: '' });
+    }
+    a = b;
+  }
+  return edits;
+}
 
 function messageFor(candidate: Candidate): string {
   const { resource, where } = candidate;
@@ -125,17 +260,20 @@ function* candidates(text: string, root: unknown): Generator<Candidate> {
         if (value) yield { resource: id, where: path.join('.'), name: path[path.length - 1]!, literal: value, kind: 'amplify' };
       }
     }
-    if (FUNCTION_TYPES.has(resource.type)) yield* lambdaVariables(text, id, cfnPath(resource.properties, 'Environment', 'Variables'));
+    if (FUNCTION_TYPES.has(resource.type)) yield* lambdaVariables(text, id, resource.properties);
   }
   // SAM: variables every function of the template inherits.
-  yield* lambdaVariables(text, 'Globals', cfnPath(valueOf(root, 'Globals'), 'Function', 'Environment', 'Variables'), 'Function.');
+  yield* lambdaVariables(text, 'Globals', cfnPath(valueOf(root, 'Globals'), 'Function'), 'Function.');
 }
 
-function* lambdaVariables(text: string, resource: string, variables: unknown, prefix = ''): Generator<Candidate> {
+function* lambdaVariables(text: string, resource: string, owner: unknown, prefix = ''): Generator<Candidate> {
+  const environment = cfnPath(owner, 'Environment');
+  const variables = cfnPath(environment, 'Variables');
+  const lambda = isMap(owner) && isMap(environment) && isMap(variables) ? { owner: owner as YMap, environment: environment as YMap, variables: variables as YMap } : undefined;
   for (const { key: name, pair } of mapEntries(variables)) {
     if (!AWS_CREDENTIAL_VARIABLES.has(name)) continue;
     const value = cfnLiteral(text, pair.value);
-    if (value) yield { resource, where: `${prefix}Environment.Variables.${name}`, name, literal: value, kind: 'lambda' };
+    if (value) yield { resource, where: `${prefix}Environment.Variables.${name}`, name, literal: value, kind: 'lambda', lambda };
   }
 }
 

@@ -18,6 +18,15 @@ export function parseYaml(text: string): YamlDocument[] {
 
 const MAX_FLOW_NESTING = 64;
 
+/**
+ * Whether an edited text parses at least as well as the original: fixes check this before they
+ * offer an edit, and only when asked for one (it re-parses the whole text), never while scanning.
+ */
+export function yamlEditKeepsParsing(before: string, after: string): boolean {
+  const errors = (text: string) => parseYaml(text).reduce((sum, yaml) => sum + yaml.errors.length, 0);
+  return errors(after) <= errors(before);
+}
+
 /** Whether `[`/`{` nest deeper than `limit` anywhere (quotes are not tracked: a cheap upper bound). */
 function flowNestingExceeds(text: string, limit: number): boolean {
   let depth = 0;
