@@ -36,6 +36,16 @@ async function preferredFixResult(rule: Rule, path: string, text: string, choose
   return { text: applyEdits(text, preferred.edits), created: preferred.createFiles ?? [] };
 }
 
+/**
+ * Where a case is scanned: `fix/<name>.<ext>`, whose extension (and for workflows, content) decides
+ * the file kind; CircleCI is recognised only at `.circleci/config.yml`, so a CircleCI rule's cases get a folder each.
+ */
+function goldenPath(rule: Rule, before: string): string {
+  const caseName = before.replace(/\.before\..*$/, '');
+  if (rule.fileKinds !== '*' && rule.fileKinds.every((kind) => kind === 'circleci')) return `fix/${caseName}/.circleci/config.yml`;
+  return `fix/${before.replace('.before.', '.')}`;
+}
+
 const goldenRules = allRules.filter((rule) => existsSync(join(RULES_DIR, rule.id, 'fixtures', 'fix')));
 
 describe('golden fixes', () => {
@@ -62,8 +72,7 @@ describe('golden fixes', () => {
     describe(rule.id, () => {
       for (const before of readdirSync(dir).filter((file) => file.includes('.before.')).sort()) {
         const after = before.replace('.before.', '.after.');
-        // `fix/<name>.<ext>`: the extension (and for workflows, the content) decides the file kind.
-        const path = `fix/${before.replace('.before.', '.')}`;
+        const path = goldenPath(rule, before);
         it(before.replace(/\.before\..*$/, ''), async () => {
           const text = readFileSync(join(dir, before), 'utf8');
           const want = readFileSync(join(dir, after), 'utf8');

@@ -4,6 +4,7 @@ import { publishCommand } from '../gha-npm-token-publish';
 import { circleUnits, environmentMaps, runCommands } from '../lib/circleci';
 import { rawText } from '../lib/gitlab-ci';
 import docs from './docs.md';
+import { circleNpmFix, circleNpmPlan } from './fix';
 
 const TOKEN_VARIABLES = ['NPM_TOKEN', 'NODE_AUTH_TOKEN'];
 const PUBLIC_REGISTRY = 'registry.npmjs.org';
@@ -28,6 +29,8 @@ export default defineRule({
       const all = scripts.join('\n');
       if (/--registry[= ]/.test(all) && !all.includes(PUBLIC_REGISTRY)) continue;
       const where = `${unit.kind} '${unit.name}'`;
+      // One quick fix per job: it replaces all of the job's token setup, or is not offered.
+      const fix = { data: { unit: `${unit.kind}:${unit.name}` }, fixable: circleNpmPlan(document, unit) !== undefined };
       const message = (what: string) =>
         `'${publisher}' in ${where} authenticates with ${what}, a stored npm token that can publish from anywhere until it is revoked; ${SAFE_PATTERN}.`;
       let found = false;
@@ -40,7 +43,7 @@ export default defineRule({
           const line = raw.text.slice(lineStart, lineEnd === -1 ? raw.text.length : lineEnd);
           if (line.trimStart().startsWith('#') || (line.includes('//') && !line.includes(PUBLIC_REGISTRY))) continue;
           found = true;
-          report({ span: [raw.start + at, raw.start + at + '_authToken'.length], message: message('an _authToken written to .npmrc'), construct: `${unit.kind}:${unit.name}:_authToken` });
+          report({ span: [raw.start + at, raw.start + at + '_authToken'.length], message: message('an _authToken written to .npmrc'), construct: `${unit.kind}:${unit.name}:_authToken`, ...fix });
         }
       }
       for (const environment of environmentMaps(unit.node)) {
@@ -48,7 +51,7 @@ export default defineRule({
           const span = pairSpan(pair);
           if (!TOKEN_VARIABLES.includes(key) || !span || !scalarString(pair.value)) continue;
           found = true;
-          report({ span, message: message(key), construct: `${unit.kind}:${unit.name}:environment:${key}` });
+          report({ span, message: message(key), construct: `${unit.kind}:${unit.name}:environment:${key}`, ...fix });
         }
       }
       if (found) continue;
@@ -57,10 +60,13 @@ export default defineRule({
         const raw = rawText(document, command);
         const hit = raw && wholeWord(raw.text, TOKEN_VARIABLES);
         if (!raw || !hit) continue;
-        report({ span: [raw.start + hit.at, raw.start + hit.at + hit.name.length], message: message(`$${hit.name}`), construct: `${unit.kind}:${unit.name}:ref:${hit.name}` });
+        report({ span: [raw.start + hit.at, raw.start + hit.at + hit.name.length], message: message(`$${hit.name}`), construct: `${unit.kind}:${unit.name}:ref:${hit.name}`, ...fix });
         break;
       }
     }
+  },
+  fix({ document, finding }) {
+    return circleNpmFix(document, finding.data?.unit);
   },
 });
 

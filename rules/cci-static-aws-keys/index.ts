@@ -1,9 +1,10 @@
 import { isMap, isScalar } from 'yaml';
 import { defineRule } from '../../server/src/engine/define-rule';
-import { mapEntries, pairSpan, scalarString, valueOf } from '../../server/src/engine/parse/yaml';
+import { mapEntries, pairSpan, scalarString } from '../../server/src/engine/parse/yaml';
 import { shellCommands, spanOf } from '../lib/gitlab-ci';
 import { allPairs, circleUnits, environmentMaps, isCircleReference, runCommands } from '../lib/circleci';
 import docs from './docs.md';
+import { awsCliOrbs, awsFix, environmentPlan, parameterPlan } from './fix';
 
 const KEY_PARAMS = ['aws_access_key_id', 'aws_secret_access_key', 'aws-access-key-id', 'aws-secret-access-key'];
 const KEY_ENV = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
@@ -19,10 +20,12 @@ export default defineRule({
   syntax: 'yaml',
   docs,
   check({ document, report }) {
-    const aliases = awsCliAliases(document);
+    const aliases = new Set(awsCliOrbs(document).keys());
     const seen = new Set<number>();
     for (const unit of circleUnits(document)) {
       const where = `${unit.kind} '${unit.name}'`;
+      const unitId = `${unit.kind}:${unit.name}`;
+      let environmentFixable: boolean | undefined;
       // Orb steps: `aws-cli/setup:` (possibly nested in another orb's `auth:` steps) given static key parameters.
       for (const pair of allPairs(unit.node)) {
         const step = isScalar(pair.key) ? String(pair.key.value) : '';
@@ -42,6 +45,8 @@ export default defineRule({
               : `${step} in ${where} configures static AWS keys through ${key}, which never expire; ${SAFE_PATTERN}.`,
             construct: `${unit.kind}:${unit.name}:${step}:${key}`,
             ...(literal ? { secret: value } : {}),
+            data: { unit: unitId, kind: 'parameter' },
+            fixable: parameterPlan(document, unit, span) !== undefined,
           });
         }
       }
@@ -60,6 +65,8 @@ export default defineRule({
             construct: `${unit.kind}:${unit.name}:environment:${key}`,
             severity: literal ? 'error' : 'warning',
             ...(literal ? { secret: value } : {}),
+            data: { unit: unitId, kind: 'environment' },
+            fixable: (environmentFixable ??= environmentPlan(document, unit) !== undefined),
           });
         }
       }
@@ -75,20 +82,13 @@ export default defineRule({
             span,
             message: `${where} writes a static AWS key into the AWS CLI configuration with \`aws configure set ${setting}\`; ${SAFE_PATTERN}.`,
             construct: `${unit.kind}:${unit.name}:aws-configure:${setting}`,
+            fixable: false,
           });
         }
       }
     }
   },
+  fix({ document, finding }) {
+    return awsFix(document, finding.data, finding.span);
+  },
 });
-
-/** Names under which the config imports the circleci/aws-cli orb (`orbs: { aws-cli: circleci/aws-cli@5.4 }`). */
-function awsCliAliases(document: Parameters<typeof circleUnits>[0]): Set<string> {
-  const aliases = new Set<string>();
-  for (const yaml of document.yaml()) {
-    for (const { key, pair } of mapEntries(valueOf(yaml.contents, 'orbs'))) {
-      if (scalarString(pair.value)?.startsWith('circleci/aws-cli@')) aliases.add(key);
-    }
-  }
-  return aliases;
-}

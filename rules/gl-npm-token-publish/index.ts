@@ -5,6 +5,7 @@ import { mapEntries, pairSpan, scalarString, valueOf } from '../../server/src/en
 import { publishCommand } from '../gha-npm-token-publish';
 import { gitlabJobs, rawText, scriptScalars, variableValue } from '../lib/gitlab-ci';
 import docs from './docs.md';
+import { npmFix, npmPlan } from './fix';
 
 const TOKEN_VARIABLES = ['NPM_TOKEN', 'NODE_AUTH_TOKEN'];
 const PUBLIC_REGISTRY = 'registry.npmjs.org';
@@ -29,13 +30,16 @@ export default defineRule({
       const all = scripts.join('\n');
       // Publishing to the GitLab package registry (CI_JOB_TOKEN) or a private registry is not this rule's case.
       if (/--registry[= ]/.test(all) && !all.includes(PUBLIC_REGISTRY)) continue;
+      // One quick fix per job: it replaces all of the job's token setup, or is not offered.
+      const plan = npmPlan(document, job);
+      const fix = { data: { job: job.name }, fixable: plan !== undefined };
       const message = (what: string) =>
         `'${publisher}' in job '${job.name}' authenticates with ${what}, a stored npm token that can publish from anywhere until it is revoked; ${SAFE_PATTERN}.`;
       let found = false;
       for (const scalar of scalars) {
         for (const span of authTokenSpans(document, scalar)) {
           found = true;
-          report({ span, message: message('an _authToken written to .npmrc'), construct: `${job.name}:_authToken` });
+          report({ span, message: message('an _authToken written to .npmrc'), construct: `${job.name}:_authToken`, ...fix });
         }
       }
       const levels = [
@@ -50,7 +54,8 @@ export default defineRule({
           // A global variable is reported once, however many jobs publish with it.
           if (reported.has(span[0])) continue;
           reported.add(span[0]);
-          report({ span, message: message(key), construct: `${owner}:variables:${key}` });
+          const removes = (owner ? plan?.jobVariables : plan?.globalVariables)?.keys.includes(key) ?? false;
+          report({ span, message: message(key), construct: `${owner}:variables:${key}`, ...fix, fixable: removes });
         }
       }
       if (found) continue;
@@ -58,10 +63,13 @@ export default defineRule({
       for (const scalar of scalars) {
         const hit = wholeWord(rawText(document, scalar), TOKEN_VARIABLES);
         if (!hit) continue;
-        report({ span: hit.span, message: message(hit.name), construct: `${job.name}:ref:${hit.name}` });
+        report({ span: hit.span, message: message(hit.name), construct: `${job.name}:ref:${hit.name}`, ...fix });
         break;
       }
     }
+  },
+  fix({ document, finding }) {
+    return npmFix(document, finding.data?.job);
   },
 });
 

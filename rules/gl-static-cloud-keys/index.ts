@@ -1,7 +1,8 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import { mapEntries, pairSpan, scalarString } from '../../server/src/engine/parse/yaml';
-import { gitlabJobs, gitlabVariableMaps, isReference, scriptScalars, shellCommands, spanOf, variableValue } from '../lib/gitlab-ci';
+import { gitlabJobs, gitlabVariableMaps, isReference, scriptScalars, shellCommands, soleJob, spanOf, variableValue, type GitlabJob } from '../lib/gitlab-ci';
 import docs from './docs.md';
+import { awsFix, awsPlan } from './fix';
 
 /** Variables the AWS CLI/SDKs and the Azure tools read as long-lived credentials. */
 const KEY_VARIABLES: Readonly<Record<string, string>> = {
@@ -25,6 +26,18 @@ export default defineRule({
   syntax: 'yaml',
   docs,
   check({ document, report }) {
+    // The AWS quick fix works per job; a global key only when the file's one job is the only reader.
+    const plans = new Map<GitlabJob['job'], ReturnType<typeof awsPlan>>();
+    const planOf = (target: GitlabJob) => {
+      if (!plans.has(target.job)) plans.set(target.job, awsPlan(document, target));
+      return plans.get(target.job);
+    };
+    const awsFixFor = (key: string, job: GitlabJob | undefined) => {
+      const target = job ?? soleJob(document);
+      const plan = target && planOf(target);
+      const keys = (job ? plan?.jobVariables : plan?.globalVariables)?.keys ?? [];
+      return target && keys.includes(key) ? { data: { job: target.name }, fixable: true } : { fixable: false };
+    };
     for (const { variables, job } of gitlabVariableMaps(document)) {
       const owner = job ? `job '${job.name}'` : 'the global variables';
       for (const { key, pair } of mapEntries(variables)) {
@@ -43,6 +56,7 @@ export default defineRule({
             construct: `${job?.name ?? ''}:variables:${key}`,
             severity: inlineKey ? 'error' : 'warning',
             ...(inlineKey ? { secret: value } : {}),
+            fixable: false,
           });
           continue;
         }
@@ -52,6 +66,7 @@ export default defineRule({
             message: `${key} in ${owner} reads a static ${cloud} credential from a CI/CD variable: it lives in the project settings and never expires; ${SAFE_PATTERN[cloud]}.`,
             construct: `${job?.name ?? ''}:variables:${key}:${value}`,
             severity: 'warning',
+            ...(cloud === 'AWS' ? awsFixFor(key, job) : { fixable: false }),
           });
         } else {
           report({
@@ -59,6 +74,7 @@ export default defineRule({
             message: `${key} in ${owner} is a static ${cloud} credential ({{secret}}) committed to the pipeline file; revoke it, and ${SAFE_PATTERN[cloud]}.`,
             secret: value,
             construct: `${job?.name ?? ''}:variables:${key}`,
+            ...(cloud === 'AWS' ? awsFixFor(key, job) : { fixable: false }),
           });
         }
       }
@@ -76,6 +92,7 @@ export default defineRule({
               span,
               message: `Job '${job.name}' signs in to Google Cloud with a service-account key file, a credential that stays valid until the key is deleted; ${SAFE_PATTERN.GCP}.`,
               construct: `${job.name}:gcloud-key-file`,
+              fixable: false,
             });
           }
           const az = words.indexOf('az');
@@ -86,10 +103,14 @@ export default defineRule({
               span,
               message: `Job '${job.name}' signs in to Azure with a service-principal secret, which is valid from anywhere until it expires or is removed; ${SAFE_PATTERN.Azure}.`,
               construct: `${job.name}:az-login-secret`,
+              fixable: false,
             });
           }
         }
       }
     }
+  },
+  fix({ document, finding }) {
+    return awsFix(document, finding.data?.job);
   },
 });

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
+import { CST, isMap, isScalar, isSeq, Parser, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { ParsedDocument } from '../../server/src/engine/parsed-document';
 import { mapEntries, scalarString, valueOf } from '../../server/src/engine/parse/yaml';
 
@@ -62,4 +62,44 @@ export function environmentMaps(node: unknown): unknown[] {
 /** A reference (`$VAR`, `${VAR}`, `<< parameters.x >>`, `<< pipeline.parameters.x >>`) rather than a literal. */
 export function isCircleReference(value: string): boolean {
   return value.includes('$') || value.includes('<<');
+}
+
+/** Every map under `node` that has an `environment:` map, with that map (job, docker image, run step), at any depth. */
+export function* environmentOwners(node: unknown, depth = 0): Generator<{ owner: YAMLMap<unknown, unknown>; env: YAMLMap<unknown, unknown> }> {
+  if (depth > 64) return;
+  if (isSeq(node)) {
+    for (const item of node.items) yield* environmentOwners(item, depth + 1);
+  } else if (isMap(node)) {
+    const env = valueOf(node, 'environment');
+    if (isMap(env)) yield { owner: node as YAMLMap<unknown, unknown>, env: env as YAMLMap<unknown, unknown> };
+    for (const { pair } of mapEntries(node)) yield* environmentOwners(pair.value, depth + 1);
+  }
+}
+
+/**
+ * Gives a bare step (`- aws-cli/setup`, an item of a sequence from `editableSeq`) parameters:
+ * `yamlText` holds its `key: value` lines at indent 0. The step keeps its `- ` and any trailing
+ * comment, which moves after the new `aws-cli/setup:` key.
+ */
+export function bareStepWithParameters(seq: CST.BlockSequence, item: CST.CollectionItem, yamlText: string): boolean {
+  const value = item.value;
+  if (!value || value.type !== 'scalar') return false;
+  const dash = item.start.findIndex((token) => token.type === 'seq-item-ind');
+  const gap = item.start[dash + 1];
+  if (dash === -1 || gap?.type !== 'space' || dash + 2 !== item.start.length) return false;
+  const column = seq.indent + 1 + gap.source.length;
+  const parameters = yamlText
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((line) => (line ? ' '.repeat(column + 2) + line : line))
+    .join('\n');
+  const parsed = [...new Parser().parse(`_:\n${' '.repeat(seq.indent)}-${gap.source}${value.source}:\n${parameters}\n`)].find((token) => token.type === 'document');
+  const holder = parsed?.type === 'document' && parsed.value?.type === 'block-map' ? parsed.value.items[0] : undefined;
+  const map = holder?.value?.type === 'block-seq' ? holder.value.items[0]?.value : undefined;
+  const first = map?.type === 'block-map' ? map.items[0] : undefined;
+  if (!map || !first?.sep || first.sep[0]?.type !== 'map-value-ind') return false;
+  const comment = (value.end ?? []).filter((token) => token.type !== 'newline');
+  first.sep.splice(1, 0, ...comment);
+  item.value = map;
+  return true;
 }
