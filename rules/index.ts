@@ -43,6 +43,7 @@ import tfBreakglassUnguarded from './tf-breakglass-unguarded';
 import iacKeyvaultSecretExpiry from './iac-keyvault-secret-expiry';
 import tfDatabricksTokenLifetime from './tf-databricks-token-lifetime';
 import tfOidcTrustTooBroad from './tf-oidc-trust-too-broad';
+import codeBreakGlassUnguarded from './code-break-glass-unguarded';
 import codeGcpSaKeyFile from './code-gcp-sa-key-file';
 import codeHardcodedSdkCredentials from './code-hardcoded-sdk-credentials';
 import codeVaultTokenNoTtl from './code-vault-token-no-ttl';
@@ -142,6 +143,7 @@ const ruleModules: readonly Rule[] = [
   codeGcpSaKeyFile,
   codeVaultTokenNoTtl,
   k8sStaticCredsShadowWi,
+  codeBreakGlassUnguarded,
   k8sSpiffePattern,
 ];
 

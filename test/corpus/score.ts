@@ -94,10 +94,11 @@ export const EXTRA_KINDS_BY_RULE: Readonly<Record<string, readonly string[]>> = 
  * Rules whose findings claim something no corpus labels, so their category's kinds would be a
  * wrong reading: a secret printed to a job log (the file holds only a `${{ secrets.X }}`
  * reference, which the corpora rightly label as no hardcoded credential), a service-account
- * token mounted by default, and a checkout that leaves the job's token in .git/config (no
- * credential in the file at all).
+ * token mounted by default, a checkout that leaves the job's token in .git/config (no
+ * credential in the file at all), and an unguarded break-glass branch (reported on its `if`
+ * condition, not on any literal).
  */
-export const NO_CORPUS_KINDS: ReadonlySet<string> = new Set(['gha-secret-echoed-to-logs', 'k8s-automount-sa-token', 'gha-checkout-persist-credentials']);
+export const NO_CORPUS_KINDS: ReadonlySet<string> = new Set(['gha-secret-echoed-to-logs', 'k8s-automount-sa-token', 'gha-checkout-persist-credentials', 'code-break-glass-unguarded']);
 
 export function kindsOf(finding: Pick<Finding, 'ruleId' | 'category'>): ReadonlySet<string> {
   if (NO_CORPUS_KINDS.has(finding.ruleId)) return new Set();
