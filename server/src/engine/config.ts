@@ -38,7 +38,11 @@ export function resolveRule(
   return { severity, configured: setting?.severity !== undefined, options: optionsWithDefaults(rule, setting?.options) };
 }
 
+const NO_OPTIONS: RuleOptions = Object.freeze({});
+
 export function optionsWithDefaults(rule: Rule, given: RuleOptions | undefined): RuleOptions {
+  // Most rules have no options and most configurations set none: nothing to merge, nothing to allocate.
+  if (!rule.options && !given) return NO_OPTIONS;
   const merged: Record<string, RuleOptions[string]> = {};
   for (const [name, spec] of Object.entries(rule.options ?? {})) merged[name] = spec.default;
   return given ? { ...merged, ...given } : merged;

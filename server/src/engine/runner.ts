@@ -72,8 +72,10 @@ export class Scanner {
 
     for (const rule of this.rules) {
       if (signal?.aborted) throw new ScanCancelledError();
+      // Cheapest test first: most rules are out on file kind or keywords, before any resolving.
+      if (!mayApply(rule, document)) continue;
       const resolved = resolveRule(rule, config);
-      if (!resolved || !appliesTo(rule, document)) continue;
+      if (!resolved || !patternMatches(rule, document)) continue;
       if (bounded && usesSyntaxTree(rule)) continue;
       try {
         await this.runRule(rule, resolved, document, findings);
@@ -148,9 +150,14 @@ function usesSyntaxTree(rule: Rule): boolean {
   return rule.syntax !== undefined;
 }
 
-function appliesTo(rule: Rule, document: ParsedDocument): boolean {
+/** The file kind and keyword prefilter: both answered from what the document computed once. */
+function mayApply(rule: Rule, document: ParsedDocument): boolean {
   if (rule.fileKinds !== '*' && !rule.fileKinds.some((kind) => document.hasKind(kind))) return false;
-  if (rule.keywords.length > 0 && !rule.keywords.some((keyword) => document.containsKeyword(keyword))) return false;
+  return rule.keywords.length === 0 || rule.keywords.some((keyword) => document.containsKeyword(keyword));
+}
+
+/** The rule's own pattern, a pass over the text: asked only of rules that are on and passed the prefilter. */
+function patternMatches(rule: Rule, document: ParsedDocument): boolean {
   // `search` ignores a global pattern's lastIndex, so rules can share one pattern with matchAll.
   return rule.pattern === undefined || document.text.search(rule.pattern) !== -1;
 }
