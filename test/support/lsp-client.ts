@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { SERVER_EXEC_ARGV } from '../../server/src/node/heap';
 import { join } from 'node:path';
 import {
   createProtocolConnection,
@@ -22,7 +23,9 @@ export class LspTestClient {
   stderr = '';
 
   constructor(args: string[] = ['--stdio'], script = SERVER) {
-    this.process = spawn(process.execPath, [script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // The bundled server gets the Node flags the VS Code client starts it with; the CLI's `lsp` command adds them itself.
+    const flags = script === SERVER ? SERVER_EXEC_ARGV : [];
+    this.process = spawn(process.execPath, [...flags, script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.process.stderr!.on('data', (chunk) => (this.stderr += String(chunk)));
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {

@@ -4,6 +4,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import type { EngineConfig } from '../engine/config';
 import { ParsedDocument } from '../engine/parsed-document';
 import type { ScanResult, Scanner } from '../engine/runner';
+import { WORKER_RESOURCE_LIMITS } from '../node/heap';
 
 /** One file to scan, with the configuration that applies to it. */
 export interface FileJob {
@@ -92,7 +93,7 @@ export async function scanFiles(
   const lanes: WorkerLane[] = [];
   if (entry) {
     for (let i = 1; i < threads; i++) {
-      lanes.push({ worker: new Worker(entry, { workerData: { role: WORKER_ROLE } }), knownConfigs: new Set(), pending: new Map() });
+      lanes.push({ worker: new Worker(entry, { workerData: { role: WORKER_ROLE }, resourceLimits: WORKER_RESOURCE_LIMITS }), knownConfigs: new Set(), pending: new Map() });
     }
   }
   const configIds = new Map<string, number>();
