@@ -13,7 +13,7 @@ export function parseYaml(text: string): YamlDocument[] {
   // real manifests nest a handful of levels.
   if (flowNestingExceeds(text, MAX_FLOW_NESTING)) throw new ParseBudgetError('yaml', text.length);
   const source = text.includes('{{') ? blankTemplateActions(text) : text;
-  return parseAllDocuments(source, { keepSourceTokens: true, uniqueKeys: false, strict: false, prettyErrors: false }) as YamlDocument[];
+  return parseAllDocuments(source, { uniqueKeys: false, strict: false, prettyErrors: false }) as YamlDocument[];
 }
 
 const MAX_FLOW_NESTING = 64;
