@@ -70,6 +70,7 @@ import tfAzureadSecretExpiry from './tf-azuread-secret-expiry';
 import tfProviderStaticCreds from './tf-provider-static-creds';
 import tfGoogleSaKey from './tf-google-sa-key';
 import tfAwsIamAccessKey from './tf-aws-iam-access-key';
+import tfInstanceStaticAwsKeys from './tf-instance-static-aws-keys';
 import k8sSpiffePattern from './k8s-spiffe-pattern';
 
 /** Every rule module. Static imports keep the bundle self-contained; the order here is the order rules run and report in. */
@@ -97,6 +98,7 @@ const ruleModules: readonly Rule[] = [
   k8sLegacySaTokenSecret,
   tfTlsCertValidity,
   tfAwsIamAccessKey,
+  tfInstanceStaticAwsKeys,
   tfGoogleSaKey,
   tfProviderStaticCreds,
   tfAzureadSecretExpiry,

@@ -88,6 +88,8 @@ export const EXTRA_KINDS_BY_RULE: Readonly<Record<string, readonly string[]>> = 
   'k8s-legacy-sa-token-secret': ['missing-expiration', 'long-lived-access-key', 'k8s-secret-manifest'],
   // Static cloud keys in CI are long-lived access keys, not only secrets.
   'gha-static-aws-keys': ['long-lived-access-key'],
+  // A key handed to an instance (user data, provisioners) is what an aws-access-key label on it points at.
+  'tf-instance-static-aws-keys': ['aws-access-key', 'long-lived-access-key'],
 };
 
 /**
@@ -132,8 +134,15 @@ function blockEnd(lines: readonly string[], line: number): number {
   if (opener === undefined || opener.trim() === '') return line;
   const indent = indentOf(opener);
   let last = line;
+  let heredoc: string | undefined;
   for (let i = line; i < lines.length; i++) {
     const text = lines[i]!;
+    // A heredoc's body (HCL `<<EOT`, shell `<<-EOF`) is part of the block however it is indented.
+    if (heredoc !== undefined) {
+      if (text.trim() === heredoc) heredoc = undefined;
+      continue;
+    }
+    heredoc = /<<-?[ \t]*["']?(\w+)["']?[ \t]*$/.exec(text)?.[1];
     if (text.trim() === '') continue;
     const closes = /^[\]})]/.test(text.trim());
     if (indentOf(text) < indent || (indentOf(text) === indent && !closes)) break;
