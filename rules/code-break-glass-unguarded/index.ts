@@ -51,6 +51,8 @@ const BUDGET_PER_CHARACTER = 2;
 /** Plainly named locals followed per file, and uses read per local. */
 const MAX_FLAGS = 16;
 const MAX_USES = 64;
+/** The longest flag, env or header name read as a switch. */
+const MAX_NAME_LENGTH = 64;
 /** Ancestors climbed from a switch name to its condition, or from a branch to the function. */
 const MAX_CLIMB = 40;
 
@@ -111,11 +113,15 @@ export default defineRule({
         fixable: false,
       });
     };
+    // A name with the switch words twice (`skipAuthBypassMfa`) is one switch, read once.
+    const readLeaves = new Set<number>();
     for (const match of text.matchAll(SWITCH_NAME)) {
       if (budget.left <= 0) break;
       const leaf = nodeAt(root.tree, match.index);
+      if (readLeaves.has(leaf.id)) continue;
       const flag = switchName(leaf, match, text);
       if (!flag) continue;
+      readLeaves.add(leaf.id);
       const found = conditionalAbove(leaf);
       if (found && 'conditional' in found) {
         consider(found.conditional, flag);
@@ -144,12 +150,15 @@ function switchName(leaf: SyntaxNode, match: RegExpMatchArray, text: string): st
   }
   let name: string;
   if (IDENTIFIERS.has(leaf.type)) {
+    // Names of flags are short; a longer identifier is generated or minified, and reading it once
+    // per match inside it would make a run of matches quadratic.
+    if (leaf.endIndex - leaf.startIndex > MAX_NAME_LENGTH) return undefined;
     name = leaf.text;
   } else if (STRING_CONTENT.has(leaf.type) || STRINGS.has(leaf.type)) {
     const holder = STRINGS.has(leaf.type) ? leaf : parentOf(leaf);
     const value = stringValue(holder) ?? leaf.text;
     // A flag, env or header name, not a path, a URL or a sentence.
-    if (value.length > 64 || /[\s/]/.test(value)) return undefined;
+    if (value.length > MAX_NAME_LENGTH || /[\s/]/.test(value)) return undefined;
     name = value;
   } else {
     return undefined;

@@ -67,6 +67,9 @@ function scriptFindings(document: ParsedDocument, step: WorkflowStep, secretEnv:
     source = source.slice(1, -1);
   }
   // Stored secrets other than the job's own GITHUB_TOKEN, for tracing and environment dumps.
+  // Every finding names a secret, from an expression in the script or an env variable holding one:
+  // most scripts have neither and are not tokenized at all.
+  if (secretEnv.size === 0 && !source.includes('secrets')) return [];
   const storedInEnv = [...new Set([...secretEnv.values()].flat().filter((name) => name.toUpperCase() !== 'GITHUB_TOKEN'))];
   const found: Found[] = [];
   const at = (command: Command): Span => [base + command.start, base + command.start + command.text.length];

@@ -20,6 +20,9 @@ const NOT_A_SECRET_VALUE = /^(?:true|false|null|nil|none|yes|no|on|off|undefined
 /** Values that point at a secret kept elsewhere: references, lookups, calls, secret-store paths. */
 const REFERENCE_VALUE = /^(?:\$|%|&|\*|\{|!Ref\b|!Sub\b|!GetAtt\b|arn:|vault:|secretsmanager:|ssm:|projects\/[^/]+\/secrets\/|sm:\/\/|ref\+|op:\/\/|keyvault|akv:)|^(?:process\.env|os\.environ|os\.getenv|System\.getenv|env\.|secrets\.|vars\.|var\.|local\.|data\.|module\.|self\.|this\.|config\.|settings\.)/i;
 
+/** An HCL attribute traversal: `aws_iam_access_key.ci.secret`, `random_password.db[0].result`. */
+const HCL_TRAVERSAL = /^[A-Za-z_][\w-]*(?:\[[^\]\s]{1,40}\])?(?:\.[\w-]+(?:\[[^\]\s]{1,40}\])?)+$/;
+
 export default defineRule({
   id: 'sec-password-assignment',
   category: 'secret',
@@ -31,6 +34,7 @@ export default defineRule({
   check({ document, report }) {
     const text = document.text;
     const code = document.codeLanguage !== undefined && document.codeLanguage !== 'hcl' && document.codeLanguage !== 'bash';
+    const hcl = document.codeLanguage === 'hcl';
     const consider = (name: string, value: string, quoted: boolean, valueStart: number) => {
       if (!namesCredential(name)) return;
       const trimmed = value.trim();
@@ -41,6 +45,9 @@ export default defineRule({
       if (/^[A-Za-z_]+$/.test(trimmed) && namesCredential(trimmed)) return;
       // In source code a bare word after `=` is a variable or a call, not a literal.
       if (!quoted && code) return;
+      // In Terraform a bare `type.name.attribute` is a reference to another resource's attribute
+      // (`aws_iam_access_key.ci.secret`, `random_password.db.result`); HCL literals are quoted.
+      if (!quoted && hcl && HCL_TRAVERSAL.test(trimmed)) return;
       if (!quoted && /^[A-Za-z_][\w]*\(/.test(trimmed)) return;
       // `"password": "Password"` is a label for the field, not its value.
       if (trimmed.toLowerCase().replace(/[^a-z]/g, '') === name.slice(name.lastIndexOf('.') + 1).toLowerCase().replace(/[^a-z]/g, '')) return;
