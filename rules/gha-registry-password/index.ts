@@ -1,11 +1,13 @@
-import type { Node } from 'yaml';
+import type { Node, YAMLMap } from 'yaml';
 import { defineRule } from '../../server/src/engine/define-rule';
 import { diffToEdits } from '../../server/src/engine/fix/text-diff';
 import { YamlCstEditor } from '../../server/src/engine/fix/yaml-cst-editor';
+import type { ParsedDocument } from '../../server/src/engine/parsed-document';
 import { mapEntries, nodeSpan, pairOf, pairSpan, scalarString, valueOf } from '../../server/src/engine/parse/yaml';
-import type { Severity } from '../../server/src/engine/types';
+import type { Fix, Severity } from '../../server/src/engine/types';
 import { isExpressionReference, stepInput, workflowSteps, type WorkflowStep } from '../lib/github-actions';
 import { findStep, readsStoredSecret, runScript, sourceText, spanWithin, stepRef } from '../lib/github-step-fix';
+import { acrFix, acrPlan, dockerHubFix, dockerHubPlan, garFix, garPlan, JSON_KEY_USERS, SIGN_IN_ACTIONS } from './oidc';
 import { canGrantScope, grantScope } from './permissions';
 import docs from './docs.md';
 
@@ -68,7 +70,16 @@ export default defineRule({
   syntax: 'yaml',
   docs,
   check({ document, report }) {
+    // Sign-in steps by job, gathered once: whether a login can build on one costs the job's
+    // sign-in steps, not the whole file.
+    const signIns = new Map<YAMLMap<unknown, unknown>, WorkflowStep[]>();
     const steps = [...workflowSteps(document)];
+    for (const step of steps) {
+      if (step.action === undefined || !SIGN_IN_ACTIONS.has(step.action)) continue;
+      const list = signIns.get(step.job);
+      if (list) list.push(step);
+      else signIns.set(step.job, [step]);
+    }
     for (const step of steps) {
       if (step.action === LOGIN_ACTION) {
         const password = stepInput(step, 'password');
@@ -79,9 +90,7 @@ export default defineRule({
         // The parser blanks `{{ }}` in scalars, so expressions are read from the source text.
         const literal = value !== undefined && value.trim() !== '' && !text.includes('${{');
         if (!literal && !readsStoredSecret(text)) continue;
-        const registry = stepInput(step, 'registry');
-        const host = registryHost(registry ? resolveEnv(document, step, registry.value === null ? undefined : sourceText(document, registry.value).trim()) : '');
-        const kind = classify(host);
+        const { host, kind } = loginTarget(document, step);
         const advice = ADVICE[kind];
         const where = `${LOGIN_ACTION} in job '${step.jobId}'`;
         if (literal) {
@@ -95,7 +104,8 @@ export default defineRule({
           });
           continue;
         }
-        const fix = fixFor(steps, step, kind, host);
+        const earlier = (signIns.get(step.job) ?? []).filter((other) => other.index < step.index);
+        const fix = fixFor(document, earlier, step, kind, host);
         report({
           span,
           severity: advice.severity,
@@ -117,7 +127,7 @@ export default defineRule({
         const needle = line.trim();
         const span = spanWithin(document, valueOf(step.step, 'run'), needle);
         if (!span) continue;
-        const host = registryHost(resolveEnv(document, step, loginTarget(line.slice(at + 12))));
+        const host = registryHost(resolveEnv(document, step, commandTarget(line.slice(at + 12))));
         const advice = ADVICE[classify(host)];
         report({
           span,
@@ -132,7 +142,12 @@ export default defineRule({
   fix({ document, finding }) {
     const step = findStep(document, finding.data);
     const kind = finding.data?.fix;
-    if (!step?.with || (kind !== 'ghcr' && kind !== 'ecr')) return [];
+    if (!step?.with) return [];
+    if (kind === 'gar' || kind === 'acr' || kind === 'dockerhub') {
+      const fix = oidcFix(document, step, kind);
+      return fix ? [fix] : [];
+    }
+    if (kind !== 'ghcr' && kind !== 'ecr') return [];
     const editor = new YamlCstEditor(document.text);
     const stepMap = editor.blockMapAt(nodeSpan(step.step)![0]);
     const withMap = editor.blockMapAt(nodeSpan(step.with)![0]);
@@ -161,8 +176,36 @@ export default defineRule({
   },
 });
 
-/** Which quick fix, if any, the catalog's verified inputs allow for this step. */
-function fixFor(steps: readonly WorkflowStep[], step: WorkflowStep, kind: Registry, host: string | undefined): string | undefined {
+/** The registry a docker/login-action step logs in to, from its `registry:` input (Docker Hub when there is none). */
+function loginTarget(document: ParsedDocument, step: WorkflowStep): { host: string | undefined; kind: Registry } {
+  const registry = stepInput(step, 'registry');
+  const host = registryHost(registry ? resolveEnv(document, step, registry.value === null ? undefined : sourceText(document, registry.value).trim()) : '');
+  const kind = classify(host);
+  // A service-account key as the password (`_json_key`) is Google's, wherever the registry comes from.
+  if (kind === 'unknown' && JSON_KEY_USERS.has(scalarString(stepInput(step, 'username')?.value) ?? '')) return { host, kind: 'gar' };
+  return { host, kind };
+}
+
+/** The OIDC fix for Google Artifact Registry / GCR, Azure Container Registry or Docker Hub, re-planned on the document being fixed. */
+function oidcFix(document: ParsedDocument, step: WorkflowStep, kind: 'gar' | 'acr' | 'dockerhub'): Fix | undefined {
+  const jobSteps = [...workflowSteps(document)].filter((other) => other.job === step.job);
+  const earlier = jobSteps.filter((other) => other.index < step.index && other.action !== undefined && SIGN_IN_ACTIONS.has(other.action));
+  if (step.with!.flow || step.step.flow) return undefined;
+  if (kind === 'gar') {
+    const plan = garPlan(document, earlier, step);
+    return plan && garFix(document, jobSteps, step, plan);
+  }
+  if (kind === 'acr') {
+    const { host, kind: registry } = loginTarget(document, step);
+    const plan = registry === 'acr' && host ? acrPlan(document, earlier, step, host) : undefined;
+    return plan && acrFix(document, step, plan);
+  }
+  const plan = dockerHubPlan(step);
+  return plan && dockerHubFix(document, step, plan);
+}
+
+/** Which quick fix, if any, the catalog's verified inputs allow for this step; `earlier` are the job's sign-in steps before it. */
+function fixFor(document: ParsedDocument, earlier: readonly WorkflowStep[], step: WorkflowStep, kind: Registry, host: string | undefined): string | undefined {
   if (step.with!.flow || step.step.flow) return undefined;
   const plain = (node: unknown) => node === undefined || scalarString(node) !== undefined;
   if (kind === 'ghcr') {
@@ -172,8 +215,8 @@ function fixFor(steps: readonly WorkflowStep[], step: WorkflowStep, kind: Regist
   if (kind === 'ecr' && host) {
     // Only when the job already assumes a role of the registry's account through OIDC earlier on.
     const account = host.slice(0, host.indexOf('.'));
-    const assumed = steps.some((other) => {
-      if (other.job !== step.job || other.index >= step.index || other.action !== 'aws-actions/configure-aws-credentials') return false;
+    const assumed = earlier.some((other) => {
+      if (other.action !== 'aws-actions/configure-aws-credentials') return false;
       if (stepInput(other, 'aws-access-key-id') || stepInput(other, 'aws-secret-access-key')) return false;
       const role = scalarString(stepInput(other, 'role-to-assume')?.value) ?? '';
       return role.startsWith(`arn:aws:iam::${account}:role/`) || role.startsWith(`arn:aws-cn:iam::${account}:role/`);
@@ -181,6 +224,9 @@ function fixFor(steps: readonly WorkflowStep[], step: WorkflowStep, kind: Regist
     const onlyLoginInputs = mapEntries(step.with).every(({ key }) => ['registry', 'username', 'password'].includes(key));
     return assumed && onlyLoginInputs && /^\d{12}$/.test(account) ? 'ecr' : undefined;
   }
+  if (kind === 'gar') return garPlan(document, earlier, step) ? 'gar' : undefined;
+  if (kind === 'acr' && host) return acrPlan(document, earlier, step, host) ? 'acr' : undefined;
+  if (kind === 'dockerhub') return dockerHubPlan(step) ? 'dockerhub' : undefined;
   return undefined;
 }
 
@@ -209,7 +255,7 @@ function secretEnvNames(document: Parameters<typeof sourceText>[0], step: Workfl
 }
 
 /** The registry argument of `docker login [flags] [SERVER]`, skipping flags and their values. */
-function loginTarget(rest: string): string | undefined {
+function commandTarget(rest: string): string | undefined {
   const words = rest.split('|')[0]!.split('&&')[0]!.split(';')[0]!.trim().split(/\s+/).filter(Boolean);
   for (let index = 0; index < words.length; index++) {
     const word = words[index]!;
