@@ -2,6 +2,7 @@ import { defineRule } from '../../server/src/engine/define-rule';
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import { hclAttribute, hclAttributes, hclBlocks, hclChildBlocks, hclHeaderSpan, hclLiteral, type HclBlock } from '../lib/hcl';
 import docs from './docs.md';
+import { instanceProfileFix, removalPlan, type Detector, type FixPlan } from './fix';
 
 /** Resources that launch EC2 instances from their own `user_data` and can take an instance profile. */
 const INSTANCE_RESOURCES = new Set(['aws_instance', 'aws_spot_instance_request', 'aws_launch_template', 'aws_launch_configuration']);
@@ -109,10 +110,10 @@ function lineHandoff(line: string): string | undefined {
 }
 
 /**
- * The first static-key handoff in `value` (an expression's source). Only the lines that hold an indicator are
- * read, each once, so the cost is the length of the text.
+ * Each static-key handoff in `value` (an expression's source), in order, until `visit` returns true. Only the
+ * lines that hold an indicator are read, each once, so the cost is the length of the text.
  */
-function scriptHandoff(value: string): { handoff: string; line: [number, number] } | undefined {
+function eachHandoff(value: string, visit: (handoff: string, start: number, end: number) => boolean | void): void {
   INDICATOR.lastIndex = 0;
   let lineEnd = -1;
   for (let match = INDICATOR.exec(value); match; match = INDICATOR.exec(value)) {
@@ -127,11 +128,26 @@ function scriptHandoff(value: string): { handoff: string; line: [number, number]
       // The line without its indentation: where the finding points when the script is in place.
       let start = lineStart;
       while (start < lineEnd && (value[start] === ' ' || value[start] === '\t')) start++;
-      return { handoff: found, line: [start, lineEnd] };
+      if (visit(found, start, lineEnd)) return;
     }
   }
-  return undefined;
 }
+
+/** The first static-key handoff in `value`. */
+function scriptHandoff(value: string): { handoff: string; line: [number, number] } | undefined {
+  let first: { handoff: string; line: [number, number] } | undefined;
+  eachHandoff(value, (handoff, start, end) => {
+    first = { handoff, line: [start, end] };
+    return true;
+  });
+  return first;
+}
+
+/** The rule's detector as the fix planner sees it: the plan deletes exactly what the rule reports. */
+const DETECTOR: Detector = {
+  lineHandoff,
+  eachHandoff: (value, visit) => eachHandoff(value, (_handoff, start, end) => visit(start, end)),
+};
 
 interface Found {
   /** What the script does with a key, as words for the message (names only, never a value). */
@@ -177,9 +193,18 @@ class Definitions {
     const handoff = scriptHandoff(value);
     if (handoff) return { handoff: handoff.handoff, span: [node.startIndex + handoff.line[0], node.startIndex + handoff.line[1]] };
     if (depth >= 3) return undefined;
-    REFERENCE.lastIndex = 0;
+    return this.referenced(value, depth);
+  }
+
+  /** Whether the user data also gets a key from a definition it names, besides what it writes in place. */
+  viaReference(node: SyntaxNode): boolean {
+    return this.referenced(this.text.slice(node.startIndex, node.endIndex), 0) !== undefined;
+  }
+
+  private referenced(value: string, depth: number): Found | undefined {
+    // `matchAll` works on a copy of the expression, so the walk into a definition does not restart this one.
     const seen = new Set<string>();
-    for (let match = REFERENCE.exec(value); match; match = REFERENCE.exec(value)) {
+    for (const match of value.matchAll(REFERENCE)) {
       const name = match[0];
       if (seen.has(name)) continue;
       seen.add(name);
@@ -230,19 +255,35 @@ export default defineRule({
     const blocks = hclBlocks(document.tree('hcl'));
     const definitions = new Definitions(text, blocks);
 
-    const advice = (block: HclBlock, isModule: boolean): string => {
-      const profile = isModule
+    const hasProfile = (block: HclBlock, isModule: boolean): boolean =>
+      isModule
         ? hclAttribute(block.body, 'iam_instance_profile') !== undefined || hclAttribute(block.body, 'create_iam_instance_profile') !== undefined
         : hclAttribute(block.body, 'iam_instance_profile') !== undefined || hclChildBlocks(block.body, 'iam_instance_profile').length > 0;
-      if (profile) return 'it already has an instance profile: give that role the permissions the instance needs and remove the keys';
+
+    const advice = (block: HclBlock, isModule: boolean): string => {
+      if (hasProfile(block, isModule)) return 'it already has an instance profile: give that role the permissions the instance needs and remove the keys';
       return isModule
         ? "give it an instance profile instead (the module's iam_instance_profile or create_iam_instance_profile input) whose role has the permissions the instance needs, and remove the keys; the SDKs and the CLI then get automatically rotated role credentials from IMDS"
         : 'attach an iam_instance_profile whose role has the permissions the instance needs and remove the keys; the SDKs and the CLI then get automatically rotated role credentials from IMDS';
     };
 
-    const userData = (owner: string, attributeName: string, attribute: { node: SyntaxNode; value: SyntaxNode }, fix: string) => {
+    /**
+     * The fix's plan for user data written in place on an instance resource: the lines to delete,
+     * found now from the script this check has read; undefined (not fixable) when they cannot go cleanly.
+     */
+    const fixPlan = (attributeName: string, attribute: { node: SyntaxNode; value: SyntaxNode }, profile: boolean): FixPlan | undefined => {
+      // The profile goes on a line of its own beside the attribute.
+      const lineStart = text.lastIndexOf('\n', attribute.node.startIndex - 1) + 1;
+      if (text.slice(lineStart, attribute.node.startIndex).trim() !== '') return undefined;
+      if (definitions.viaReference(attribute.value)) return undefined;
+      const remove = removalPlan(text, attribute.value, DETECTOR);
+      return remove ? { attribute: attributeName, profile, remove } : undefined;
+    };
+
+    const userData = (owner: string, attributeName: string, attribute: { node: SyntaxNode; value: SyntaxNode }, fix: string, profile?: boolean) => {
       const found = definitions.of(attribute.value);
       if (!found) return;
+      const plan = profile !== undefined && found.span && !found.via ? fixPlan(attributeName, attribute, profile) : undefined;
       // `user_data_base64` is shown as `user_data (base64)`: the message never repeats a digit-bearing run of the flagged text.
       const base64 = attributeName.endsWith('_base64');
       const shown = `${owner}.${base64 ? `${attributeName.slice(0, -'_base64'.length)} (base64)` : attributeName}`;
@@ -251,6 +292,8 @@ export default defineRule({
         span: found.span && !found.via ? found.span : [attribute.node.startIndex, attribute.node.endIndex],
         message: `${shown} ${found.handoff}${found.via ? ` (in ${found.via})` : ''}, so ${WHY_USER_DATA}; ${fix}.`,
         construct: `${owner}.${attributeName}`,
+        fixable: plan !== undefined,
+        ...(plan ? { data: { plan } } : {}),
       });
     };
 
@@ -276,7 +319,7 @@ export default defineRule({
         }
         if (!what) continue;
         const name = `${owner}.provisioner.${kind}`;
-        report({ span: headerOf(provisioner), message: `${name} ${what}, so ${WHY_ON_DISK}; ${fix}.`, construct: name });
+        report({ span: headerOf(provisioner), message: `${name} ${what}, so ${WHY_ON_DISK}; ${fix}.`, construct: name, fixable: false });
       }
     };
 
@@ -285,9 +328,10 @@ export default defineRule({
       if (block.type === 'resource' && INSTANCE_RESOURCES.has(type)) {
         const owner = `${type}.${block.labels[1] ?? ''}`;
         const fix = advice(block, false);
+        const profile = hasProfile(block, false);
         for (const name of USER_DATA) {
           const attribute = hclAttribute(block.body, name);
-          if (attribute) userData(owner, name, attribute, fix);
+          if (attribute) userData(owner, name, attribute, fix, profile);
         }
         provisioners(owner, block.body, fix);
       } else if (block.type === 'resource' && type === 'aws_spot_fleet_request') {
@@ -316,5 +360,11 @@ export default defineRule({
         }
       }
     }
+  },
+  // Not preferred: the new role's permissions are the user's to design, and the script must still run without the keys.
+  fix({ document, finding }) {
+    const plan = (finding.data as { plan?: FixPlan } | undefined)?.plan;
+    if (!plan || !Array.isArray(plan.remove) || plan.remove.length === 0) return [];
+    return instanceProfileFix(document, finding.span, plan);
   },
 });
