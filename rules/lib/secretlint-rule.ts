@@ -16,6 +16,12 @@ export interface SecretlintBackedRule {
   readonly message: string;
   /** Lower-case substrings every match of the secretlint rule contains. */
   readonly keywords: readonly string[];
+  /**
+   * A condition every match of the secretlint rule meets, for rules whose keywords are common
+   * (a URL scheme): tested once on the whole text, before the rule joins a secretlint pass.
+   * Bounded quantifiers after a literal anchor, so the search is linear.
+   */
+  readonly pattern?: RegExp;
   /** secretlint message ids that are not secrets (e.g. an AWS account id) and are dropped. */
   readonly ignoreMessageIds?: readonly string[];
   /** Options for the secretlint rule (e.g. the AWS rule's `enableIDScanRule`). */
@@ -47,7 +53,7 @@ secretLintProfiler.mark = () => undefined;
 type Message = Awaited<ReturnType<typeof lintSource>>['messages'][number];
 
 /** Every wrapped rule, so one secretlint pass per document serves all of them. */
-const wrapped: Array<{ secretlintRuleId: string; keywords: readonly string[]; rule: SecretlintRule; options?: Readonly<Record<string, unknown>> }> = [];
+const wrapped: Array<{ secretlintRuleId: string; keywords: readonly string[]; pattern?: RegExp; rule: SecretlintRule; options?: Readonly<Record<string, unknown>> }> = [];
 const passes = new WeakMap<ParsedDocument, Promise<ReadonlyMap<string, Message[]>>>();
 
 /**
@@ -58,7 +64,9 @@ const passes = new WeakMap<ParsedDocument, Promise<ReadonlyMap<string, Message[]
 function secretlintPass(document: ParsedDocument): Promise<ReadonlyMap<string, Message[]>> {
   let pass = passes.get(document);
   if (!pass) {
-    const candidates = wrapped.filter((entry) => entry.keywords.some((keyword) => document.containsKeyword(keyword)));
+    const candidates = wrapped.filter(
+      (entry) => entry.keywords.some((keyword) => document.containsKeyword(keyword)) && (entry.pattern === undefined || document.text.search(entry.pattern) !== -1),
+    );
     const config: SecretLintCoreConfig = {
       rules: candidates.map((entry) => ({ id: entry.secretlintRuleId, rule: entry.rule as never, ...(entry.options ? { options: entry.options } : {}) })),
     };
@@ -148,7 +156,13 @@ function separatorAfter(text: string, from: number): number {
 export function secretlintRule(spec: SecretlintBackedRule): Rule {
   const secretlint = byId.get(spec.secretlintRuleId);
   if (!secretlint) throw new Error(`secretlint preset has no rule ${spec.secretlintRuleId}`);
-  wrapped.push({ secretlintRuleId: spec.secretlintRuleId, keywords: spec.keywords, rule: secretlint, ...(spec.secretlintOptions ? { options: spec.secretlintOptions } : {}) });
+  wrapped.push({
+    secretlintRuleId: spec.secretlintRuleId,
+    keywords: spec.keywords,
+    rule: secretlint,
+    ...(spec.pattern ? { pattern: spec.pattern } : {}),
+    ...(spec.secretlintOptions ? { options: spec.secretlintOptions } : {}),
+  });
   const ignored = new Set(spec.ignoreMessageIds ?? []);
   // `d` for the capture group's own offsets; no `g`/`y`, so `exec` keeps no state between calls.
   const secretPart = spec.secretPart && new RegExp(spec.secretPart.source, `${spec.secretPart.flags.replace(/[dgy]/g, '')}d`);
@@ -158,6 +172,7 @@ export function secretlintRule(spec: SecretlintBackedRule): Rule {
     defaultSeverity: spec.severity ?? 'error',
     fileKinds: '*',
     keywords: spec.keywords,
+    ...(spec.pattern ? { pattern: spec.pattern } : {}),
     aliases: [spec.secretlintRuleId],
     docs: spec.docs,
     async check({ document, report }) {
