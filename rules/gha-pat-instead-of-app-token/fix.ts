@@ -5,7 +5,7 @@ import type { ParsedDocument } from '../../server/src/engine/parsed-document';
 import { isMap, isScalar, mapEntries, nodeSpan, pairOf, scalarString, valueOf, type YamlDocument } from '../../server/src/engine/parse/yaml';
 import type { Fix, TextEdit } from '../../server/src/engine/types';
 import { workflowSteps, type WorkflowStep } from '../lib/github-actions';
-import { secretNames, sourceText } from '../lib/github-step-fix';
+import { secretNames, sourceText, stepInsertionPoint } from '../lib/github-step-fix';
 import { pushes, raise, tokenFreeAction, usageOf, type Level, type TokenUsage, type Via } from './usage';
 
 /** `with:` inputs through which actions take a GitHub token. */
@@ -439,27 +439,18 @@ function extendBlock(text: string, map: Job, add: ReadonlyArray<readonly [string
 // (b) The GitHub App token step
 
 /**
- * Where a new step goes before `step`: the line of its `- ` (its indentation and the column of
- * its keys), moved up over the comment lines right above it, which belong to it. Undefined for a
- * layout this does not write into (`-` alone on its line, a multi-line `if:` to copy).
+ * Where a new step goes before `step` (see stepInsertionPoint), with the column of its keys and its
+ * `if:` to copy. Undefined for a layout this does not write into (`-` alone on its line, a
+ * multi-line `if:`).
  */
 function insertionPoint(document: ParsedDocument, step: WorkflowStep): { at: number; dashIndent: string; keyIndent: string; condition?: string } | undefined {
   const text = document.text;
   const condition = valueOf(step.step, 'if');
   const conditionText = condition === undefined ? undefined : condition === null ? '' : sourceText(document, condition);
   if (conditionText === '' || conditionText?.includes('\n')) return undefined;
-  const stepStart = nodeSpan(step.step)?.[0];
-  if (stepStart === undefined || step.step.flow) return undefined;
-  const lineStart = text.lastIndexOf('\n', stepStart - 1) + 1;
-  const dash = /^( *)-( +)$/.exec(text.slice(lineStart, stepStart));
-  if (!dash) return undefined;
-  const dashIndent = dash[1]!;
-  let at = lineStart;
-  for (let previous = text.lastIndexOf('\n', at - 2) + 1; at > 0; previous = text.lastIndexOf('\n', previous - 2) + 1) {
-    if (!text.slice(previous, at).startsWith(`${dashIndent}#`)) break;
-    at = previous;
-  }
-  return { at, dashIndent, keyIndent: ' '.repeat(stepStart - lineStart), ...(conditionText !== undefined ? { condition: conditionText } : {}) };
+  const point = stepInsertionPoint(text, step);
+  if (!point) return undefined;
+  return { at: point.at, dashIndent: point.dashIndent, keyIndent: ' '.repeat(point.prefix.length), ...(conditionText !== undefined ? { condition: conditionText } : {}) };
 }
 
 /**

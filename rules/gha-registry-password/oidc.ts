@@ -11,7 +11,7 @@ import type { ParsedDocument } from '../../server/src/engine/parsed-document';
 import { isMap, mapEntries, nodeSpan, pairOf, scalarString, valueOf, yamlEditKeepsParsing } from '../../server/src/engine/parse/yaml';
 import type { Fix, TextEdit } from '../../server/src/engine/types';
 import { stepInput, type WorkflowStep } from '../lib/github-actions';
-import { sourceText } from '../lib/github-step-fix';
+import { sourceText, stepInsertionPoint } from '../lib/github-step-fix';
 import { PROVIDER_PLACEHOLDER, SERVICE_ACCOUNT_PLACEHOLDER } from '../gha-gcp-sa-key-json';
 import { canGrantScope, grantScope } from './permissions';
 
@@ -56,18 +56,9 @@ function conditionOf(document: ParsedDocument, step: WorkflowStep): string | nul
 
 function insertionPoint(document: ParsedDocument, step: WorkflowStep): InsertionPoint | undefined {
   const text = document.text;
-  const stepStart = nodeSpan(step.step)?.[0];
-  if (stepStart === undefined || step.step.flow) return undefined;
-  const lineStart = text.lastIndexOf('\n', stepStart - 1) + 1;
-  const prefix = text.slice(lineStart, stepStart);
-  const dash = /^( *)- +$/.exec(prefix);
-  if (!dash) return undefined;
-  const dashIndent = dash[1]!;
-  let at = lineStart;
-  for (let previous = text.lastIndexOf('\n', at - 2) + 1; at > 0; previous = text.lastIndexOf('\n', previous - 2) + 1) {
-    if (!text.slice(previous, at).startsWith(`${dashIndent}#`)) break;
-    at = previous;
-  }
+  const point = stepInsertionPoint(text, step);
+  if (!point) return undefined;
+  const { at, prefix } = point;
   const withStart = step.with && !step.with.flow ? nodeSpan(step.with)?.[0] : undefined;
   const width = withStart !== undefined ? withStart - (text.lastIndexOf('\n', withStart - 1) + 1) - prefix.length : 2;
   return { at, prefix, keyIndent: ' '.repeat(prefix.length), unit: ' '.repeat(width > 0 && width <= 8 ? width : 2) };

@@ -161,3 +161,24 @@ export function runScript(document: ParsedDocument, step: WorkflowStep): string 
   const run = valueOf(step.step, 'run');
   return run === undefined || run === null ? undefined : sourceText(document, run);
 }
+
+/**
+ * Where a new step goes before `step`: the line of its `- `, moved up over the comment lines right
+ * above it (they belong to it). `prefix` is the text before the step's first key: indentation,
+ * `-` and spaces. Undefined for a flow-style step or a `-` alone on its line.
+ */
+export function stepInsertionPoint(text: string, step: WorkflowStep): { at: number; dashIndent: string; prefix: string } | undefined {
+  const stepStart = nodeSpan(step.step)?.[0];
+  if (stepStart === undefined || step.step.flow) return undefined;
+  const lineStart = text.lastIndexOf('\n', stepStart - 1) + 1;
+  const prefix = text.slice(lineStart, stepStart);
+  const dash = /^( *)- +$/.exec(prefix);
+  if (!dash) return undefined;
+  const dashIndent = dash[1]!;
+  let at = lineStart;
+  for (let previous = text.lastIndexOf('\n', at - 2) + 1; at > 0; previous = text.lastIndexOf('\n', previous - 2) + 1) {
+    if (!text.slice(previous, at).startsWith(`${dashIndent}#`)) break;
+    at = previous;
+  }
+  return { at, dashIndent, prefix };
+}
