@@ -54,6 +54,7 @@ import secProviderTokens from './sec-provider-tokens';
 import secCredentialComparison from './sec-credential-comparison';
 import secVendorTokens from './sec-vendor-tokens';
 import secPrivateKeyFormats from './sec-private-key-formats';
+import secGcpP12Key from './sec-gcp-p12-key';
 import secIacSecretParameter from './sec-iac-secret-parameter';
 import secPasswordInUrl from './sec-password-in-url';
 import secKeyedRandomValue from './sec-keyed-random-value';
@@ -79,6 +80,7 @@ const ruleModules: readonly Rule[] = [
   secProviderTokens,
   secVendorTokens,
   secPrivateKeyFormats,
+  secGcpP12Key,
   secIacSecretParameter,
   secPasswordInUrl,
   secKeyedRandomValue,

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
@@ -269,6 +269,25 @@ describe('nhi-hygiene scan --staged', () => {
     assert.equal(staged.code, 1, staged.stderr);
     assert.match(staged.stdout, /"path": "app\.env"/);
     assert.equal((await cli(root, 'scan', 'app.env')).code, 0);
+  });
+
+  it('reads a staged key store that a rule reads as bytes, and still skips other binary files', async () => {
+    const root = project({ 'README.md': '# repo\n' });
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'pipe' });
+    git('init', '-q');
+    mkdirSync(join(root, 'deploy'), { recursive: true });
+    copyFileSync(join(__dirname, '..', '..', 'rules', 'sec-gcp-p12-key', 'fixtures', 'positive', 'deploy', 'keys', 'reporting-sa.p12'), join(root, 'deploy', 'sa.p12'));
+    writeFileSync(join(root, 'logo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 1, 2]));
+    git('add', 'deploy/sa.p12', 'logo.png');
+    const staged = await cli(root, 'scan', '--staged', '--format', 'json');
+    assert.equal(staged.code, 1, staged.stderr);
+    const report = JSON.parse(staged.stdout) as { files: Array<{ path: string; findings: Array<{ ruleId: string }> }>; summary: { skipped: Array<{ path: string; reason: string }> } };
+    assert.deepEqual(report.files.flatMap((file) => file.findings.map((finding) => `${file.path} ${finding.ruleId}`)), ['deploy/sa.p12 sec-gcp-p12-key']);
+    assert.deepEqual(report.summary.skipped.map((skip) => `${skip.path} ${skip.reason}`), ['logo.png binary']);
+    // The same from disk.
+    const disk = await cli(root, 'scan', '--format', 'json');
+    assert.equal(disk.code, 1, disk.stderr);
+    assert.match(disk.stdout, /sec-gcp-p12-key/);
   });
 });
 

@@ -246,9 +246,9 @@ export async function scoreCorpus(dir: string, name: string): Promise<CorpusScor
     const fileLabels = allFileLabels.filter((label) => !isConditionalNegative(label));
     if (fileLabels.length === 0) continue;
     score.files++;
-    const text = readFileSync(path, 'utf8');
-    const lines = text.split(/\r?\n/);
-    const document = ParsedDocument.of(file, text);
+    // Read as the CLI reads files: text, or a binary file's bytes (key stores).
+    const document = ParsedDocument.fromBytes(file, readFileSync(path));
+    const lines = document.text.split(/\r?\n/);
     let findings: readonly Finding[];
     try {
       const result = await scanner.scan(document, { rules: {} });

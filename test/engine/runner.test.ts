@@ -217,6 +217,33 @@ describe('Scanner', () => {
     assert.deepEqual(findings[1]!.range, { start: { line: 0, character: 5 }, end: { line: 0, character: 6 } });
   });
 
+  it('runs only the rules that read a binary file of that name on it, with its bytes, and still reports an empty one as skipped', async () => {
+    const seen: number[] = [];
+    const reader = testRule('reader', {
+      binaryFiles: /\.p12$/,
+      check({ document, report }) {
+        seen.push(document.bytes?.length ?? -1);
+        if (document.bytes?.[0] === 0x30) report({ span: [0, 0], message: 'key store' });
+      },
+    });
+    const textOnly = testRule('text-only', { check: explode });
+    const bytes = Uint8Array.from([0x30, 0x82, 0, 0, ...new Array(20_000).fill(7)]);
+    const store = ParsedDocument.fromBytes('keys/sa.p12', bytes);
+    // Only the head is decoded: a large binary never becomes a string of its size.
+    assert.ok(store.text.length <= 8192);
+    const found = await new Scanner([reader, textOnly]).scan(store, NONE);
+    assert.deepEqual(found.findings.map((f) => f.ruleId), ['reader']);
+    assert.equal(found.skipped, undefined);
+    assert.deepEqual(seen, [bytes.length]);
+    const empty = await new Scanner([reader, textOnly]).scan(ParsedDocument.fromBytes('keys/other.p12', Uint8Array.from([1, 0, 2])), NONE);
+    assert.equal(empty.skipped?.reason, 'binary');
+    const elsewhere = await new Scanner([reader, textOnly]).scan(ParsedDocument.fromBytes('image.png', bytes), NONE);
+    assert.equal(elsewhere.skipped?.reason, 'binary');
+    assert.equal(seen.length, 2, 'the reader ran on the .p12 files only');
+    const tooLarge = await new Scanner([reader]).scan(store, { rules: {}, limits: { maxFileBytes: 1000 } });
+    assert.equal(tooLarge.skipped?.reason, 'too-large');
+  });
+
   it('skips files over the size limit and binary files, and says why', async () => {
     const rule = testRule('any', { check: explode });
     const large = await new Scanner([rule]).scan(doc('x'.repeat(200)), { rules: {}, limits: { maxFileBytes: 100 } });

@@ -7,6 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { allRules } from '../../rules';
 import { collectFiles } from '../../server/src/node/files';
 import { LspTestClient } from './lsp-client';
 
@@ -49,14 +51,8 @@ export async function serverFindings(root: string): Promise<Comparable[]> {
     await client.initialize(pathToFileURL(root).toString());
     const severityName = ['', 'error', 'warning', 'info', 'info'];
     const out: Comparable[] = [];
-    const { files } = collectFiles(root, [root], { maxFileBytes: 2 * 1024 * 1024 });
-    for (const file of files) {
-      const uri = pathToFileURL(file).toString();
-      await client.connection.sendNotification('textDocument/didOpen', {
-        textDocument: { uri, languageId: 'plaintext', version: 1, text: readFileSync(file, 'utf8') },
-      });
-      const published = await client.waitForDiagnostics(uri, (params) => params.version === 1 || params.version === undefined);
-      for (const diagnostic of published.diagnostics) {
+    const add = (file: string, diagnostics: readonly Diagnostic[]) => {
+      for (const diagnostic of diagnostics) {
         if (typeof diagnostic.code !== 'string' || diagnostic.code.startsWith('suppression-') || diagnostic.code === 'scan-limit') continue;
         out.push({
           path: relative(root, file).split(sep).join('/'),
@@ -69,7 +65,28 @@ export async function serverFindings(root: string): Promise<Comparable[]> {
           message: typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value,
         });
       }
+    };
+    const readsBinary = (path: string) => allRules.some((rule) => rule.binaryFiles?.test(path));
+    const { files } = collectFiles(root, [root], { maxFileBytes: 2 * 1024 * 1024, readsBinary });
+    // An editor opens text files; binary key stores reach it through the workspace scan.
+    const stores: string[] = [];
+    for (const file of files) {
+      const bytes = readFileSync(file);
+      if (bytes.subarray(0, 8192).includes(0)) {
+        stores.push(file);
+        continue;
+      }
+      const uri = pathToFileURL(file).toString();
+      await client.connection.sendNotification('textDocument/didOpen', {
+        textDocument: { uri, languageId: 'plaintext', version: 1, text: bytes.toString('utf8') },
+      });
+      const published = await client.waitForDiagnostics(uri, (params) => params.version === 1 || params.version === undefined);
+      add(file, published.diagnostics);
       await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    }
+    if (stores.length > 0) {
+      await client.connection.sendRequest('nhiHygiene/scanWorkspace', {});
+      for (const file of stores) add(file, (await client.waitForDiagnostics(pathToFileURL(file).toString())).diagnostics);
     }
     return out;
   } finally {

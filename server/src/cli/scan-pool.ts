@@ -10,7 +10,7 @@ import { WORKER_RESOURCE_LIMITS } from '../node/heap';
 export interface FileJob {
   readonly absolute: string;
   /** Content that does not come from disk (`--staged` reads the index). */
-  readonly text?: string;
+  readonly bytes?: Uint8Array;
   readonly config: EngineConfig;
 }
 
@@ -18,15 +18,15 @@ export type FileOutcome = { readonly result: ScanResult } | { readonly unreadabl
 
 /** Reads (unless given) and scans one file: the one path every lane, in-process or worker, takes. */
 export async function scanFile(scanner: Scanner, job: FileJob): Promise<FileOutcome> {
-  let text = job.text;
-  if (text === undefined) {
+  let bytes = job.bytes;
+  if (bytes === undefined) {
     try {
-      text = readFileSync(job.absolute, 'utf8');
+      bytes = readFileSync(job.absolute);
     } catch (error) {
       return { unreadable: (error as Error).message };
     }
   }
-  const document = ParsedDocument.of(job.absolute, text);
+  const document = ParsedDocument.fromBytes(job.absolute, bytes);
   try {
     return { result: await scanner.scan(document, job.config) };
   } finally {

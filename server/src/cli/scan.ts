@@ -37,7 +37,8 @@ export interface ScanSummary {
 interface Target {
   readonly absolute: string;
   readonly relativePath: string;
-  readonly text?: string;
+  /** Content that does not come from disk (`--staged` reads the index). */
+  readonly bytes?: Uint8Array;
 }
 
 export interface ScanProgress {
@@ -49,7 +50,7 @@ export interface ScanProgress {
  * resolves each file's configuration the way the editor does, and runs the one `Scanner`.
  */
 export async function scanProject(scanner: Scanner, options: ScanOptions, cwd: string, onProgress?: ScanProgress): Promise<ScanSummary> {
-  const { root, targets, skipped } = selectTargets(options, cwd);
+  const { root, targets, skipped } = selectTargets(options, cwd, (path) => scanner.rules.some((rule) => rule.binaryFiles?.test(path)));
   const projects = new ProjectConfigs({
     trusted: () => options.trusted,
     rules: scanner.rules,
@@ -67,7 +68,7 @@ export async function scanProject(scanner: Scanner, options: ScanOptions, cwd: s
     if (project.loaded.isExcluded(project.relativePath)) continue;
     selected.push(target);
     const config = engineConfig(configForFile(project.loaded, project.relativePath), options);
-    jobs.push({ absolute: target.absolute, config, ...(target.text !== undefined ? { text: target.text } : {}) });
+    jobs.push({ absolute: target.absolute, config, ...(target.bytes !== undefined ? { bytes: target.bytes } : {}) });
   }
   onProgress?.(0, targets.length);
   const outcomes = await scanFiles(scanner, jobs, threadCount(jobs.length, options.jobs), (done) => onProgress?.(done, targets.length));
@@ -113,32 +114,37 @@ function engineConfig(project: EngineConfig, options: ScanOptions): EngineConfig
   };
 }
 
-function selectTargets(options: ScanOptions, cwd: string): { root: string; targets: Target[]; skipped: Array<SkippedFile & { relativePath: string }> } {
+function selectTargets(
+  options: ScanOptions,
+  cwd: string,
+  readsBinary: (path: string) => boolean,
+): { root: string; targets: Target[]; skipped: Array<SkippedFile & { relativePath: string }> } {
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_LIMITS.maxFileBytes;
   if (options.staged) {
     const root = repositoryRoot(cwd);
     const staged = stagedFiles(root);
     return {
       root,
-      targets: staged.files.map((file) => ({ absolute: join(root, file.path), relativePath: file.path, text: file.text })),
-      skipped: staged.binary.map((path) => ({ path: join(root, path), relativePath: path, reason: 'binary' as const })),
+      targets: [...staged.files, ...staged.binary.filter((file) => readsBinary(file.path))].map((file) => ({ absolute: join(root, file.path), relativePath: file.path, bytes: file.bytes })),
+      skipped: staged.binary.filter((file) => !readsBinary(file.path)).map((file) => ({ path: join(root, file.path), relativePath: file.path, reason: 'binary' as const })),
     };
   }
   if (options.changedSince) {
     const root = repositoryRoot(cwd);
     const paths = changedSince(root, options.changedSince).map((path) => join(root, path));
-    return { root, ...fromDisk(root, paths.filter(isFile), options, maxFileBytes) };
+    return { root, ...fromDisk(root, paths.filter(isFile), options, maxFileBytes, readsBinary) };
   }
   const root = cwd;
   const paths = options.paths.map((path) => resolve(cwd, path));
   const missing = options.paths.filter((_, index) => !existsSync(paths[index]!));
   if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
-  return { root, ...fromDisk(root, paths, options, maxFileBytes) };
+  return { root, ...fromDisk(root, paths, options, maxFileBytes, readsBinary) };
 }
 
-function fromDisk(root: string, paths: readonly string[], options: ScanOptions, maxFileBytes: number) {
+function fromDisk(root: string, paths: readonly string[], options: ScanOptions, maxFileBytes: number, readsBinary: (path: string) => boolean) {
   const collected = collectFiles(root, paths, {
     maxFileBytes,
+    readsBinary,
     respectGitignore: options.gitignore,
     defaultExcludes: options.defaultExcludes,
   });

@@ -5,6 +5,8 @@ import { ParseBudgetError, parseWith, type TreeSitterLanguage, type Tree } from 
 import { parseYaml, type YamlDocument } from './parse/yaml';
 import type { FileKind } from './types';
 
+const BINARY_HEAD_BYTES = 8192;
+
 /**
  * One document version plus everything derived from it: file kinds, and each syntax tree parsed
  * at most once, lazily, the first time a rule asks. Rules of the same version share it.
@@ -22,12 +24,24 @@ export class ParsedDocument {
     readonly source: SourceDocument,
     /** The previous version of the same document, whose syntax trees an incremental parse reuses. */
     private previous?: ParsedDocument,
+    /** The file's bytes, for a binary file (whose text is only its head: enough to see it is binary). */
+    readonly bytes?: Uint8Array,
   ) {
     this.kinds = detectFileKinds(source.path, source.text);
   }
 
   static of(path: string, text: string, version = 0, previous?: ParsedDocument): ParsedDocument {
     return new ParsedDocument(new SourceDocument(path, text, version), previous);
+  }
+
+  /**
+   * A file read from disk or git: UTF-8 text, or for a binary file (a NUL in its first 8 KiB, as
+   * git decides) the bytes, with only the head decoded, so a large binary is never turned into a string.
+   */
+  static fromBytes(path: string, bytes: Uint8Array): ParsedDocument {
+    const head = bytes.subarray(0, BINARY_HEAD_BYTES);
+    if (!head.includes(0)) return ParsedDocument.of(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+    return new ParsedDocument(new SourceDocument(path, Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('latin1')), undefined, bytes);
   }
 
   get path(): string {

@@ -61,8 +61,10 @@ export class Scanner {
   async scan(document: ParsedDocument, config: EngineConfig, signal?: AbortSignal): Promise<ScanResult> {
     const limits: ScanLimits = { ...DEFAULT_LIMITS, ...config.limits };
     const skipped = skipReason(document, limits);
-    if (skipped) return { findings: [], suppressed: [], notices: [], failures: [], skipped };
-    let bounded = hasOverlongLine(document.text, limits.maxLineLength)
+    // A binary file is skipped, unless a rule reads binary files of its name (key stores).
+    const readers = skipped?.reason === 'binary' && document.bytes ? this.rules.filter((rule) => rule.binaryFiles?.test(document.path)) : [];
+    if (skipped && readers.length === 0) return { findings: [], suppressed: [], notices: [], failures: [], skipped };
+    let bounded = !skipped && hasOverlongLine(document.text, limits.maxLineLength)
       ? `a line is longer than ${limits.maxLineLength} characters; syntax-based rules were skipped`
       : undefined;
 
@@ -70,7 +72,7 @@ export class Scanner {
     const failures: RuleFailure[] = [];
     document.prefilter(this.keywords);
 
-    for (const rule of this.rules) {
+    for (const rule of skipped ? readers : this.rules) {
       if (signal?.aborted) throw new ScanCancelledError();
       // Cheapest test first: most rules are out on file kind or keywords, before any resolving.
       if (!mayApply(rule, document)) continue;
@@ -88,6 +90,7 @@ export class Scanner {
         failures.push({ ruleId: rule.id, message: error instanceof Error ? error.message : String(error) });
       }
     }
+    if (skipped && findings.length === 0 && failures.length === 0) return { findings: [], suppressed: [], notices: [], failures: [], skipped };
     dropGenericDuplicates(findings, this.byId);
     findings.sort(compareFindings);
     const directives = SUPPRESSION_MARKERS.some((marker) => document.containsKeyword(marker))
@@ -164,6 +167,9 @@ function patternMatches(rule: Rule, document: ParsedDocument): boolean {
 
 function skipReason(document: ParsedDocument, limits: ScanLimits): ScanResult['skipped'] {
   const text = document.text;
+  if (document.bytes && document.bytes.length > limits.maxFileBytes) {
+    return { reason: 'too-large', detail: `${document.bytes.length} bytes is over the ${limits.maxFileBytes}-byte limit` };
+  }
   if (text.length > limits.maxFileBytes) {
     return { reason: 'too-large', detail: `${text.length} characters is over the ${limits.maxFileBytes}-byte limit` };
   }

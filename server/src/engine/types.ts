@@ -194,6 +194,11 @@ export interface Rule {
    * no candidate construct. Matches are only candidates; the rule decides on the tree.
    */
   readonly pattern?: RegExp;
+  /**
+   * Binary files (a NUL in the first 8 KiB) are skipped, except those whose path this matches
+   * (`.p12` key stores): on them the rule runs alone and reads `document.bytes`.
+   */
+  readonly binaryFiles?: RegExp;
   /** Part of the `recommended` preset (default true). */
   readonly recommended?: boolean;
   /**

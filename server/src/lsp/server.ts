@@ -246,6 +246,7 @@ export function startServer(connection: Connection, rules: readonly Rule[]): voi
           exclude: project?.loaded.exclude ?? [],
           maxFileBytes: 2 * 1024 * 1024,
           respectGitignore: true,
+          readsBinary: (path) => scanner.rules.some((rule) => rule.binaryFiles?.test(path)),
         });
         result.skipped += skipped.length;
         for (const [index, file] of files.entries()) {
@@ -253,10 +254,10 @@ export function startServer(connection: Connection, rules: readonly Rule[]): voi
           const uri = pathToFileURL(file).toString();
           progress.report(Math.round((100 * index) / Math.max(1, files.length)), file.slice(folder.length + 1));
           if (documents.get(uri) || CONFIG_FILE.test(uri)) continue;
-          const text = await readFile(file, 'utf8').catch(() => undefined);
-          if (text === undefined) continue;
+          const bytes = await readFile(file).catch(() => undefined);
+          if (bytes === undefined) continue;
           const settings = await settingsFor(uri);
-          const parsed = ParsedDocument.of(uri, text);
+          const parsed = ParsedDocument.fromBytes(uri, bytes);
           try {
             const scan = await scanner.scan(parsed, configs.engineConfig(uri, settings));
             result.filesScanned++;

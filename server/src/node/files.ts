@@ -30,6 +30,8 @@ export interface CollectOptions {
   readonly maxFileBytes?: number;
   readonly respectGitignore?: boolean;
   readonly defaultExcludes?: boolean;
+  /** Binary files whose path this accepts are collected (a rule reads them: key stores); others are skipped. */
+  readonly readsBinary?: (path: string) => boolean;
 }
 
 export interface CollectedFiles {
@@ -82,7 +84,7 @@ export function collectFiles(root: string, paths: readonly string[], options: Co
       skipped.push({ path: absolute, reason: 'too-large', detail: `${stats.size} bytes > ${maxBytes}` });
       return;
     }
-    if (stats.size > 0 && looksBinary(absolute)) {
+    if (stats.size > 0 && !options.readsBinary?.(absolute) && looksBinary(absolute)) {
       skipped.push({ path: absolute, reason: 'binary' });
       return;
     }

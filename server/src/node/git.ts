@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 
-/** A file's path relative to the repository root and the content to scan. */
+/** A file's path relative to the repository root and the content to scan, as bytes. */
 export interface GitFile {
   readonly path: string;
-  readonly text: string;
+  readonly bytes: Uint8Array;
 }
 
 function git(cwd: string, args: readonly string[], input?: string): Buffer {
@@ -23,7 +23,7 @@ export function repositoryRoot(cwd: string): string {
  * commit will contain, not what the working tree holds. One `git cat-file --batch` process reads
  * them all, which keeps a pre-commit hook fast.
  */
-export function stagedFiles(root: string): { files: GitFile[]; binary: string[] } {
+export function stagedFiles(root: string): { files: GitFile[]; binary: GitFile[] } {
   const paths = splitNul(git(root, ['diff', '--cached', '--name-only', '-z', '--diff-filter=ACMR', '--no-renames']));
   return { ...readBlobs(root, paths.map((path) => ({ path, spec: `:${path}` }))) };
 }
@@ -41,11 +41,11 @@ function splitNul(output: Buffer): string[] {
   return output.toString('utf8').split('\0').filter(Boolean);
 }
 
-function readBlobs(root: string, specs: ReadonlyArray<{ path: string; spec: string }>): { files: GitFile[]; binary: string[] } {
+function readBlobs(root: string, specs: ReadonlyArray<{ path: string; spec: string }>): { files: GitFile[]; binary: GitFile[] } {
   if (specs.length === 0) return { files: [], binary: [] };
   const output = git(root, ['cat-file', '--batch'], specs.map((entry) => entry.spec).join('\n') + '\n');
   const files: GitFile[] = [];
-  const binary: string[] = [];
+  const binary: GitFile[] = [];
   let offset = 0;
   for (const { path } of specs) {
     const headerEnd = output.indexOf(0x0a, offset);
@@ -55,8 +55,7 @@ function readBlobs(root: string, specs: ReadonlyArray<{ path: string; spec: stri
     if (header.endsWith(' missing') || !Number.isFinite(size)) continue;
     const blob = output.subarray(offset, offset + size);
     offset += size + 1;
-    if (blob.subarray(0, 8192).includes(0)) binary.push(path);
-    else files.push({ path, text: blob.toString('utf8') });
+    (blob.subarray(0, 8192).includes(0) ? binary : files).push({ path, bytes: blob });
   }
   return { files, binary };
 }
