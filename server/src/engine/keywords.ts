@@ -56,15 +56,13 @@ export class KeywordIndex {
       const own = ends[state]!;
       const inherited = state === 0 ? undefined : outputs[fail];
       outputs[state] = own.length || inherited ? [...own, ...(inherited ?? [])] : undefined;
-      for (let code = 0; code < ALPHABET; code++) {
-        const child = edges[state]!.get(code);
-        if (child === undefined) {
-          transitions[state * ALPHABET + code] = state === 0 ? 0 : transitions[fail * ALPHABET + code]!;
-        } else {
-          failure[child] = state === 0 ? 0 : transitions[fail * ALPHABET + code]!;
-          transitions[state * ALPHABET + code] = child;
-          queue.push(child);
-        }
+      // Missing edges go where the failure state's go (the root's back to the root, the zeros the
+      // table starts with): one row copy, then the state's own edges; built once per process start.
+      if (state !== 0) transitions.copyWithin(state * ALPHABET, fail * ALPHABET, (fail + 1) * ALPHABET);
+      for (const [code, child] of edges[state]!) {
+        failure[child] = state === 0 ? 0 : transitions[fail * ALPHABET + code]!;
+        transitions[state * ALPHABET + code] = child;
+        queue.push(child);
       }
     }
     // Upper-case letters move like their lower-case forms.
