@@ -157,6 +157,8 @@ describe('Scanner', () => {
       'xxxxxxxxxxxxxxxx',
       '0000000000000000',
       'var.db_password',
+      'username:password',
+      'user:pass',
       '',
       'Zq8Xv2Lm4Rt7Kw1Np3Bc6Hy9',
     ];

@@ -14,12 +14,16 @@ const PLACEHOLDER_ANYWHERE = /example|placeholder|changeme|change_me|replace[_-]
 /** Short words count only as whole words, so a random token that happens to contain "fake" survives. */
 const PLACEHOLDER_WORD = /(?:^|[^a-z0-9])(?:your|dummy|sample|fake|insert|todo|tbd)(?:[^a-z0-9]|$)/i;
 
+/** A user/password pair spelled with the field names themselves (`username:password`, `user:pass`). */
+const FIELD_NAMES_PAIR = /^(?:user(?:[-_]?name)?|login):(?:pass(?:word|wd)?|pwd)$/i;
+
 /** True for template references, placeholders, masked values and documentation examples. */
 export function isPlaceholderSecret(value: string): boolean {
   const trimmed = value.trim();
   if (trimmed.length === 0) return true;
   if (TEMPLATE_REFERENCE.test(trimmed)) return true;
   if (PLACEHOLDER_ANYWHERE.test(trimmed) || PLACEHOLDER_WORD.test(trimmed)) return true;
+  if (FIELD_NAMES_PAIR.test(trimmed)) return true;
   // A single repeated character or a run like "0000…" / "aaaa…" is filler, not entropy.
   if (/^(.)\1+$/.test(trimmed)) return true;
   return false;
