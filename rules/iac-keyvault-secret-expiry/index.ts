@@ -5,8 +5,7 @@ import { ensureLanguage } from '../../server/src/engine/parse/tree-sitter';
 import type { ParsedDocument } from '../../server/src/engine/parsed-document';
 import type { Report, RuleOptions } from '../../server/src/engine/types';
 import { bicepResources, type BicepEntry } from '../lib/bicep';
-import { parseGoDuration } from '../lib/go-duration';
-import { hclAttribute, hclBlocks, hclChildBlocks, hclFunctionCall, hclHeaderSpan, hclLiteral, hclStringSpan } from '../lib/hcl';
+import { hclAttribute, hclBlocks, hclChildBlocks, hclExpiry, hclHeaderSpan } from '../lib/hcl';
 import docs from './docs.md';
 
 /**
@@ -95,13 +94,12 @@ function checkTerraform(document: ParsedDocument, options: RuleOptions, report: 
       });
       continue;
     }
-    const literal = hclLiteral(expiration.value);
-    if (typeof literal === 'string') {
-      const days = (Date.parse(literal) - Date.now()) / (DAY * 1000);
-      if (Number.isFinite(days) && days > maxDays) {
+    const expiry = hclExpiry(expiration.value);
+    if (expiry && 'date' in expiry) {
+      if (expiry.days > maxDays) {
         report({
           span: [expiration.node.startIndex, expiration.node.endIndex],
-          message: `${name} expires on ${literal.slice(0, 10)}, ${Math.round(days)} days from now and over the ${maxDays}-day limit; a fixed far date is never moved, so the ${noun(kind)} is not rotated. Derive the date from a time_rotating resource instead.`,
+          message: `${name} expires on ${expiry.date.slice(0, 10)}, ${Math.round(expiry.days)} days from now and over the ${maxDays}-day limit; a fixed far date is never moved, so the ${noun(kind)} is not rotated. Derive the date from a time_rotating resource instead.`,
           construct: `${name}:expiration_date`,
           fixable: false,
         });
@@ -109,15 +107,13 @@ function checkTerraform(document: ParsedDocument, options: RuleOptions, report: 
       continue;
     }
     // expiration_date = timeadd(<start>, "<duration>")
-    const call = hclFunctionCall(expiration.value);
-    const duration = call?.name === 'timeadd' && call.args[1] ? hclStringSpan(call.args[1]) : undefined;
-    const seconds = duration ? parseGoDuration(duration.value) : undefined;
-    if (seconds !== undefined && seconds > maxDays * DAY) {
+    if (expiry && 'seconds' in expiry && expiry.seconds > maxDays * DAY) {
+      const { duration, seconds } = expiry;
       report({
         span: [expiration.node.startIndex, expiration.node.endIndex],
-        message: `${name} keeps the ${noun(kind)} for ${Math.round(seconds / DAY)} days (timeadd of "${duration!.value}"), over the ${maxDays}-day limit; a leaked ${noun(kind)} stays usable that long.`,
+        message: `${name} keeps the ${noun(kind)} for ${Math.round(seconds / DAY)} days (timeadd of "${duration.value}"), over the ${maxDays}-day limit; a leaked ${noun(kind)} stays usable that long.`,
         construct: `${name}:expiration_date`,
-        data: { start: duration!.start, end: duration!.end, kind },
+        data: { start: duration.start, end: duration.end, kind },
       });
     }
   }

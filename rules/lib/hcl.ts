@@ -1,4 +1,5 @@
 import type { SyntaxNode, Tree } from '../../server/src/engine/parse/tree-sitter';
+import { parseGoDuration } from './go-duration';
 import { nodesAtText } from './syntax';
 
 /** An HCL block such as `resource "tls_self_signed_cert" "svc" { ... }`. */
@@ -176,4 +177,25 @@ export function hclReferrers(blocks: readonly HclBlock[], resourceType: string, 
 /** The block of one of `types` that holds `span` (a finding's), for a fix that needs it again. */
 export function hclBlockHolding(tree: Tree, span: readonly [number, number], types: ReadonlySet<string>): HclBlock | undefined {
   return hclBlocks(tree).find((block) => types.has(block.type) && block.node.startIndex <= span[0] && span[1] <= block.node.endIndex);
+}
+
+/**
+ * How far ahead an expiry attribute (`end_date`, `expiration_date`) puts the end: a literal date,
+ * with the days from now, or `timeadd(<start>, "<duration>")`, with the duration in seconds and
+ * where its string is (a fix rewrites it). Undefined for anything else (a reference, a time_rotating
+ * attribute), which cannot be judged from the file.
+ */
+export function hclExpiry(
+  expression: SyntaxNode,
+  now = Date.now(),
+): { readonly date: string; readonly days: number } | { readonly duration: { value: string; start: number; end: number }; readonly seconds: number } | undefined {
+  const literal = hclLiteral(expression);
+  if (typeof literal === 'string') {
+    const days = (Date.parse(literal) - now) / 86_400_000;
+    return Number.isFinite(days) ? { date: literal, days } : undefined;
+  }
+  const call = hclFunctionCall(expression);
+  const duration = call?.name === 'timeadd' && call.args[1] ? hclStringSpan(call.args[1]) : undefined;
+  const seconds = duration ? parseGoDuration(duration.value) : undefined;
+  return duration && seconds !== undefined ? { duration, seconds } : undefined;
 }

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import type { Fix } from '../../server/src/engine/types';
-import { hclAttribute, hclBlockHolding, hclBlocks, hclFunctionCall, hclHeaderSpan, hclLiteral, hclStringSpan } from '../lib/hcl';
+import { hclAttribute, hclBlockHolding, hclBlocks, hclExpiry, hclHeaderSpan, hclStringSpan } from '../lib/hcl';
 import { azureGithubFederatedCredential, terraformName } from '../lib/trust-templates';
 import { parseGoDuration } from '../lib/go-duration';
 import docs from './docs.md';
@@ -53,14 +53,12 @@ export default defineRule({
         }
       }
       if (!endDate) continue;
-      const literal = hclLiteral(endDate.value);
-      if (typeof literal === 'string') {
-        const end = Date.parse(literal);
-        const days = (end - Date.now()) / (DAY * 1000);
-        if (Number.isFinite(days) && days > maxDays) {
+      const expiry = hclExpiry(endDate.value);
+      if (expiry && 'date' in expiry) {
+        if (expiry.days > maxDays) {
           report({
             span: [endDate.node.startIndex, endDate.node.endIndex],
-            message: `${name} is valid until ${literal.slice(0, 10)}, ${Math.round(days)} days from now and over the ${maxDays}-day limit; a fixed far end date means the secret is never rotated. Derive the end date from a time_rotating resource, or replace the secret with a federated identity credential.`,
+            message: `${name} is valid until ${expiry.date.slice(0, 10)}, ${Math.round(expiry.days)} days from now and over the ${maxDays}-day limit; a fixed far end date means the secret is never rotated. Derive the end date from a time_rotating resource, or replace the secret with a federated identity credential.`,
             construct: `${name}:end_date`,
             fixable: false,
           });
@@ -68,15 +66,13 @@ export default defineRule({
         continue;
       }
       // end_date = timeadd(<start>, "<duration>")
-      const call = hclFunctionCall(endDate.value);
-      const duration = call?.name === 'timeadd' && call.args[1] ? hclStringSpan(call.args[1]) : undefined;
-      const seconds = duration ? parseGoDuration(duration.value) : undefined;
-      if (seconds !== undefined && seconds > maxDays * DAY) {
+      if (expiry && 'seconds' in expiry && expiry.seconds > maxDays * DAY) {
+        const { duration, seconds } = expiry;
         report({
           span: [endDate.node.startIndex, endDate.node.endIndex],
-          message: `${name} keeps its client secret for ${Math.round(seconds / DAY)} days (timeadd of "${duration!.value}"), over the ${maxDays}-day limit; a leaked secret stays usable that long.`,
+          message: `${name} keeps its client secret for ${Math.round(seconds / DAY)} days (timeadd of "${duration.value}"), over the ${maxDays}-day limit; a leaked secret stays usable that long.`,
           construct: `${name}:end_date`,
-          data: { start: duration!.start, end: duration!.end },
+          data: { start: duration.start, end: duration.end },
         });
       }
     }
