@@ -1,8 +1,8 @@
-import { isScalar, parseAllDocuments, type Node, type YAMLMap } from 'yaml';
+import { isScalar, type Node, type YAMLMap } from 'yaml';
 import { diffToEdits } from '../../server/src/engine/fix/text-diff';
 import { keyOf, YamlCstEditor } from '../../server/src/engine/fix/yaml-cst-editor';
 import type { ParsedDocument } from '../../server/src/engine/parsed-document';
-import { isMap, isSeq, mapEntries, nodeSpan, pairOf, pairSpan, scalarString, valueOf } from '../../server/src/engine/parse/yaml';
+import { isMap, isSeq, mapEntries, nodeSpan, pairOf, pairSpan, scalarString, valueOf, yamlParsesCleanly } from '../../server/src/engine/parse/yaml';
 import type { Fix } from '../../server/src/engine/types';
 import { bareStepWithParameters, circleUnits, environmentOwners, isCircleReference, runCommands, type CircleUnit } from '../lib/circleci';
 import { cstItemAt, editableSeq } from '../lib/gitlab-ci';
@@ -174,7 +174,7 @@ export function awsFix(document: ParsedDocument, data: unknown, span: readonly [
   }
 
   const fixed = editor.toString();
-  if (parseAllDocuments(fixed).some((doc) => doc.errors.length > 0)) return [];
+  if (!yamlParsesCleanly(fixed)) return [];
   const cleanup = [
     ...(plan.storedIn.length > 0 ? [`delete ${plan.storedIn.map((name) => `$${name}`).join(', ')} and any AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the project settings and contexts (left there, they override OIDC)`] : []),
     ...(plan.storedIn.length === 0 ? ['delete any AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the project settings and contexts (left there, they override OIDC)'] : []),

@@ -1,8 +1,8 @@
-import { CST, isScalar, parseAllDocuments, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { CST, isScalar, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { diffToEdits } from '../../server/src/engine/fix/text-diff';
 import { keyOf, YamlCstEditor } from '../../server/src/engine/fix/yaml-cst-editor';
 import type { ParsedDocument } from '../../server/src/engine/parsed-document';
-import { isMap, isSeq, mapEntries, nodeSpan, pairOf, scalarString, valueOf } from '../../server/src/engine/parse/yaml';
+import { isMap, isSeq, mapEntries, nodeSpan, pairOf, scalarString, valueOf, yamlParsesCleanly } from '../../server/src/engine/parse/yaml';
 import type { Fix } from '../../server/src/engine/types';
 import { publishCommand } from '../gha-npm-token-publish';
 import {
@@ -243,7 +243,7 @@ export function npmFix(document: ParsedDocument, jobName: unknown): Fix[] {
   }
 
   const fixed = editor.toString();
-  if (parseAllDocuments(fixed).some((doc) => doc.errors.length > 0)) return [];
+  if (!yamlParsesCleanly(fixed)) return [];
   return [
     {
       // Not preferred: publishing fails until the package has a trusted publisher on npmjs.com.

@@ -1,8 +1,8 @@
-import { parseAllDocuments, type Node, type YAMLMap } from 'yaml';
+import type { Node, YAMLMap } from 'yaml';
 import { diffToEdits } from '../../server/src/engine/fix/text-diff';
 import { keyOf, YamlCstEditor } from '../../server/src/engine/fix/yaml-cst-editor';
 import type { ParsedDocument } from '../../server/src/engine/parsed-document';
-import { isMap, isSeq, mapEntries, nodeSpan, pairOf, scalarString, valueOf } from '../../server/src/engine/parse/yaml';
+import { isMap, isSeq, mapEntries, nodeSpan, pairOf, scalarString, valueOf, yamlParsesCleanly } from '../../server/src/engine/parse/yaml';
 import type { Fix } from '../../server/src/engine/types';
 import { editableSeq, gitlabJobs, insertSeqItems, isInlineValue, isReference, scalarToSeq, scriptScalars, soleJob, variableValue, type GitlabJob } from '../lib/gitlab-ci';
 
@@ -133,7 +133,7 @@ export function awsFix(document: ParsedDocument, jobName: unknown): Fix[] {
   }
 
   const fixed = editor.toString();
-  if (parseAllDocuments(fixed).some((doc) => doc.errors.length > 0)) return [];
+  if (!yamlParsesCleanly(fixed)) return [];
   const placeholders = [
     ...(plan.idTokens !== 'present' ? [AUD_PLACEHOLDER] : []),
     ...(plan.addRole ? [ROLE_PLACEHOLDER] : []),

@@ -27,6 +27,11 @@ export function yamlEditKeepsParsing(before: string, after: string): boolean {
   return errors(after) <= errors(before);
 }
 
+/** Whether a text, as written (no template blanking), parses as YAML with no error at all. */
+export function yamlParsesCleanly(text: string): boolean {
+  return !parseAllDocuments(text).some((doc) => doc.errors.length > 0);
+}
+
 /** Whether `[`/`{` nest deeper than `limit` anywhere (quotes are not tracked: a cheap upper bound). */
 function flowNestingExceeds(text: string, limit: number): boolean {
   let depth = 0;
