@@ -271,6 +271,21 @@ describe('nhi-hygiene scan --staged', () => {
     assert.equal((await cli(root, 'scan', 'app.env')).code, 0);
   });
 
+  it('names the fix for the staged content, even when the working tree no longer has the problem', async () => {
+    const root = project({ 'README.md': '# repo\n' });
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'pipe' });
+    git('init', '-q');
+    mkdirSync(join(root, '.github/workflows'), { recursive: true });
+    const path = join(root, '.github/workflows/deploy.yml');
+    writeFileSync(path, WORKFLOW);
+    git('add', '.github/workflows/deploy.yml');
+    // The working copy is another file altogether: a title read from it would be missing or wrong.
+    writeFileSync(path, '# moved to release.yml\n');
+    const report = JSON.parse((await cli(root, 'scan', '--staged', '--format', 'json')).stdout) as { files: Array<{ findings: Array<{ ruleId: string; fix?: string }> }> };
+    const finding = report.files.flatMap((file) => file.findings).find((item) => item.ruleId === 'gha-static-aws-keys');
+    assert.match(finding?.fix ?? '', /Use GitHub OIDC/);
+  });
+
   it('reads a staged key store that a rule reads as bytes, and still skips other binary files', async () => {
     const root = project({ 'README.md': '# repo\n' });
     const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'pipe' });

@@ -4,9 +4,8 @@ import { resolve } from 'node:path';
 import { version } from '../../../package.json';
 import { allRules } from '../../../rules';
 import { createBaseline, parseBaseline } from '../engine/baseline';
-import { ParsedDocument } from '../engine/parsed-document';
 import { Scanner } from '../engine/runner';
-import type { Finding, Severity } from '../engine/types';
+import type { Severity } from '../engine/types';
 import { parseCommandLine, UsageError, USAGE, type ScanOptions } from './args';
 import { formatGithub } from './formatters/github';
 import { formatJson } from './formatters/json';
@@ -89,7 +88,6 @@ async function scan(options: ScanOptions, io: Io): Promise<number> {
   const context: FormatContext = {
     summary,
     rules: rulesById,
-    fixTitle: (finding) => fixTitle(summary, finding),
     color,
     listSuppressions: options.listSuppressions,
     version,
@@ -147,29 +145,6 @@ function exitCode(summary: ScanSummary, options: ScanOptions): number {
       (options.failOnExpired && file.notices.some((notice) => notice.code === 'suppression-expired')),
   );
   return failing ? EXIT_FINDINGS : EXIT_OK;
-}
-
-/** The title of the fix the editor would offer first, for the text report's hint. */
-function fixTitle(summary: ScanSummary, finding: Finding): string | undefined {
-  const rule = rulesById.get(finding.ruleId);
-  if (!rule?.fix) return undefined;
-  const file = summary.files.find((report) => report.findings.includes(finding));
-  if (!file) return undefined;
-  let text: string;
-  try {
-    text = readFileSync(resolve(summary.root, file.path), 'utf8');
-  } catch {
-    return undefined;
-  }
-  const document = ParsedDocument.of(resolve(summary.root, file.path), text);
-  try {
-    const fixes = scanner.fixes(document, finding, { rules: {} });
-    return (fixes.find((fix) => fix.isPreferred) ?? fixes[0])?.title;
-  } catch {
-    return undefined;
-  } finally {
-    document.dispose();
-  }
 }
 
 function progressReporter(options: ScanOptions, io: Io): ((done: number, total: number) => void) | undefined {

@@ -4,6 +4,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import type { EngineConfig } from '../engine/config';
 import { ParsedDocument } from '../engine/parsed-document';
 import type { ScanResult, Scanner } from '../engine/runner';
+import type { Finding } from '../engine/types';
 import { WORKER_RESOURCE_LIMITS } from '../node/heap';
 
 /** One file to scan, with the configuration that applies to it. */
@@ -14,9 +15,16 @@ export interface FileJob {
   readonly config: EngineConfig;
 }
 
-export type FileOutcome = { readonly result: ScanResult } | { readonly unreadable: string };
+export type FileOutcome = { readonly result: ScanResult; readonly fixTitles: FixTitles } | { readonly unreadable: string };
 
-/** Reads (unless given) and scans one file: the one path every lane, in-process or worker, takes. */
+/** The title of the fix the editor would offer first, by finding fingerprint (unique in a file). */
+export type FixTitles = Readonly<Record<string, string>>;
+
+/**
+ * Reads (unless given) and scans one file: the one path every lane, in-process or worker, takes.
+ * Fix titles for the report are worked out here too, on the document just scanned: the content
+ * is the one the findings came from (the index, for `--staged`) and nothing is parsed twice.
+ */
 export async function scanFile(scanner: Scanner, job: FileJob): Promise<FileOutcome> {
   let bytes = job.bytes;
   if (bytes === undefined) {
@@ -28,10 +36,26 @@ export async function scanFile(scanner: Scanner, job: FileJob): Promise<FileOutc
   }
   const document = ParsedDocument.fromBytes(job.absolute, bytes);
   try {
-    return { result: await scanner.scan(document, job.config) };
+    const result = await scanner.scan(document, job.config);
+    return { result, fixTitles: preferredFixTitles(scanner, document, result.findings, job.config) };
   } finally {
     document.dispose();
   }
+}
+
+function preferredFixTitles(scanner: Scanner, document: ParsedDocument, findings: readonly Finding[], config: EngineConfig): FixTitles {
+  const titles: Record<string, string> = {};
+  for (const finding of findings) {
+    if (!finding.fixable) continue;
+    try {
+      const fixes = scanner.fixes(document, finding, config);
+      const title = (fixes.find((fix) => fix.isPreferred) ?? fixes[0])?.title;
+      if (title !== undefined) titles[finding.fingerprint] = title;
+    } catch {
+      // A fix that cannot be built is not offered; the finding is still reported.
+    }
+  }
+  return titles;
 }
 
 /**

@@ -10,7 +10,7 @@ import { collectFiles, type SkippedFile } from '../node/files';
 import { changedSince, repositoryRoot, stagedFiles } from '../node/git';
 import { ProjectConfigs } from '../node/project-configs';
 import { UsageError, type ScanOptions } from './args';
-import { scanFiles, threadCount, type FileJob } from './scan-pool';
+import { scanFiles, threadCount, type FileJob, type FixTitles } from './scan-pool';
 
 /** What one file produced; paths are relative to the scan root with `/` separators. */
 export interface FileReport {
@@ -21,6 +21,8 @@ export interface FileReport {
   readonly failures: readonly RuleFailure[];
   /** Findings the baseline accepted (not shown). */
   readonly baselined: number;
+  /** The title of the fix the editor offers first, by finding fingerprint. */
+  readonly fixTitles: FixTitles;
   readonly bounded?: string;
 }
 
@@ -78,7 +80,7 @@ export async function scanProject(scanner: Scanner, options: ScanOptions, cwd: s
       extraSkipped.push({ path: target.absolute, relativePath: target.relativePath, reason: 'unreadable', detail: outcome.unreadable });
       continue;
     }
-    const { result } = outcome;
+    const { result, fixTitles } = outcome;
     if (result.skipped) {
       extraSkipped.push({ path: target.absolute, relativePath: target.relativePath, reason: result.skipped.reason, detail: result.skipped.detail });
       continue;
@@ -91,6 +93,7 @@ export async function scanProject(scanner: Scanner, options: ScanOptions, cwd: s
       notices: result.notices,
       failures: result.failures,
       baselined: result.findings.length - shown.length,
+      fixTitles,
       ...(result.bounded ? { bounded: result.bounded } : {}),
     });
   }

@@ -5,7 +5,6 @@ export interface FormatContext {
   readonly summary: ScanSummary;
   /** The registry, for rule metadata (docs, default severity) in SARIF and help text. */
   readonly rules: ReadonlyMap<string, Rule>;
-  readonly fixTitle: (finding: Finding) => string | undefined;
   readonly color: boolean;
   readonly listSuppressions: boolean;
   readonly version: string;

@@ -28,7 +28,7 @@ export function formatText(context: FormatContext): string {
     for (const finding of file.findings) {
       const { line, column } = oneBased(finding);
       rows.push(`  ${paint.dim(`${line}:${column}`.padEnd(8))} ${paint.severity(finding.severity, finding.severity.padEnd(7))} ${finding.message}  ${paint.dim(finding.ruleId)}`);
-      const fix = finding.fixable ? context.fixTitle(finding) : undefined;
+      const fix = finding.fixable ? file.fixTitles[finding.fingerprint] : undefined;
       if (fix) rows.push(`  ${' '.repeat(16)} ${paint.dim('fix:')} ${fix}`);
       rows.push(`  ${' '.repeat(16)} ${paint.dim('docs:')} ${paint.dim(publicDocsUrl(finding.ruleId))}`);
     }
