@@ -22,7 +22,9 @@ import { pathToFileURL } from 'node:url';
 import { lintSource } from '@secretlint/core';
 import { secretLintProfiler } from '@secretlint/profiler';
 import { creator as recommendedPreset } from '@secretlint/secretlint-rule-preset-recommend';
-import { collectFiles } from '../server/src/node/files';
+import { BINARY_SNIFF_BYTES, collectFiles, readForScan, readLimitsFor } from '../server/src/node/files';
+import { allRules } from '../rules';
+import { Scanner } from '../server/src/engine/runner';
 import { LspTestClient } from '../test/support/lsp-client';
 
 const ROOT = join(__dirname, '..');
@@ -136,7 +138,12 @@ async function main(): Promise<void> {
 
   // Headless throughput on the same tree for us and the peer.
   const trees = QUICK ? [join(ROOT, '..', 'shared', 'corpus')] : [join(ROOT, 'node_modules'), join(ROOT, '..', 'shared', 'corpus')];
-  const { files } = collectFiles(ROOT, trees, { defaultExcludes: false, respectGitignore: false, maxFileBytes: 2 * 1024 * 1024 });
+  // The files both tools read: what the CLI scans (text, at most 2 MiB each).
+  const limits = readLimitsFor(new Scanner(allRules), { rules: {} });
+  const files = collectFiles(ROOT, trees, { defaultExcludes: false, respectGitignore: false }).files.filter((file) => {
+    const read = readForScan(file, limits);
+    return 'bytes' in read && !read.bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0);
+  });
   const megabytes = files.reduce((sum, file) => sum + statSync(file).size, 0) / 1e6;
   const ours = timed(process.execPath, [CLI, 'scan', '--no-default-excludes', '--no-gitignore', '--format', 'json', '--fail-on', 'never', ...trees], ROOT);
   add(`CLI throughput (${megabytes.toFixed(0)} MB, ${files.length} files)`, megabytes / ours.seconds, 'MB/s', 80, false);

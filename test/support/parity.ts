@@ -4,12 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { allRules } from '../../rules';
-import { collectFiles } from '../../server/src/node/files';
+import { Scanner } from '../../server/src/engine/runner';
+import { collectFiles, readForScan, readLimitsFor } from '../../server/src/node/files';
 import { LspTestClient } from './lsp-client';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
@@ -66,12 +66,14 @@ export async function serverFindings(root: string): Promise<Comparable[]> {
         });
       }
     };
-    const readsBinary = (path: string) => allRules.some((rule) => rule.binaryFiles?.test(path));
-    const { files } = collectFiles(root, [root], { maxFileBytes: 2 * 1024 * 1024, readsBinary });
+    const scanner = new Scanner(allRules);
+    const { files } = collectFiles(root, [root]);
     // An editor opens text files; binary key stores reach it through the workspace scan.
     const stores: string[] = [];
     for (const file of files) {
-      const bytes = readFileSync(file);
+      const read = readForScan(file, readLimitsFor(scanner, { rules: {} }));
+      if ('skipped' in read) continue;
+      const bytes = Buffer.from(read.bytes);
       if (bytes.subarray(0, 8192).includes(0)) {
         stores.push(file);
         continue;

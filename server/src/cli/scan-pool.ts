@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { EngineConfig } from '../engine/config';
 import { ParsedDocument } from '../engine/parsed-document';
 import type { ScanResult, Scanner } from '../engine/runner';
 import type { Finding } from '../engine/types';
+import { readForScan, readLimitsFor } from '../node/files';
 import { WORKER_RESOURCE_LIMITS } from '../node/heap';
 
 /** One file to scan, with the configuration that applies to it. */
@@ -28,11 +28,12 @@ export type FixTitles = Readonly<Record<string, string>>;
 export async function scanFile(scanner: Scanner, job: FileJob): Promise<FileOutcome> {
   let bytes = job.bytes;
   if (bytes === undefined) {
-    try {
-      bytes = readFileSync(job.absolute);
-    } catch (error) {
-      return { unreadable: (error as Error).message };
+    const read = readForScan(job.absolute, readLimitsFor(scanner, job.config));
+    if ('skipped' in read) {
+      if (read.skipped.reason === 'unreadable') return { unreadable: read.skipped.detail };
+      return { result: { findings: [], suppressed: [], notices: [], failures: [], skipped: { reason: read.skipped.reason, detail: read.skipped.detail } }, fixTitles: {} };
     }
+    bytes = read.bytes;
   }
   const document = ParsedDocument.fromBytes(job.absolute, bytes);
   try {
@@ -98,7 +99,7 @@ interface WorkerLane {
  * Requests kept in flight per worker, so that it starts its next file while this thread, busy
  * with a file of its own, has not yet read the previous answer.
  */
-const REQUESTS_IN_FLIGHT = 4;
+const REQUESTS_IN_FLIGHT = 32;
 
 /**
  * Scans files on `threads` lanes: this thread plus worker threads running the same bundle, each

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { BaselineMatcher, parseBaseline, type BaselineEntry } from '../engine/baseline';
-import { DEFAULT_LIMITS, withSeverities, type EngineConfig } from '../engine/config';
+import { withSeverities, type EngineConfig } from '../engine/config';
 import type { RuleFailure, Scanner } from '../engine/runner';
 import type { DirectiveNotice, Suppression } from '../engine/suppressions';
 import type { Finding } from '../engine/types';
@@ -52,7 +52,7 @@ export interface ScanProgress {
  * resolves each file's configuration the way the editor does, and runs the one `Scanner`.
  */
 export async function scanProject(scanner: Scanner, options: ScanOptions, cwd: string, onProgress?: ScanProgress): Promise<ScanSummary> {
-  const { root, targets, skipped } = selectTargets(options, cwd, (path) => scanner.rules.some((rule) => rule.binaryFiles?.test(path)));
+  const { root, targets, skipped } = selectTargets(options, cwd, (path) => scanner.readsBinary(path));
   const projects = new ProjectConfigs({
     trusted: () => options.trusted,
     rules: scanner.rules,
@@ -122,7 +122,6 @@ function selectTargets(
   cwd: string,
   readsBinary: (path: string) => boolean,
 ): { root: string; targets: Target[]; skipped: Array<SkippedFile & { relativePath: string }> } {
-  const maxFileBytes = options.maxFileBytes ?? DEFAULT_LIMITS.maxFileBytes;
   if (options.staged) {
     const root = repositoryRoot(cwd);
     const staged = stagedFiles(root);
@@ -135,19 +134,17 @@ function selectTargets(
   if (options.changedSince) {
     const root = repositoryRoot(cwd);
     const paths = changedSince(root, options.changedSince).map((path) => join(root, path));
-    return { root, ...fromDisk(root, paths.filter(isFile), options, maxFileBytes, readsBinary) };
+    return { root, ...fromDisk(root, paths.filter(isFile), options) };
   }
   const root = cwd;
   const paths = options.paths.map((path) => resolve(cwd, path));
   const missing = options.paths.filter((_, index) => !existsSync(paths[index]!));
   if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
-  return { root, ...fromDisk(root, paths, options, maxFileBytes, readsBinary) };
+  return { root, ...fromDisk(root, paths, options) };
 }
 
-function fromDisk(root: string, paths: readonly string[], options: ScanOptions, maxFileBytes: number, readsBinary: (path: string) => boolean) {
+function fromDisk(root: string, paths: readonly string[], options: ScanOptions) {
   const collected = collectFiles(root, paths, {
-    maxFileBytes,
-    readsBinary,
     respectGitignore: options.gitignore,
     defaultExcludes: options.defaultExcludes,
   });

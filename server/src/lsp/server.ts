@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import {
   DiagnosticSeverity,
@@ -18,7 +17,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ParsedDocument } from '../engine/parsed-document';
 import { Scanner } from '../engine/runner';
 import type { Rule } from '../engine/types';
-import { collectFiles } from '../node/files';
+import { collectFiles, readForScan, readLimitsFor } from '../node/files';
 import { codeActions } from './code-actions';
 import { ConfigResolver, filePath } from './config-resolver';
 import { failureDiagnostic, noticeDiagnostic, noticeToDiagnostic, toDiagnostic } from './diagnostics';
@@ -242,24 +241,23 @@ export function startServer(connection: Connection, rules: readonly Rule[]): voi
     try {
       for (const folder of workspaceFolders) {
         const project = configs.projectConfig(pathToFileURL(folder + '/.').toString());
-        const { files, skipped } = collectFiles(folder, [folder], {
-          exclude: project?.loaded.exclude ?? [],
-          maxFileBytes: 2 * 1024 * 1024,
-          respectGitignore: true,
-          readsBinary: (path) => scanner.rules.some((rule) => rule.binaryFiles?.test(path)),
-        });
+        const { files, skipped } = collectFiles(folder, [folder], { exclude: project?.loaded.exclude ?? [], respectGitignore: true });
         result.skipped += skipped.length;
         for (const [index, file] of files.entries()) {
           if (token.isCancellationRequested || progress.token.isCancellationRequested) return result;
           const uri = pathToFileURL(file).toString();
           progress.report(Math.round((100 * index) / Math.max(1, files.length)), file.slice(folder.length + 1));
           if (documents.get(uri) || CONFIG_FILE.test(uri)) continue;
-          const bytes = await readFile(file).catch(() => undefined);
-          if (bytes === undefined) continue;
           const settings = await settingsFor(uri);
-          const parsed = ParsedDocument.fromBytes(uri, bytes);
+          const config = configs.engineConfig(uri, settings);
+          const read = readForScan(file, readLimitsFor(scanner, config));
+          if ('skipped' in read) {
+            result.skipped++;
+            continue;
+          }
+          const parsed = ParsedDocument.fromBytes(uri, read.bytes);
           try {
-            const scan = await scanner.scan(parsed, configs.engineConfig(uri, settings));
+            const scan = await scanner.scan(parsed, config);
             result.filesScanned++;
             if (scan.findings.length > 0) result.filesWithFindings++;
             result.findings += scan.findings.length;

@@ -1,5 +1,7 @@
-import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
+import { DEFAULT_LIMITS, type EngineConfig } from '../engine/config';
+import type { Scanner } from '../engine/runner';
 import { compileGlob, compileGlobs, type GlobMatcher } from './glob';
 
 /**
@@ -27,11 +29,8 @@ export interface CollectOptions {
   readonly exclude?: readonly string[];
   /** When given, only files matching one of these globs are collected (config `include`). */
   readonly include?: readonly string[];
-  readonly maxFileBytes?: number;
   readonly respectGitignore?: boolean;
   readonly defaultExcludes?: boolean;
-  /** Binary files whose path this accepts are collected (a rule reads them: key stores); others are skipped. */
-  readonly readsBinary?: (path: string) => boolean;
 }
 
 export interface CollectedFiles {
@@ -49,13 +48,13 @@ interface IgnoreRule {
 
 /**
  * Expands `paths` (files or directories, absolute or relative to the cwd) into the files to scan
- * under `root`, honouring excludes, `.gitignore` files, the size limit and binary detection.
- * A file named explicitly is scanned even when an exclude would skip it in a directory walk,
- * as ESLint and ruff do, but binary and oversized files are still skipped.
+ * under `root`, honouring excludes and `.gitignore` files. A file named explicitly is scanned even
+ * when an exclude would skip it in a directory walk, as ESLint and ruff do. The walk reads
+ * directory listings only: size and content are judged when the file is read (`readForScan`),
+ * once, by whichever thread scans it.
  */
 export function collectFiles(root: string, paths: readonly string[], options: CollectOptions = {}): CollectedFiles {
   const rootDir = resolve(root);
-  const maxBytes = options.maxFileBytes ?? Number.POSITIVE_INFINITY;
   const vendored = options.defaultExcludes === false ? () => false : compileGlobs(DEFAULT_EXCLUDES);
   const excluded = compileGlobs(options.exclude ?? []);
   const included = options.include && options.include.length > 0 ? compileGlobs(options.include) : undefined;
@@ -72,37 +71,21 @@ export function collectFiles(root: string, paths: readonly string[], options: Co
     }
   };
 
-  const consider = (absolute: string, stats: Stats, explicit: boolean) => {
-    const rel = toRelative(rootDir, absolute);
-    if (!explicit && included && !included(rel)) return;
-    // A FIFO, socket or device named on the command line would block a read forever.
-    if (!stats.isFile()) {
-      skipped.push({ path: absolute, reason: 'unreadable', detail: 'not a regular file' });
-      return;
-    }
-    if (stats.size > maxBytes) {
-      skipped.push({ path: absolute, reason: 'too-large', detail: `${stats.size} bytes > ${maxBytes}` });
-      return;
-    }
-    if (stats.size > 0 && !options.readsBinary?.(absolute) && looksBinary(absolute)) {
-      skipped.push({ path: absolute, reason: 'binary' });
-      return;
-    }
-    files.add(absolute);
-  };
-
   const walk = (dir: string, ignoreRules: IgnoreRule[]) => {
-    let names: string[];
+    let entries: Dirent[];
     try {
-      names = readdirSync(dir);
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch (error) {
       skipped.push({ path: dir, reason: 'unreadable', detail: (error as Error).message });
       return;
     }
     const rules = options.respectGitignore === false ? ignoreRules : [...ignoreRules, ...readIgnoreFile(dir)];
-    for (const name of names.sort()) {
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const name = entry.name;
       const absolute = join(dir, name);
-      const stats = statOrSkip(absolute);
+      // The listing says what an entry is; only a symbolic link needs a stat, to follow it.
+      const stats = entry.isSymbolicLink() ? statOrSkip(absolute) : entry;
       if (!stats) continue;
       const isDirectory = stats.isDirectory();
       const rel = toRelative(rootDir, absolute);
@@ -113,7 +96,7 @@ export function collectFiles(root: string, paths: readonly string[], options: Co
       }
       if (excluded(rel, isDirectory) || isIgnored(rules, absolute, isDirectory)) continue;
       if (isDirectory) walk(absolute, rules);
-      else if (stats.isFile()) consider(absolute, stats, false);
+      else if (stats.isFile() && (!included || included(rel))) files.add(absolute);
     }
   };
 
@@ -122,28 +105,64 @@ export function collectFiles(root: string, paths: readonly string[], options: Co
     const stats = statOrSkip(absolute);
     if (!stats) continue;
     if (stats.isDirectory()) walk(absolute, options.respectGitignore === false ? [] : ancestorIgnoreRules(rootDir, absolute));
-    else consider(absolute, stats, true);
+    // A FIFO, socket or device named on the command line would block a read forever.
+    else if (!stats.isFile()) skipped.push({ path: absolute, reason: 'unreadable', detail: 'not a regular file' });
+    else files.add(absolute);
   }
   return { files: [...files].sort(), skipped };
 }
 
 /** NUL in the first 8 KiB is how git decides a file is binary; so do we. */
-export function looksBinary(path: string): boolean {
+export const BINARY_SNIFF_BYTES = 8192;
+
+export interface ReadLimits {
+  readonly maxFileBytes: number;
+  /** Binary files whose path this accepts are read whole (a rule reads them: key stores). */
+  readonly readsBinary: (path: string) => boolean;
+}
+
+/** What a scan under `config` reads: files up to its size limit, and the binary files a rule reads. */
+export function readLimitsFor(scanner: Pick<Scanner, 'readsBinary'>, config: EngineConfig): ReadLimits {
+  return { maxFileBytes: config.limits?.maxFileBytes ?? DEFAULT_LIMITS.maxFileBytes, readsBinary: (path) => scanner.readsBinary(path) };
+}
+
+export type ReadOutcome =
+  | { readonly bytes: Uint8Array }
+  | { readonly skipped: { readonly reason: Exclude<SkipReason, 'excluded'>; readonly detail: string } };
+
+/**
+ * Reads a file to scan with one open: its size from the open descriptor, then its head, and the
+ * rest only if it is to be scanned. An oversized file is never read, and a binary file no rule
+ * reads costs 8 KiB.
+ */
+export function readForScan(path: string, limits: ReadLimits): ReadOutcome {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
-    const buffer = Buffer.alloc(8192);
-    const read = readSync(fd, buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, read).includes(0);
-  } catch {
-    return false;
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return { skipped: { reason: 'unreadable', detail: 'not a regular file' } };
+    if (stats.size > limits.maxFileBytes) return { skipped: { reason: 'too-large', detail: `${stats.size} bytes is over the ${limits.maxFileBytes}-byte limit` } };
+    const buffer = Buffer.allocUnsafe(stats.size);
+    let length = readInto(fd, buffer, 0, Math.min(BINARY_SNIFF_BYTES, stats.size));
+    if (buffer.subarray(0, length).includes(0) && !limits.readsBinary(path)) return { skipped: { reason: 'binary', detail: 'the file contains NUL bytes' } };
+    if (length === BINARY_SNIFF_BYTES) length += readInto(fd, buffer, length, stats.size - length);
+    return { bytes: buffer.subarray(0, length) };
+  } catch (error) {
+    return { skipped: { reason: 'unreadable', detail: (error as Error).message } };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
 }
 
-export function isBinaryText(text: string): boolean {
-  return text.slice(0, 8192).includes('\0');
+/** Reads up to `count` bytes at `offset`; fewer if the file shrank meanwhile. */
+function readInto(fd: number, buffer: Buffer, offset: number, count: number): number {
+  let total = 0;
+  while (total < count) {
+    const read = readSync(fd, buffer, offset + total, count - total, offset + total);
+    if (read === 0) break;
+    total += read;
+  }
+  return total;
 }
 
 function toRelative(root: string, absolute: string): string {
