@@ -1,8 +1,7 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
-import { shannonEntropy } from '../../server/src/engine/secret-values';
 import type { TextEdit } from '../../server/src/engine/types';
-import { namesCredential } from '../lib/credential-names';
+import { looksLikeRandomKey, namesCredential } from '../lib/credential-names';
 import { isFunctionNode, nodeAt, parentOf, stringValue, unwrapExpression } from '../lib/syntax';
 import docs from './docs.md';
 
@@ -98,7 +97,7 @@ function worthParsing(text: string, minimumLength: number): boolean {
     for (const literal of after.matchAll(NEARBY_LITERAL)) {
       const value = literal[0].slice(1, -1);
       if (value.length < minimumLength) continue;
-      if (looksRandom(value)) return true;
+      if (looksLikeRandomKey(value)) return true;
       const lineStart = after.lastIndexOf('\n', literal.index) + 1;
       const before = after.slice(Math.max(lineStart, literal.index - 120), literal.index).trimEnd();
       // `name = '…'`, `name: '…'`, `"name": '…'`: the name the literal is stored under.
@@ -135,15 +134,11 @@ function callableNames(text: string): string[] {
   return names;
 }
 
-function looksRandom(value: string): boolean {
-  return value.length >= 16 && !/\s/.test(value) && /\d/.test(value) && /[a-zA-Z]/.test(value) && shannonEntropy(value) >= 3.5;
-}
-
 /** A literal that is a credential: long enough, and named as one or random-looking. */
 function credentialLiteral(node: SyntaxNode | null | undefined, names: readonly (string | undefined)[], minimumLength: number): string | undefined {
   const value = stringValue(unwrapExpression(node));
   if (value === undefined || value.length < minimumLength || /^(?:[a-z][a-z0-9+.-]*:\/\/|\/|\.\/)/i.test(value)) return undefined;
-  return names.some((name) => name !== undefined && namesCredential(name)) || looksRandom(value) ? value : undefined;
+  return names.some((name) => name !== undefined && namesCredential(name)) || looksLikeRandomKey(value) ? value : undefined;
 }
 
 /** The name a value is stored under: `const token = …`, `this.apiKey = …`, `token = …`. */

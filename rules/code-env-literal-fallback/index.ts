@@ -1,8 +1,7 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import type { Fix } from '../../server/src/engine/types';
-import { shannonEntropy } from '../../server/src/engine/secret-values';
-import { namesCredential } from '../lib/credential-names';
+import { looksLikeRandomKey, namesCredential } from '../lib/credential-names';
 import { envVariableName, jsStringValue, nodeAt, parentOf, stringValue, unwrapExpression } from '../lib/syntax';
 import docs from './docs.md';
 
@@ -38,7 +37,7 @@ export default defineRule({
     const minimumLength = Number(options.minimumLength);
     const root = document.tree(document.codeLanguage!).rootNode;
     const isCredential = (variable: string, literal: string) =>
-      literal.length >= minimumLength && !isLocationWithoutCredentials(literal) && (namesCredential(variable) || looksRandom(literal));
+      literal.length >= minimumLength && !isLocationWithoutCredentials(literal) && (namesCredential(variable) || looksLikeRandomKey(literal) || embedsLogin(literal));
     if (document.codeLanguage === 'python') {
       for (const candidate of document.text.matchAll(PY_CANDIDATE)) {
         const found = pythonFallback(root, candidate.index, document.text);
@@ -142,15 +141,18 @@ function pythonFallback(root: SyntaxNode, index: number, text: string): PythonFa
   return { lookup, variable, fallback, literal, expression, ...(environ ? { replacement: `${environ}[${nameNode.text}]` } : {}) };
 }
 
+const URL_AUTHORITY = /^[a-z][a-z0-9+.-]*:\/\/([^/?#\s]*)/i;
+
 /** URLs and paths are where to connect, not secrets, unless they embed `user:password@`. */
 function isLocationWithoutCredentials(value: string): boolean {
   if (value.startsWith('/') || value.startsWith('./')) return true;
-  const url = /^[a-z][a-z0-9+.-]*:\/\/([^/?#\s]*)/i.exec(value);
+  const url = URL_AUTHORITY.exec(value);
   return url !== null && !url[1]!.includes('@');
 }
 
-
-/** Mixed-case letters and digits with high entropy: a key, not a word like "localhost". */
-function looksRandom(value: string): boolean {
-  return value.length >= 16 && !/\s/.test(value) && /\d/.test(value) && /[a-zA-Z]/.test(value) && shannonEntropy(value) >= 3.5;
+/** A URL whose authority carries a password (`postgres://user:password@host`). */
+function embedsLogin(value: string): boolean {
+  const authority = URL_AUTHORITY.exec(value)?.[1];
+  const at = authority?.lastIndexOf('@') ?? -1;
+  return at > 0 && authority!.slice(0, at).includes(':');
 }

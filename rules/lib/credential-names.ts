@@ -110,6 +110,27 @@ export function looksLikeSecretLiteral(value: string): boolean {
   return v.length >= 12 && shannonEntropy(v) >= 3.5 && !isCamelCaseIdentifier(v);
 }
 
+/** A UUID, alone or leading a scope (`…/.default`): an identifier, not a secret. */
+const UUID_PREFIX = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-z])/i;
+/** Characters of code, templates and prose, not of a key or password: a literal with one is a fragment. */
+const CODE_OR_PROSE = /[\s(){};,'"`<>]|\$\{/;
+/** Separators between the words of a name (`invalid_base64_string`, `@scope/pkg-arm64`, `msal:relay:v1`). */
+const NAME_SEPARATORS = /[_./:@-]+/;
+
+/**
+ * Whether a literal no name vouches for looks like a generated key: long, letters mixed with
+ * digits, varied, and neither an identifier (UUID, a name of words such as `tag:yaml.org`,
+ * `invalid_base64_string`) nor a fragment of code, a URL or a path.
+ */
+export function looksLikeRandomKey(value: string): boolean {
+  if (value.length < 16 || CODE_OR_PROSE.test(value) || value.includes('://') || value.startsWith('/') || value.startsWith('./')) return false;
+  if (!/\d/.test(value) || !/[a-zA-Z]/.test(value) || UUID_PREFIX.test(value)) return false;
+  const parts = value.split(NAME_SEPARATORS).filter(Boolean);
+  // Words, each optionally ending in a number (`base64`, `arm64`, `v1`): a name, not a key.
+  if (parts.length >= 2 && parts.every((part) => /^(?:[A-Za-z][a-z]{1,}|[A-Z]{2,})\d{0,4}$|^v?\d{1,4}$/.test(part))) return false;
+  return shannonEntropy(value) >= 3.5;
+}
+
 /**
  * Whether a value reads as a CamelCase identifier (`Ipv6CidrAssociations`, `S3AccessPointAttachments`):
  * letters and digits only, at least two capitalised words, every lower-case run a word of three or

@@ -1,0 +1,39 @@
+/**
+ * The judgement code rules share for a literal no name vouches for: a generated key, or an
+ * identifier, a fragment of code, a URL?
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { looksLikeRandomKey } from '../../rules/lib/credential-names';
+
+describe('looksLikeRandomKey', () => {
+  it('accepts generated keys and passwords in the usual alphabets', () => {
+    for (const value of [
+      'q8Vt3nLx0WbZr7Kc2YhJ', // alphanumeric
+      'kR9wXz2+Lp0/Qm7sVt4=', // base64
+      'f3a9c1e07b2d4e6f8a1b3c5d7e9f0a2b', // hex
+      'sk-proj-Xh7Kq2Lm9Pz4Rt6Vw8Yb', // vendor-prefixed
+      'Zt8#vQ2!mK9$pL4&', // password with symbols
+    ]) {
+      assert.ok(looksLikeRandomKey(value), value);
+    }
+  });
+
+  it('rejects identifiers, names made of words, code, URLs and paths', () => {
+    for (const value of [
+      '3813d06c-9e36-4ea1-aac3-61a485d60e3d', // a UUID (resource or application id)
+      '499b84ac-1321-427f-aa17-267ca6975798/.default', // a UUID scope
+      'invalid_base64_string',
+      '@esbuild/darwin-arm64',
+      'msal:popup-relay-response:v1',
+      'tag:yaml.org,2002:',
+      '),l=a===-1?e:e.slice(0,a)',
+      '${DEFAULT_AUTHORITY}discovery/instance?api-version=1.1',
+      'https://github.com/secretlint/secretlint/blob/master/packages',
+      '/var/run/secrets/token-2024',
+      'short1A',
+    ]) {
+      assert.ok(!looksLikeRandomKey(value), value);
+    }
+  });
+});
