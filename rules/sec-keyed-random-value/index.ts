@@ -1,6 +1,7 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import { shannonEntropy } from '../../server/src/engine/secret-values';
 import { isCamelCaseIdentifier, looksLikeSecretLiteral, nameWords } from '../lib/credential-names';
+import { nameAround, nameCharacters } from '../lib/name-around';
 import docs from './docs.md';
 
 /**
@@ -12,7 +13,7 @@ import docs from './docs.md';
  * `api_key`, `access_key`, ...) are sec-password-assignment's and are left to it.
  */
 const HIT = /key|pw/gi;
-const NAME_CHAR = /[\w.-]/;
+const isNameChar = nameCharacters('.-');
 /** Right after a name: optional closing quote, the operator, then a quoted (2, 3) or bare (4) value. */
 const OPERATOR_VALUE = /["']?[ \t]*(?::=|=>|:|=)[ \t]*(?:@?(["'`])([^"'`\r\n]{1,400})\1|([^\s"'`,;#{}()[\]<>]{1,400}))/y;
 /** The credential words sec-password-assignment looks for: names containing one are its. */
@@ -44,10 +45,7 @@ export default defineRule({
     let scannedTo = 0;
     for (const hit of text.matchAll(HIT)) {
       if (hit.index < scannedTo) continue;
-      let start = hit.index;
-      while (start > 0 && hit.index - start < 80 && NAME_CHAR.test(text[start - 1]!)) start--;
-      let end = hit.index + hit[0].length;
-      while (end < text.length && end - hit.index < 80 && NAME_CHAR.test(text[end]!)) end++;
+      const { start, end } = nameAround(text, hit.index, hit.index + hit[0].length, isNameChar);
       scannedTo = end;
       // Part of a path, a URL or an ARN, not a name.
       if (start > 0 && /[:/]/.test(text[start - 1]!)) continue;

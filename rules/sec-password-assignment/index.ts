@@ -1,5 +1,6 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import { namesCredential } from '../lib/credential-names';
+import { nameAround, nameCharacters } from '../lib/name-around';
 import docs from './docs.md';
 
 /**
@@ -10,7 +11,7 @@ import docs from './docs.md';
 const CREDENTIAL_HIT = /pass|pwd|secret|token|credential|api[_-]?key|private[_-]?key|access[_-]?key|auth[_-]?key|signing[_-]?key/gi;
 /** Right after a name: optional closing quote, the operator, then a quoted (2, 3) or bare (4) value. */
 const OPERATOR_VALUE = /["']?[ \t]*(?::=|=>|:|=)[ \t]*(?:(["'`])([^"'`\r\n]{1,300})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
-const NAME_CHAR = /[\w$.@-]/;
+const isNameChar = nameCharacters('$.@-');
 
 /** Kubernetes and ECS env lists: `- name: DB_PASSWORD` then `value: literal` on the next line. */
 const NAME_VALUE_PAIR = /name:[ \t]*["']?([A-Za-z_][\w.-]{0,80})["']?[ \t]*\r?\n[ \t]*value:[ \t]*(?:(["'])([^"'\r\n]{1,300})\2|([^\s"'#{}]{1,300}))/g;
@@ -66,10 +67,7 @@ export default defineRule({
     let scannedTo = 0;
     for (const hit of text.matchAll(CREDENTIAL_HIT)) {
       if (hit.index < scannedTo) continue;
-      let start = hit.index;
-      while (start > 0 && hit.index - start < 80 && NAME_CHAR.test(text[start - 1]!)) start--;
-      let end = hit.index + hit[0].length;
-      while (end < text.length && end - hit.index < 80 && NAME_CHAR.test(text[end]!)) end++;
+      const { start, end } = nameAround(text, hit.index, hit.index + hit[0].length, isNameChar);
       scannedTo = end;
       // `...:secret:/path` and `a/secret=b` are parts of a path or an ARN, not a name.
       if (start > 0 && (text[start - 1] === ':' || text[start - 1] === '/')) continue;

@@ -57,11 +57,13 @@ export class ParsedDocument {
   }
 
   /**
-   * Runs the one-pass keyword prefilter for this version (the scanner does, with every rule's
-   * keywords); later `containsKeyword` calls for those keywords are set lookups.
+   * The keywords of `index` this version contains: the one-pass prefilter, run on first use (the
+   * scanner runs it with every rule's keywords); later `containsKeyword` calls for those keywords
+   * are set lookups.
    */
-  prefilter(index: KeywordIndex): void {
+  foundKeywords(index: KeywordIndex): ReadonlySet<string> {
     if (this.indexed?.index !== index) this.indexed = { index, found: index.find(this.source.text) };
+    return this.indexed.found;
   }
 
   /** Case-insensitive containment (keywords are lower case): from the prefilter, else memoised. */

@@ -47,11 +47,41 @@ export class Scanner {
   private readonly idByAlias: ReadonlyMap<string, string>;
   /** Every rule's keywords and the suppression markers, found in one pass per document. */
   private readonly keywords: KeywordIndex;
+  /** For each keyword, the positions (in `rules`) of the rules it lets through the prefilter. */
+  private readonly rulesByKeyword: ReadonlyMap<string, readonly number[]>;
+  /** Positions of the rules with no keywords: candidates for every document. */
+  private readonly unkeyed: readonly number[];
 
   constructor(readonly rules: readonly Rule[]) {
     this.byId = new Map(rules.map((rule) => [rule.id, rule]));
     this.idByAlias = new Map(rules.flatMap((rule) => (rule.aliases ?? []).map((alias) => [alias, rule.id] as const)));
     this.keywords = new KeywordIndex([...rules.flatMap((rule) => rule.keywords), ...SUPPRESSION_MARKERS]);
+    const byKeyword = new Map<string, number[]>();
+    rules.forEach((rule, position) => {
+      for (const keyword of new Set(rule.keywords.map((word) => word.toLowerCase()))) {
+        let positions = byKeyword.get(keyword);
+        if (!positions) byKeyword.set(keyword, (positions = []));
+        positions.push(position);
+      }
+    });
+    this.rulesByKeyword = byKeyword;
+    this.unkeyed = rules.flatMap((rule, position) => (rule.keywords.length === 0 ? [position] : []));
+  }
+
+  /**
+   * The rules the keyword prefilter lets through for this document, in registry order: those with
+   * a keyword the document contains, and those with none. Most documents contain few keywords, so
+   * this visits a handful of rules instead of all of them.
+   */
+  private candidates(document: ParsedDocument): Rule[] {
+    const marked = new Uint8Array(this.rules.length);
+    for (const position of this.unkeyed) marked[position] = 1;
+    for (const keyword of document.foundKeywords(this.keywords)) {
+      for (const position of this.rulesByKeyword.get(keyword) ?? []) marked[position] = 1;
+    }
+    const candidates: Rule[] = [];
+    for (let position = 0; position < marked.length; position++) if (marked[position] === 1) candidates.push(this.rules[position]!);
+    return candidates;
   }
 
   rule(id: string): Rule | undefined {
@@ -75,12 +105,11 @@ export class Scanner {
 
     const findings: Finding[] = [];
     const failures: RuleFailure[] = [];
-    document.prefilter(this.keywords);
 
-    for (const rule of skipped ? readers : this.rules) {
+    for (const rule of skipped ? readers : this.candidates(document)) {
       if (signal?.aborted) throw new ScanCancelledError();
-      // Cheapest test first: most rules are out on file kind or keywords, before any resolving.
-      if (!mayApply(rule, document)) continue;
+      // Cheapest test first: most rules are out on file kind, before any resolving.
+      if (!inFileKinds(rule, document)) continue;
       const resolved = resolveRule(rule, config);
       if (!resolved || !patternMatches(rule, document)) continue;
       if (bounded && usesSyntaxTree(rule)) continue;
@@ -158,10 +187,8 @@ function usesSyntaxTree(rule: Rule): boolean {
   return rule.syntax !== undefined;
 }
 
-/** The file kind and keyword prefilter: both answered from what the document computed once. */
-function mayApply(rule: Rule, document: ParsedDocument): boolean {
-  if (rule.fileKinds !== '*' && !rule.fileKinds.some((kind) => document.hasKind(kind))) return false;
-  return rule.keywords.length === 0 || rule.keywords.some((keyword) => document.containsKeyword(keyword));
+function inFileKinds(rule: Rule, document: ParsedDocument): boolean {
+  return rule.fileKinds === '*' || rule.fileKinds.some((kind) => document.hasKind(kind));
 }
 
 /** The rule's own pattern, a pass over the text: asked only of rules that are on and passed the prefilter. */
