@@ -1,5 +1,6 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
+import type { ParsedDocument } from '../../server/src/engine/parsed-document';
 import type { TextEdit } from '../../server/src/engine/types';
 import { looksLikeRandomKey, namesCredential } from '../lib/credential-names';
 import { isFunctionNode, nodeAt, parentOf, stringValue, unwrapExpression } from '../lib/syntax';
@@ -7,9 +8,12 @@ import docs from './docs.md';
 
 /**
  * Where a failed credential path can fall back: a JS `catch` (clause or promise method), a Python
- * `except`, an Azure `ChainedTokenCredential`. Literal words only, so linear.
+ * `except`, an Azure `ChainedTokenCredential`. Literal words only, so linear; one pattern per
+ * language, since a line-anchored alternative makes the engine try every position of a JS file.
  */
-const CANDIDATE = /\bcatch\b|^[ \t]*except\b|\bChainedTokenCredential\b/gm;
+const JS_CANDIDATE = /\bcatch\b|\bChainedTokenCredential\b/g;
+const PYTHON_CANDIDATE = /^[ \t]*except\b|\bChainedTokenCredential\b/gm;
+const candidates = (document: ParsedDocument) => (document.codeLanguage === 'python' ? PYTHON_CANDIDATE : JS_CANDIDATE);
 
 /** Azure credentials without a secret (workload or managed identity, developer sign-in). */
 const IDENTITY_CREDENTIALS = new Set(['ManagedIdentityCredential', 'WorkloadIdentityCredential', 'AzureCliCredential', 'AzureDeveloperCliCredential', 'AzurePowerShellCredential', 'DefaultAzureCredential', 'EnvironmentCredential']);
@@ -32,7 +36,6 @@ export default defineRule({
   defaultSeverity: 'error',
   fileKinds: ['javascript', 'typescript', 'python'],
   keywords: ['catch', 'except', 'chainedtokencredential'],
-  pattern: CANDIDATE,
   syntax: 'code',
   options: {
     minimumLength: { type: 'number', default: 8, description: 'Shortest literal treated as a credential.' },
@@ -42,10 +45,11 @@ export default defineRule({
     const minimumLength = Number(options.minimumLength);
     // `catch` is in nearly every JavaScript file; parsing is the cost, so only files where a
     // candidate has what a finding needs nearby are parsed.
-    if (!worthParsing(document.text, minimumLength)) return;
+    const candidate = candidates(document);
+    if (!worthParsing(document.text, candidate, minimumLength)) return;
     const root = document.tree(document.codeLanguage!).rootNode;
     const seen = new Set<number>();
-    for (const match of document.text.matchAll(CANDIDATE)) {
+    for (const match of document.text.matchAll(candidate)) {
       const index = match.index + match[0].length - match[0].trimStart().length;
       for (const found of fallbacksAt(root, index, document.text, minimumLength)) {
         if (seen.has(found.node.startIndex)) continue;
@@ -81,9 +85,9 @@ const BEFORE = 1500;
  * is returned near a credential-named function (a secret-holding Azure credential, for a chain).
  * Windows do not overlap, so this is linear.
  */
-function worthParsing(text: string, minimumLength: number): boolean {
+function worthParsing(text: string, candidate: RegExp, minimumLength: number): boolean {
   let scannedTo = 0;
-  for (const match of text.matchAll(CANDIDATE)) {
+  for (const match of text.matchAll(candidate)) {
     const chain = match[0] === 'ChainedTokenCredential';
     const from = Math.max(match.index, scannedTo);
     const to = match.index + (chain ? 2 * AFTER : AFTER);

@@ -12,6 +12,12 @@ interface TokenFormat {
   readonly keyword: string;
   readonly pattern: RegExp;
   readonly group?: number;
+  /**
+   * Set when `keyword` (as written in the pattern) sits this many characters into every match:
+   * the keyword is then found with `indexOf` and the pattern tried there only. A pattern that opens
+   * with a character class is otherwise tried at every position of the file.
+   */
+  readonly keywordOffset?: number;
   /** What to do instead, in a few words. */
   readonly advice: string;
 }
@@ -25,7 +31,7 @@ const FORMATS: readonly TokenFormat[] = [
   { kind: 'Discord bot token', keyword: 'discord', pattern: /(?<![A-Za-z\d_-])[MNO][A-Za-z\d_-]{23,25}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,38}(?![A-Za-z\d_-])/g, advice: 'reset it in the developer portal and read it at run time' },
   { kind: 'JSON Web Token', keyword: 'eyj', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,2000}\.eyJ[A-Za-z0-9_-]{10,8000}\.[A-Za-z0-9_-]{16,1000}/g, advice: 'request a short-lived token at run time instead of storing one' },
   { kind: 'PyPI API token', keyword: 'pypi-', pattern: /\bpypi-AgE[A-Za-z0-9_-]{50,400}/g, advice: 'publish with PyPI trusted publishing (OIDC) instead' },
-  { kind: 'Mailchimp API key', keyword: '-us', pattern: /\b[0-9a-f]{32}-us\d{1,2}\b/g, advice: 'read it from a secret store' },
+  { kind: 'Mailchimp API key', keyword: '-us', keywordOffset: 32, pattern: /\b[0-9a-f]{32}-us\d{1,2}\b/g, advice: 'read it from a secret store' },
   { kind: 'Square access token or secret', keyword: 'sq0', pattern: /\bsq0(?:atp|csp)-[0-9A-Za-z_-]{22,60}/g, advice: 'read it from a secret store' },
   { kind: 'Artifactory API key', keyword: 'akc', pattern: /\bAKC[a-zA-Z0-9]{10,80}\b/g, advice: 'use an access token with an expiry, or OIDC to JFrog' },
   { kind: 'Azure Storage account key', keyword: 'accountkey=', pattern: /AccountKey=([A-Za-z0-9+/]{86}==)/g, group: 1, advice: 'use Entra ID (managed identity) or a short-lived SAS' },
@@ -50,7 +56,7 @@ export default defineRule({
     const text = document.text;
     for (const format of FORMATS) {
       if (!document.containsKeyword(format.keyword)) continue;
-      for (const match of text.matchAll(format.pattern)) {
+      for (const match of format.keywordOffset === undefined ? text.matchAll(format.pattern) : matchesAtKeyword(text, format, format.keywordOffset)) {
         const secret = format.group ? match[format.group] : match[0];
         if (!secret) continue;
         const start = match.index + (format.group ? match[0].indexOf(secret) : 0);
@@ -63,3 +69,14 @@ export default defineRule({
     }
   },
 });
+
+const stickyPatterns = new Map(FORMATS.map((format) => [format, new RegExp(format.pattern.source, 'y')]));
+
+function* matchesAtKeyword(text: string, format: TokenFormat, offset: number): Generator<RegExpExecArray> {
+  const sticky = stickyPatterns.get(format)!;
+  for (let at = text.indexOf(format.keyword, offset); at !== -1; at = text.indexOf(format.keyword, at + 1)) {
+    sticky.lastIndex = at - offset;
+    const match = sticky.exec(text);
+    if (match) yield match;
+  }
+}
