@@ -1,7 +1,8 @@
 // Bundles the client, the language server and the CLI, and copies the tree-sitter wasm files the
 // server and CLI load at run time. `--production` minifies; `--watch` rebuilds on change.
 import { build, context } from 'esbuild';
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -23,10 +24,30 @@ const shared = {
   external: ['vscode'],
 };
 
+/**
+ * dist/cli.js compiles the CLI bundle with vm.Script to use a V8 code cache, and on Node 20 a
+ * script restored from a cache cannot run import() (no loader is attached to it). The
+ * dependencies' import() calls all load Node built-ins (the wasm runtime reading a grammar), so
+ * they become a require of the built-in, which is what import() resolved to anyway.
+ */
+const builtinSpecifier = new RegExp(`\\bimport\\((["'])((?:node:)?(?:${builtinModules.map((name) => name.replace(/[/]/g, '\\/')).join('|')}))\\1\\)`, 'g');
+const builtinImportsAsRequire = {
+  name: 'builtin-imports-as-require',
+  setup(build) {
+    build.onLoad({ filter: /node_modules[\\/].*\.m?js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes('import(')) return undefined;
+      return { contents: source.replace(builtinSpecifier, 'Promise.resolve(__nodeBuiltin($1$2$1))'), loader: 'js' };
+    });
+  },
+};
+
 const builds = [
   { ...shared, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' },
   { ...shared, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
-  { ...shared, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // `__nodeBuiltin` is declared at the top so that no local `require` (the wasm runtime declares one) shadows it.
+  { ...shared, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli-main.js', plugins: [builtinImportsAsRequire], banner: { js: 'const __nodeBuiltin = require;' } },
+  { ...shared, entryPoints: ['server/src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 
 function copyWasm() {

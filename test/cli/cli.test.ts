@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
@@ -315,6 +315,33 @@ describe('dist/cli.js', () => {
     const usage = spawnSync(process.execPath, [CLI, 'scan', '--format', 'yaml'], { cwd: root, encoding: 'utf8' });
     assert.equal(usage.status, 2);
     assert.match(usage.stderr, /--format must be one of/);
+  });
+
+  it('keeps a compile cache in the user cache directory, written by scans only, and gives the same report with or without it', () => {
+    const root = project({ 'app.env': `SLACK_BOT_TOKEN=${SLACK_TOKEN}\n`, 'src/token.ts': "import jwt from 'jsonwebtoken';\nexport const t = jwt.sign({ sub: 'svc' }, process.env.KEY!);\n" });
+    const cacheHome = tempTree({});
+    const run = (env: Record<string, string>, ...args: string[]) =>
+      spawnSync(process.execPath, [CLI, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cacheHome, NHI_HYGIENE_COMPILE_CACHE: '', ...env } });
+    const cacheFiles = () => (existsSync(join(cacheHome, 'nhi-hygiene')) ? readdirSync(join(cacheHome, 'nhi-hygiene')) : []);
+
+    assert.equal(run({}, '--version').status, 0);
+    assert.deepEqual(cacheFiles(), [], 'a run that scans nothing leaves no cache');
+    const uncached = run({ NHI_HYGIENE_COMPILE_CACHE: '0' }, 'scan', '--format', 'json');
+    assert.deepEqual(cacheFiles(), [], 'NHI_HYGIENE_COMPILE_CACHE=0 turns it off');
+    const first = run({}, 'scan', '--format', 'json');
+    const [cache] = cacheFiles();
+    assert.match(cache ?? '', /^cli-[0-9a-f]{16}\.v8cache$/);
+    // The TypeScript file needs the grammar, loaded through the wasm runtime inside the cached bundle.
+    assert.match(uncached.stdout, /code-jwt-no-expiry/);
+    for (const report of [first, run({}, 'scan', '--format', 'json')]) {
+      assert.equal(report.status, uncached.status, report.stderr);
+      assert.equal(report.stdout, uncached.stdout);
+    }
+    // A damaged cache is rejected by V8 and replaced; the run is unaffected.
+    writeFileSync(join(cacheHome, 'nhi-hygiene', cache!), 'not a code cache');
+    const damaged = run({}, 'scan', '--format', 'json');
+    assert.equal(damaged.stdout, uncached.stdout, damaged.stderr);
+    assert.notEqual(readFileSync(join(cacheHome, 'nhi-hygiene', cache!), 'utf8'), 'not a code cache');
   });
 });
 

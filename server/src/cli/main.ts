@@ -186,9 +186,8 @@ function listRulesJson(): string {
   );
 }
 
-if (isScanWorker()) {
-  serveScanRequests(scanner);
-} else if (require.main === module) {
+/** Runs the command line of this process and sets its exit code: what the `nhi-hygiene` command does. */
+export function runFromProcess(): void {
   runCli(process.argv.slice(2), { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
     (code) => {
       process.exitCode = code;
@@ -199,3 +198,8 @@ if (isScanWorker()) {
     },
   );
 }
+
+// `dist/cli.js` loads this bundle and calls runFromProcess; worker threads load it directly, and
+// so may `node dist/cli-main.js`.
+if (isScanWorker()) serveScanRequests(scanner);
+else if (require.main === module) runFromProcess();

@@ -1,0 +1,71 @@
+/**
+ * The `nhi-hygiene` command (`dist/cli.js`). It loads the CLI bundle (`dist/cli-main.js`) through
+ * a V8 code cache kept in the user's cache directory. A pre-commit run is mostly start-up, and
+ * much of that is compiling the bundle and the functions a scan calls; from the second run on the
+ * cache skips it. Node 22's `module.enableCompileCache` does the same; Node 20 has no such switch.
+ *
+ * The cache is an optimisation only: if it cannot be read, is rejected by V8 (another Node or
+ * bundle version), or cannot be written, the bundle is compiled as usual.
+ * `NHI_HYGIENE_COMPILE_CACHE=0` turns it off; any other value names the directory.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+
+type Cli = typeof import('./main');
+
+const BUNDLE = join(__dirname, 'cli-main.js');
+/** Commands that run the engine: their runs leave the scan's functions compiled in the cache. */
+const CACHE_WRITERS = new Set(['scan', 'baseline']);
+
+function cacheDirectory(env: NodeJS.ProcessEnv): string | undefined {
+  const setting = env.NHI_HYGIENE_COMPILE_CACHE;
+  if (setting === '0') return undefined;
+  if (setting) return setting;
+  // Per user, never a shared temporary directory: cached code is code this process will run.
+  const base = env.XDG_CACHE_HOME || (homedir() ? join(homedir(), '.cache') : undefined);
+  return base ? join(base, 'nhi-hygiene') : undefined;
+}
+
+function readCache(path: string | undefined): Buffer | undefined {
+  if (!path) return undefined;
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(path: string, data: Buffer): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    // Write then rename, so a concurrent run reads the old cache or the new one, never half of one.
+    const partial = `${path}.${process.pid}.tmp`;
+    writeFileSync(partial, data, { mode: 0o600 });
+    renameSync(partial, path);
+  } catch {
+    // A read-only or full disk costs the next run its speed-up, nothing else.
+  }
+}
+
+function load(): Cli {
+  const source = readFileSync(BUNDLE, 'utf8');
+  const directory = cacheDirectory(process.env);
+  // One file per bundle and Node version, so versions side by side do not overwrite each other's.
+  const key = createHash('sha256').update(process.version).update(process.arch).update(source).digest('hex').slice(0, 16);
+  const cachePath = directory ? join(directory, `cli-${key}.v8cache`) : undefined;
+  const cachedData = readCache(cachePath);
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: BUNDLE, ...(cachedData ? { cachedData } : {}) });
+  if (cachePath && (!cachedData || script.cachedDataRejected) && CACHE_WRITERS.has(process.argv[2] ?? '')) {
+    // Taken at exit, the cache holds the functions the run compiled, not just the top level.
+    process.once('exit', () => writeCache(cachePath, script.createCachedData()));
+  }
+  const bundle = { exports: {} as Cli, filename: BUNDLE, id: BUNDLE };
+  script.runInThisContext()(bundle.exports, createRequire(BUNDLE), bundle, BUNDLE, dirname(BUNDLE));
+  return bundle.exports;
+}
+
+load().runFromProcess();
