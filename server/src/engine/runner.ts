@@ -97,7 +97,7 @@ export class Scanner {
     const limits: ScanLimits = { ...DEFAULT_LIMITS, ...config.limits };
     const skipped = skipReason(document, limits);
     // A binary file is skipped, unless a rule reads binary files of its name (key stores).
-    const readers = skipped?.reason === 'binary' && document.bytes && this.readsBinary(document.path) ? this.rules.filter((rule) => rule.binaryFiles?.test(document.path)) : [];
+    const readers = skipped?.reason === 'binary' && document.bytes ? this.rules.filter((rule) => rule.binaryFiles?.test(document.path)) : [];
     if (skipped && readers.length === 0) return { findings: [], suppressed: [], notices: [], failures: [], skipped };
     let bounded = !skipped && hasOverlongLine(document.text, limits.maxLineLength)
       ? `a line is longer than ${limits.maxLineLength} characters; syntax-based rules were skipped`
