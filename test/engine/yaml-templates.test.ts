@@ -20,4 +20,18 @@ describe('YAML with templates', () => {
     assert.equal(scalarString(valueOf(inputs, 'password')), '${{ secrets.REGISTRY_PASSWORD }}');
     assert.equal(scalarString(valueOf(inputs, 'registry')), '${{ env.REGISTRY }}/app');
   });
+
+  it('reports parse errors with their positions, and leaves stack capture as it found it', () => {
+    const before = Error.stackTraceLimit;
+    const [document] = parseYaml('jobs:\n  build:\n    steps: [a, b\n  x deploy: {\n');
+    assert.equal(Error.stackTraceLimit, before);
+    assert.ok(document!.errors.length > 0);
+    for (const error of document!.errors) {
+      assert.ok(error.message.length > 0);
+      assert.ok(error.pos[0] >= 0 && error.pos[1] >= error.pos[0]);
+    }
+    assert.throws(() => {
+      throw new Error('after a parse');
+    }, (error: Error) => (error.stack ?? '').includes('yaml-templates.test'));
+  });
 });

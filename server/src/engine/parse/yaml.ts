@@ -13,7 +13,22 @@ export function parseYaml(text: string): YamlDocument[] {
   // real manifests nest a handful of levels.
   if (flowNestingExceeds(text, MAX_FLOW_NESTING)) throw new ParseBudgetError('yaml', text.length);
   const source = text.includes('{{') ? blankTemplateActions(text) : text;
-  return parseAllDocuments(source, { uniqueKeys: false, strict: false, prettyErrors: false }) as YamlDocument[];
+  return withoutStackTraces(() => parseAllDocuments(source, { uniqueKeys: false, strict: false, prettyErrors: false }) as YamlDocument[]);
+}
+
+/**
+ * Runs `parse` with stack capture off. The parser reports each problem as an Error object, and
+ * capturing a stack through its nested generators made a half-typed line cost milliseconds per
+ * keystroke; nothing reads those stacks (the messages and positions are what matter).
+ */
+function withoutStackTraces<T>(parse: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return parse();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 const MAX_FLOW_NESTING = 64;
@@ -29,7 +44,7 @@ export function yamlEditKeepsParsing(before: string, after: string): boolean {
 
 /** Whether a text, as written (no template blanking), parses as YAML with no error at all. */
 export function yamlParsesCleanly(text: string): boolean {
-  return !parseAllDocuments(text).some((doc) => doc.errors.length > 0);
+  return !withoutStackTraces(() => parseAllDocuments(text)).some((doc) => doc.errors.length > 0);
 }
 
 /** Whether `[`/`{` nest deeper than `limit` anywhere (quotes are not tracked: a cheap upper bound). */
