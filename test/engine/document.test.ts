@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { SourceDocument } from '../../server/src/engine/document';
+import { changedRegion, SourceDocument } from '../../server/src/engine/document';
 
 const pos = (line: number, character: number) => ({ line, character });
 
@@ -126,5 +126,34 @@ describe('SourceDocument', () => {
       }
       assert.equal(ours.lineCount, theirs.lineCount, `seed ${seed}: lineCount`);
     }
+  });
+});
+
+describe('changedRegion', () => {
+  /** The same, a character at a time: the definition. */
+  const reference = (before: string, after: string) => {
+    let start = 0;
+    while (start < Math.min(before.length, after.length) && before[start] === after[start]) start++;
+    let oldEnd = before.length;
+    let newEnd = after.length;
+    while (oldEnd > start && newEnd > start && before[oldEnd - 1] === after[newEnd - 1]) {
+      oldEnd--;
+      newEnd--;
+    }
+    return { start, oldEnd, newEnd };
+  };
+
+  it('finds the region a random edit changed, across block boundaries and in repetitive text', () => {
+    const next = random(7);
+    const base = 'a'.repeat(700) + 'jobs:\n  build:\n    run: make\n'.repeat(40);
+    for (let i = 0; i < 2000; i++) {
+      const at = Math.floor(next() * base.length);
+      const removed = Math.floor(next() * 3) * (i % 5 === 0 ? 200 : 1);
+      const inserted = ['', 'a', 'x', 'ab', 'jobs:\n', 'a'.repeat(300)][Math.floor(next() * 6)]!;
+      const after = base.slice(0, at) + inserted + base.slice(at + removed);
+      assert.deepEqual(changedRegion(base, after), reference(base, after), `edit ${i} at ${at}`);
+    }
+    assert.deepEqual(changedRegion(base, base), { start: base.length, oldEnd: base.length, newEnd: base.length });
+    assert.deepEqual(changedRegion('', 'abc'), { start: 0, oldEnd: 0, newEnd: 3 });
   });
 });

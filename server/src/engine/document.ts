@@ -1,5 +1,37 @@
 import type { Position, Range, Span } from './types';
 
+/** The region where two versions of a text differ: `[start, oldEnd)` of `before` became `[start, newEnd)` of `after`. */
+export interface ChangedRegion {
+  readonly start: number;
+  readonly oldEnd: number;
+  readonly newEnd: number;
+}
+
+const COMPARED_BLOCK = 256;
+
+/**
+ * The one region where `after` differs from `before` (everything between their common prefix and
+ * suffix). Compared a block at a time first: comparing two substrings is a memory compare, where a
+ * loop per character cost a millisecond a keystroke on a 10,000-line file.
+ */
+export function changedRegion(before: string, after: string): ChangedRegion {
+  const shorter = Math.min(before.length, after.length);
+  let start = 0;
+  while (start + COMPARED_BLOCK <= shorter && before.slice(start, start + COMPARED_BLOCK) === after.slice(start, start + COMPARED_BLOCK)) start += COMPARED_BLOCK;
+  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let oldEnd = before.length;
+  let newEnd = after.length;
+  while (oldEnd - COMPARED_BLOCK >= start && newEnd - COMPARED_BLOCK >= start && before.slice(oldEnd - COMPARED_BLOCK, oldEnd) === after.slice(newEnd - COMPARED_BLOCK, newEnd)) {
+    oldEnd -= COMPARED_BLOCK;
+    newEnd -= COMPARED_BLOCK;
+  }
+  while (oldEnd > start && newEnd > start && before.charCodeAt(oldEnd - 1) === after.charCodeAt(newEnd - 1)) {
+    oldEnd--;
+    newEnd--;
+  }
+  return { start, oldEnd, newEnd };
+}
+
 /**
  * The text of one document at one version, with a line index built on first use. Offsets and
  * columns are UTF-16 code units, the unit both JavaScript strings and LSP use.

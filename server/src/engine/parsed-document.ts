@@ -1,8 +1,9 @@
-import { SourceDocument } from './document';
+import { changedRegion, SourceDocument } from './document';
 import { detectFileKinds } from './file-kind';
 import type { KeywordIndex } from './keywords';
 import { ParseBudgetError, parseWith, type TreeSitterLanguage, type Tree } from './parse/tree-sitter';
-import { parseYaml, type YamlDocument } from './parse/yaml';
+import { parseYamlVersion, type YamlDocument } from './parse/yaml';
+import type { YamlChunkState } from './parse/yaml-chunks';
 import type { FileKind } from './types';
 
 const BINARY_HEAD_BYTES = 8192;
@@ -14,6 +15,8 @@ const BINARY_HEAD_BYTES = 8192;
 export class ParsedDocument {
   readonly kinds: ReadonlySet<FileKind>;
   private yamlDocs: YamlDocument[] | undefined;
+  /** What the next version needs to parse its YAML incrementally (large single documents). */
+  private yamlChunks: YamlChunkState | undefined;
   private readonly trees = new Map<TreeSitterLanguage, Tree>();
   private readonly keywordHits = new Map<string, boolean>();
   private indexed: { index: KeywordIndex; found: ReadonlySet<string> } | undefined;
@@ -83,8 +86,17 @@ export class ParsedDocument {
    */
   yaml(): readonly YamlDocument[] {
     if (this.abandoned) throw this.abandoned;
+    if (this.yamlDocs) return this.yamlDocs;
     try {
-      return (this.yamlDocs ??= parseYaml(this.source.text));
+      // The previous version's entries are taken over (their ranges move), so it parses afresh if asked again.
+      const previous = this.previous?.yamlChunks;
+      if (this.previous) {
+        this.previous.yamlChunks = undefined;
+        if (previous) this.previous.yamlDocs = undefined;
+      }
+      const parsed = parseYamlVersion(this.source.text, previous);
+      this.yamlChunks = parsed.chunks;
+      return (this.yamlDocs = parsed.documents);
     } catch (error) {
       if (error instanceof ParseBudgetError) this.abandoned = error;
       throw error;
@@ -118,17 +130,7 @@ export class ParsedDocument {
   private editedTreeFor(language: TreeSitterLanguage, next: SourceDocument): Tree | undefined {
     const tree = this.trees.get(language);
     if (!tree) return undefined;
-    const before = this.source.text;
-    const after = next.text;
-    let start = 0;
-    const shorter = Math.min(before.length, after.length);
-    while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-    let oldEnd = before.length;
-    let newEnd = after.length;
-    while (oldEnd > start && newEnd > start && before.charCodeAt(oldEnd - 1) === after.charCodeAt(newEnd - 1)) {
-      oldEnd--;
-      newEnd--;
-    }
+    const { start, oldEnd, newEnd } = changedRegion(this.source.text, next.text);
     const point = (document: SourceDocument, offset: number) => {
       const position = document.positionAt(offset);
       return { row: position.line, column: position.character };
@@ -164,5 +166,6 @@ export class ParsedDocument {
     for (const tree of this.trees.values()) tree.delete();
     this.trees.clear();
     this.yamlDocs = undefined;
+    this.yamlChunks = undefined;
   }
 }

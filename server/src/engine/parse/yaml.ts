@@ -1,5 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { ParseBudgetError } from './tree-sitter';
+import { CHUNKED_MIN_LENGTH, parseYamlChunked, type YamlChunkState } from './yaml-chunks';
 
 export type YamlDocument = Document.Parsed;
 
@@ -9,11 +10,28 @@ export type YamlDocument = Document.Parsed;
  * parse as the YAML they render to.
  */
 export function parseYaml(text: string): YamlDocument[] {
+  return parseYamlVersion(text).documents;
+}
+
+/** A version's documents, and what the next version of the same file needs to parse incrementally. */
+export interface YamlParse {
+  readonly documents: YamlDocument[];
+  readonly chunks?: YamlChunkState;
+}
+
+/**
+ * `parseYaml` for a version of an edited document: a large single document is parsed by entries
+ * (parse/yaml-chunks.ts), reusing the unchanged entries of the previous version's parse, which
+ * this takes over (the previous version must not read its nodes afterwards: their ranges move).
+ */
+export function parseYamlVersion(text: string, previous?: YamlChunkState): YamlParse {
   // The yaml parser cannot be interrupted, and deeply nested flow collections make it superlinear;
   // real manifests nest a handful of levels.
   if (flowNestingExceeds(text, MAX_FLOW_NESTING)) throw new ParseBudgetError('yaml', text.length);
   const source = text.includes('{{') ? blankTemplateActions(text) : text;
-  return withoutStackTraces(() => parseAllDocuments(source, { uniqueKeys: false, strict: false, prettyErrors: false }) as YamlDocument[]);
+  const chunked = source.length >= CHUNKED_MIN_LENGTH ? withoutStackTraces(() => parseYamlChunked(source, previous)) : undefined;
+  const documents = chunked?.document ? [chunked.document] : withoutStackTraces(() => parseAllDocuments(source, { uniqueKeys: false, strict: false, prettyErrors: false }) as YamlDocument[]);
+  return { documents, chunks: chunked?.state };
 }
 
 /**

@@ -1,0 +1,379 @@
+import { Document, isCollection, isMap, isNode, isPair, isScalar, Pair, parseAllDocuments, YAMLMap, type YAMLError } from 'yaml';
+import { changedRegion } from '../document';
+import type { YamlDocument } from './yaml';
+
+/**
+ * Incremental YAML for the editor. The `yaml` package re-parses a whole document on every edit
+ * (about 9 ms for a 1,000-line workflow, 100 ms for 10,000 lines). A document whose root is a block map is instead parsed
+ * one top-level entry at a time, and a large entry whose value is a block map (a workflow's
+ * `jobs:`, a template's `Resources:`) one child entry at a time. An entry is a line at the entry's
+ * indentation and every line after it that is blank, a comment or indented further, so parsed
+ * alone it gives the same nodes as in the whole document; after an edit only the entries whose
+ * text changed are parsed again, and the nodes of the others are reused (moved by the edit's
+ * length when they follow it).
+ *
+ * An entry that does not end where its next sibling starts (an error runs on, a quote or a flow
+ * collection is left open) is parsed together with the siblings after it. Anything this cannot
+ * split with certainty goes back to the whole-document parse: several documents or directives, a
+ * root that is not a block map, an entry that starts with an indicator (`- `, `? `, `[`, quotes,
+ * anchors, tags), tabs in indentation, or a run of entries that never ends cleanly. The entries
+ * parsed on the way are kept for the next version all the same. The differential tests in
+ * test/engine/yaml-chunks.test.ts hold the result equal to the whole-document parse.
+ */
+
+const OPTIONS = { uniqueKeys: false, strict: false, prettyErrors: false } as const;
+/** Below this size a document is parsed whole: it is fast, and splitting it saves nothing. */
+export const CHUNKED_MIN_LENGTH = 8 * 1024;
+/** A top-level entry longer than this, with a block map value, is split into its child entries. */
+const SPLIT_MIN_LENGTH = 2 * 1024;
+
+/** One parsed entry: where its text was, and the map items it holds (ranges in document offsets). */
+interface ParsedEntry {
+  start: number;
+  end: number;
+  readonly items: Pair[];
+  readonly range: [number, number, number];
+  /** Where the entry's document ended when parsed alone (trailing blank lines are not part of it). */
+  documentEnd: number;
+  readonly errors: YAMLError[];
+  readonly warnings: YAMLError[];
+}
+
+/** What a later version needs to reuse this one's entries: its text and entries by position. */
+export interface YamlChunkState {
+  readonly source: string;
+  readonly entries: ReadonlyMap<string, ParsedEntry | null>;
+}
+
+/** A top-level entry: parsed whole, or its key line plus its value's child entries. */
+interface TopEntry {
+  readonly start: number;
+  readonly end: number;
+  /** Set when the entry is split: where its value's child entries start. */
+  readonly children?: readonly number[];
+}
+
+/**
+ * Parses `source` (one document, root a block map) by entries, reusing the entries of `previous`
+ * whose text is unchanged. Undefined when the document is not one this can split; without a
+ * document when an entry could not be parsed alone (the caller parses the whole text), with the
+ * state all the same, so the next version still reuses the entries that were.
+ */
+export function parseYamlChunked(source: string, previous?: YamlChunkState): { document?: YamlDocument; state: YamlChunkState } | undefined {
+  const tops = topEntries(source);
+  if (!tops) return undefined;
+  const reuse = reuser(source, previous);
+  const entries = new Map<string, ParsedEntry | null>();
+  /**
+   * The entry `[start, end)`, parsed or reused. It is parsed with the key line of its next sibling
+   * (at `next`) after it, as in the whole document: how the parser ends a node (a trailing comment,
+   * an error it recovers from) depends on what follows it. A text that cannot be parsed alone is
+   * remembered too (as null), so a broken entry is not tried again at every keystroke elsewhere.
+   */
+  const entry = (start: number, end: number, next?: number): ParsedEntry | undefined => {
+    const parseEnd = next === undefined ? end : lineEndAt(source, next);
+    const withNext = next !== undefined;
+    const key = entryKey(start, parseEnd, withNext);
+    let parsed = reuse(start, parseEnd, withNext);
+    if (parsed === undefined) parsed = parseEntry(source, start, parseEnd, next) ?? null;
+    entries.set(key, parsed);
+    return parsed ?? undefined;
+  };
+
+  const rootItems: Pair[] = [];
+  const errors: YAMLError[] = [];
+  const warnings: YAMLError[] = [];
+  let first: ParsedEntry | undefined;
+  let last: ParsedEntry | undefined;
+  const add = (parsed: ParsedEntry) => {
+    errors.push(...parsed.errors);
+    warnings.push(...parsed.warnings);
+  };
+  const state = { source, entries };
+  const topStarts = tops.map((top) => top.start);
+  for (let index = 0; index < tops.length; ) {
+    const top = tops[index]!;
+    const nextTop = tops[index + 1]?.start;
+    const split = top.children ? splitEntry(source, top.start, top.end, top.children, nextTop, entry, add) : undefined;
+    if (split) {
+      rootItems.push(split.pair);
+      first ??= split.first;
+      last = split.last;
+      index++;
+      continue;
+    }
+    // Not split, or its children could not be used: the entry whole, with its neighbours if it runs on.
+    const run = widened(topStarts, index, source.length, entry);
+    if (!run) return { state };
+    rootItems.push(...run.parsed.items);
+    add(run.parsed);
+    first ??= run.parsed;
+    last = run.parsed;
+    index = run.next;
+  }
+  if (!first || !last) return { state };
+
+  const root = new YAMLMap();
+  root.items = rootItems;
+  root.range = [first.range[0], last.range[1], last.range[2]];
+  const document = new Document(undefined, OPTIONS) as YamlDocument;
+  document.contents = root as unknown as YamlDocument['contents'];
+  document.range = [root.range[0], root.range[2], last.documentEnd];
+  document.errors = errors as YamlDocument['errors'];
+  document.warnings = warnings as YamlDocument['warnings'];
+  return { document, state };
+}
+
+/**
+ * The sibling entry at `starts[index]`, parsed (or reused) so that it ends where a later sibling
+ * starts. An entry that does not (an error runs on past it, a quote or a flow collection is left
+ * open) is parsed together with the siblings after it, twice as many at each try: a broken entry
+ * costs a parse of its neighbourhood, not of the document, and the tries at most double that.
+ * Undefined when even the run to the last sibling does not end cleanly; `next` is the index after the run.
+ */
+function widened(
+  starts: readonly number[],
+  index: number,
+  end: number,
+  entry: (start: number, end: number, next?: number) => ParsedEntry | undefined,
+  acceptLast: (parsed: ParsedEntry) => boolean = () => true,
+): { parsed: ParsedEntry; next: number } | undefined {
+  for (let width = 1; ; width *= 2) {
+    const next = Math.min(index + width, starts.length);
+    const following = starts[next];
+    const parsed = entry(starts[index]!, following ?? end, following);
+    if (parsed && (following !== undefined || acceptLast(parsed))) return { parsed, next };
+    if (following === undefined) return undefined;
+  }
+}
+
+/**
+ * A top-level entry from its key line and its value's child entries, or undefined to parse it
+ * whole: the key line has a value or an error, or the last child has an error (whether it ends
+ * where the entry does shows only in a parse of the whole entry).
+ */
+function splitEntry(
+  source: string,
+  start: number,
+  end: number,
+  children: readonly number[],
+  nextTop: number | undefined,
+  entry: (start: number, end: number, next?: number) => ParsedEntry | undefined,
+  add: (parsed: ParsedEntry) => void,
+): { pair: Pair; first: ParsedEntry; last: ParsedEntry } | undefined {
+  // The key line, with the comments and blank lines before the first child.
+  const keyEntry = entry(start, withIndentation(source, children[0]!));
+  // `key:` alone: its value is an empty scalar, replaced by the map of the children.
+  const emptyValue = keyEntry?.items.length === 1 ? keyEntry.items[0]!.value : undefined;
+  if (!keyEntry || keyEntry.errors.length > 0 || !(emptyValue === null || (isScalar(emptyValue) && emptyValue.value === null && !emptyValue.tag && !emptyValue.anchor))) return undefined;
+  const parsedChildren: ParsedEntry[] = [];
+  // Whether the last child ends where the entry does shows only in a parse of the whole entry,
+  // unless it parsed without error or nothing follows.
+  const acceptLast = (parsed: ParsedEntry) => parsed.errors.length === 0 || nextTop === undefined;
+  for (let index = 0; index < children.length; ) {
+    const run = widened(children, index, end, entry, acceptLast);
+    if (!run) return undefined;
+    parsedChildren.push(run.parsed);
+    index = run.next;
+  }
+  const value = new YAMLMap();
+  for (const child of parsedChildren) value.items.push(...child.items);
+  const first = parsedChildren[0]!;
+  const last = parsedChildren[parsedChildren.length - 1]!;
+  value.range = [first.range[0], last.range[1], last.range[2]];
+  add(keyEntry);
+  parsedChildren.forEach(add);
+  return { pair: new Pair(keyEntry.items[0]!.key, value), first: keyEntry, last };
+}
+
+function firstNonSpace(source: string, lineStart: number): number {
+  let at = lineStart;
+  while (source.charCodeAt(at) === 32) at++;
+  return at;
+}
+
+/** The end of the line starting at `lineStart`, its line break included. */
+function lineEndAt(source: string, lineStart: number): number {
+  const lineBreak = source.indexOf('\n', lineStart);
+  return lineBreak === -1 ? source.length : lineBreak + 1;
+}
+
+/**
+ * An entry's text runs on over the next line's indentation. In the whole document, a node that
+ * ends with a comment line ends after that indentation; parsed alone with it, the entry agrees.
+ */
+function withIndentation(source: string, lineStart: number): number {
+  let end = lineStart;
+  while (source.charCodeAt(end) === 32) end++;
+  return end;
+}
+
+/**
+ * How entries are found again: by span, and whether the next sibling's key line was parsed with
+ * it (the same span parsed without it is a different parse: that line is then its last entry).
+ */
+function entryKey(start: number, parseEnd: number, withNext: boolean): string {
+  return `${start}:${parseEnd}:${withNext ? 1 : 0}`;
+}
+
+/**
+ * A previous entry with the same text at the same place, or moved by the edit; null when that
+ * text could not be parsed alone; undefined when unknown.
+ */
+function reuser(source: string, previous: YamlChunkState | undefined): (start: number, end: number, withNext: boolean) => ParsedEntry | null | undefined {
+  if (!previous) return () => undefined;
+  const changed = changedRegion(previous.source, source);
+  const delta = source.length - previous.source.length;
+  return (start, end, withNext) => {
+    if (end <= changed.start) return previous.entries.get(entryKey(start, end, withNext));
+    if (start >= changed.newEnd) {
+      const moved = previous.entries.get(entryKey(start - delta, end - delta, withNext));
+      if (moved && delta !== 0) shiftEntry(moved, delta);
+      return moved;
+    }
+    return undefined;
+  };
+}
+
+/**
+ * Parses `source[start, end)` alone: an entry, followed (when `next` is given) by the key line of its
+ * next sibling, which must parse as one more item of the same map, starting at `next`, with no
+ * error or warning there. Then the parser ends the entry where the whole document's parser does,
+ * and is back where an entry starts, so the rest parses the same either way; the extra item is
+ * dropped. Undefined when the text is not a block map or the check fails.
+ */
+function parseEntry(source: string, start: number, end: number, next?: number): ParsedEntry | undefined {
+  const documents = parseAllDocuments(source.slice(start, end), OPTIONS);
+  if (!Array.isArray(documents) || documents.length !== 1) return undefined;
+  const [document] = documents as YamlDocument[];
+  const map = document!.contents;
+  if (!isMap(map) || map.flow || map.anchor || map.tag) return undefined;
+  const items = map.items as Pair[];
+  // The entry must open with a key on its first line, as it does in the whole document (where the
+  // parser is inside the map at that point). Parsed alone it starts a document, where a plain
+  // scalar may run on over the next lines and only then become a key.
+  const firstKey = (items[0]?.key as { range?: number[] } | null | undefined)?.range;
+  const firstLineEnd = source.indexOf('\n', start) - start;
+  if (!firstKey || firstKey[0] !== firstNonSpace(source, start) - start || (firstLineEnd >= 0 && firstKey[1]! > firstLineEnd)) return undefined;
+  if (next !== undefined) {
+    const lookahead = next - start;
+    const siblingKey = (items[items.length - 1]?.key as { range?: number[] } | null | undefined)?.range;
+    if (items.length < 2 || siblingKey?.[0] !== firstNonSpace(source, next) - start || siblingKey[1]! > end - start) return undefined;
+    if ([...document!.errors, ...document!.warnings].some((problem) => problem.pos[1] > lookahead)) return undefined;
+    items.pop();
+  }
+  const parsed: ParsedEntry = {
+    start: 0,
+    end: end - start,
+    items,
+    range: [...map.range] as [number, number, number],
+    documentEnd: document!.range[2],
+    errors: document!.errors,
+    warnings: document!.warnings,
+  };
+  shiftEntry(parsed, start);
+  return parsed;
+}
+
+/** Moves an entry's nodes, ranges and error positions by `delta` characters. */
+function shiftEntry(entry: ParsedEntry, delta: number): void {
+  entry.start += delta;
+  entry.end += delta;
+  for (let i = 0; i < 3; i++) entry.range[i]! += delta;
+  entry.documentEnd += delta;
+  for (const item of entry.items) shiftNode(item, delta);
+  for (const problem of [...entry.errors, ...entry.warnings]) {
+    problem.pos[0] += delta;
+    problem.pos[1] += delta;
+  }
+}
+
+/** Moves a node and the nodes under it by `delta` (a walk of its own: yaml's `visit` allocates a path per node). */
+function shiftNode(node: unknown, delta: number): void {
+  if (isPair(node)) {
+    shiftNode(node.key, delta);
+    shiftNode(node.value, delta);
+    return;
+  }
+  if (!isNode(node)) return;
+  const range = node.range;
+  if (range) {
+    range[0] += delta;
+    range[1] += delta;
+    range[2] += delta;
+  }
+  if (isCollection(node)) for (const item of node.items) shiftNode(item, delta);
+}
+
+/**
+ * The top-level entries of `source`, or undefined when it is not a single document whose root is a
+ * block map of plain keys. One pass over the lines.
+ */
+function topEntries(source: string): TopEntry[] | undefined {
+  const starts: number[] = [];
+  for (let line = 0; line < source.length; ) {
+    let next = source.indexOf('\n', line);
+    next = next === -1 ? source.length : next + 1;
+    let first = line;
+    while (first < next && source.charCodeAt(first) === 32) first++;
+    const code = source.charCodeAt(first);
+    // Blank and comment lines belong to the entry they are in.
+    if (first < next && code !== 10 && code !== 13 && code !== 35) {
+      if (code === 9) return undefined;
+      if (first === line) {
+        if (!startsPlainKey(code) || source.startsWith('---', line) || source.startsWith('...', line)) return undefined;
+        starts.push(line);
+      } else if (starts.length === 0) {
+        return undefined;
+      }
+    }
+    line = next;
+  }
+  if (starts.length === 0) return undefined;
+  return starts.map((start, i) => {
+    const end = starts[i + 1] ?? source.length;
+    const children = end - start > SPLIT_MIN_LENGTH ? childEntries(source, start, end) : undefined;
+    return children ? { start, end, children } : { start, end };
+  });
+}
+
+/**
+ * Where the child entries of a top-level entry start, when its key line has no value and its
+ * value is a block map of plain keys at one indentation; otherwise undefined (parsed whole).
+ */
+function childEntries(source: string, start: number, end: number): number[] | undefined {
+  const keyLineEnd = source.indexOf('\n', start);
+  if (keyLineEnd === -1 || keyLineEnd >= end) return undefined;
+  if (!/^[^\s#'"][^#'"]*:[ \t]*(?:#.*)?\r?$/.test(source.slice(start, keyLineEnd))) return undefined;
+  const children: number[] = [];
+  let indent = -1;
+  for (let line = keyLineEnd + 1; line < end; ) {
+    let next = source.indexOf('\n', line);
+    next = next === -1 || next >= end ? end : next + 1;
+    let first = line;
+    while (first < next && source.charCodeAt(first) === 32) first++;
+    const code = source.charCodeAt(first);
+    if (first < next && code !== 10 && code !== 13 && code !== 35) {
+      if (code === 9) return undefined;
+      const column = first - line;
+      if (indent === -1) indent = column;
+      if (column < indent) return undefined;
+      if (column === indent) {
+        if (!startsPlainKey(code)) return undefined;
+        children.push(line);
+      }
+    }
+    line = next;
+  }
+  return children.length >= 2 ? children : undefined;
+}
+
+/** A character that can start a plain implicit key: not an indicator, quote, anchor, tag or space. */
+function startsPlainKey(code: number): boolean {
+  // - ? : , [ ] { } # & * ! | > ' " % @ ` space tab
+  return !(
+    code === 45 || code === 63 || code === 58 || code === 44 || code === 91 || code === 93 || code === 123 || code === 125 ||
+    code === 35 || code === 38 || code === 42 || code === 33 || code === 124 || code === 62 || code === 39 || code === 34 ||
+    code === 37 || code === 64 || code === 96 || code === 32 || code === 9 || code === 0xfeff
+  );
+}

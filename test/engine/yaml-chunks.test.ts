@@ -1,0 +1,189 @@
+/**
+ * The incremental YAML parse must give what the whole-document parse gives: same nodes, values,
+ * ranges, errors and warnings (comments aside: no rule reads them). Checked on every YAML file of
+ * the rule fixtures, the examples and the corpora, each grown past the size where splitting starts,
+ * and then through long runs of random edits, each version parsed from the previous one.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import { blankTemplateActions, parseYamlVersion } from '../../server/src/engine/parse/yaml';
+import { CHUNKED_MIN_LENGTH, parseYamlChunked, type YamlChunkState } from '../../server/src/engine/parse/yaml-chunks';
+import { collectFiles } from '../../server/src/node/files';
+
+const ROOT = join(__dirname, '..', '..');
+const OPTIONS = { uniqueKeys: false, strict: false, prettyErrors: false } as const;
+
+/** A comparable picture of a parse: node kinds, ranges, scalar values and styles, errors. */
+function picture(text: string, documents: ReturnType<typeof parseAllDocuments>): unknown {
+  const node = (value: unknown): unknown => {
+    if (value === null || value === undefined) return null;
+    if (isPair(value)) return { pair: [node(value.key), node(value.value)] };
+    if (isScalar(value)) return { scalar: value.value, type: value.type, range: value.range, tag: value.tag, anchor: value.anchor };
+    if (isAlias(value)) return { alias: value.source, range: value.range };
+    if (isMap(value) || isSeq(value)) return { [isMap(value) ? 'map' : 'seq']: value.items.map(node), flow: !!value.flow, range: value.range, tag: value.tag, anchor: value.anchor };
+    return { other: String(value) };
+  };
+  const docs = Array.isArray(documents) ? documents : [documents];
+  return {
+    length: text.length,
+    documents: docs.map((document) => ({
+      contents: node(document.contents),
+      range: document.range,
+      errors: document.errors.map((error) => [error.code, ...error.pos]),
+      warnings: document.warnings.map((warning) => [warning.code, ...warning.pos]),
+    })),
+  };
+}
+
+/** The whole-document parse, of the text the engine parses (Go template actions blanked). */
+const whole = (text: string) => picture(text, parseAllDocuments(text.includes('{{') ? blankTemplateActions(text) : text, OPTIONS));
+
+/** A deterministic pseudo-random sequence, so a failure can be replayed. */
+function random(seed: number): (below: number) => number {
+  let state = seed >>> 0;
+  return (below) => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state % below;
+  };
+}
+
+/** Enough copies of the file's entries to pass the size where splitting starts, keys kept distinct. */
+function grown(text: string): string {
+  let out = text.endsWith('\n') ? text : `${text}\n`;
+  for (let copy = 1; out.length < 3 * CHUNKED_MIN_LENGTH; copy++) out += text.replace(/^([A-Za-z_][\w.-]*):/gm, `$1_${copy}:`) + '\n';
+  return out;
+}
+
+/** The same, indented under one top-level key: a large entry whose value is split into child entries. */
+function nested(text: string): string {
+  return `wrapper:\n${grown(text).replace(/^(?=.)/gm, '  ')}tail: end\n`;
+}
+
+function yamlFiles(): string[] {
+  const dirs = [join(ROOT, 'rules'), join(ROOT, 'examples'), join(ROOT, '..', 'shared', 'corpus')];
+  const { files } = collectFiles(ROOT, dirs, { respectGitignore: false });
+  return files.filter((file) => /\.ya?ml$/i.test(file)).sort();
+}
+
+describe('incremental YAML', () => {
+  const files = yamlFiles();
+
+  it('finds the YAML fixtures', () => assert.ok(files.length > 200, `only ${files.length} YAML files`));
+
+  it('parses every fixture, grown large, to what the whole-document parse gives', () => {
+    let chunked = 0;
+    for (const file of files) {
+      for (const grow of [grown, nested]) {
+        const text = grow(readFileSync(file, 'utf8'));
+        const result = parseYamlVersion(text);
+        if (!result.chunks) continue;
+        chunked++;
+        assert.deepEqual(picture(text, result.documents as never), whole(text), `${file} (${grow.name})`);
+      }
+    }
+    assert.ok(chunked > files.length, `only ${chunked} of ${2 * files.length} texts were split`);
+  });
+
+  it('stays equal to the whole-document parse through random edits, each version parsed from the last', () => {
+    const next = random(20261123);
+    const alphabet = ['x', 'a', '1', ' ', ' ', '\n', ':', '-', '#', '"', "'", '[', ']', '{', '}', '&', '*', '|', '>', '\t', '?', ','];
+    let edits = 0;
+    let reused = 0;
+    for (const [index, file] of files.entries()) {
+      if (index % 3 !== 0) continue;
+      let text = (index % 2 === 0 ? grown : nested)(readFileSync(file, 'utf8'));
+      let state: YamlChunkState | undefined = parseYamlVersion(text).chunks;
+      for (let step = 0; step < 25; step++) {
+        const at = next(text.length + 1);
+        text = next(4) === 0 && at < text.length ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + alphabet[next(alphabet.length)]! + text.slice(at);
+        const parsed = parseYamlVersion(text, state);
+        if (state && parsed.chunks) reused++;
+        state = parsed.chunks;
+        edits++;
+        assert.deepEqual(picture(text, parsed.documents as never), whole(text), `${file} after edit ${step} at ${at}`);
+      }
+    }
+    assert.ok(edits > 1000 && reused > edits / 4, `${edits} edits, ${reused} parsed incrementally`);
+  });
+
+  it('parses only the edited entry again and reuses the others, moved by the edit', () => {
+    const job = (n: number) => `  build-${n}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make part-${n}\n`;
+    const text = `name: ci\non: [push]\njobs:\n${Array.from({ length: 400 }, (_, n) => job(n)).join('')}`;
+    const first = parseYamlVersion(text);
+    assert.ok(first.chunks, 'a large workflow is split');
+    const jobs = (documents: typeof first.documents) => (documents[0]!.contents as unknown as { items: Array<{ value: { items: Array<{ value: unknown }> } }> }).items[2]!.value.items;
+    const before = jobs(first.documents);
+    const at = text.indexOf('make part-200');
+    const edited = `${text.slice(0, at)}x${text.slice(at)}`;
+    const second = parseYamlVersion(edited, first.chunks);
+    const after = jobs(second.documents);
+    assert.equal(after[10]!.value, before[10]!.value, 'an entry before the edit is the same object');
+    assert.equal(after[300]!.value, before[300]!.value, 'an entry after the edit is the same object, moved');
+    assert.notEqual(after[200]!.value, before[200]!.value, 'the edited entry is parsed again');
+    assert.deepEqual(picture(edited, second.documents as never), whole(edited));
+  });
+
+  it('parses a broken entry with its neighbours, and reuses the rest of the document', () => {
+    const job = (n: number) => `  build-${n}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make part-${n}\n`;
+    const jobs = Array.from({ length: 400 }, (_, n) => job(n));
+    // A quoted scalar left open in one job runs on into the next, where it closes.
+    jobs[100] = jobs[100]!.replace('make part-100', '"make part-100');
+    jobs[101] = jobs[101]!.replace('make part-101', 'make part-101"');
+    const text = `name: ci\non: [push]\njobs:\n${jobs.join('')}`;
+    const first = parseYamlVersion(text);
+    assert.ok(first.chunks && first.documents.length === 1);
+    assert.deepEqual(picture(text, first.documents as never), whole(text));
+    const items = (documents: typeof first.documents) => (documents[0]!.contents as unknown as { items: Array<{ value: { items: Array<{ value: unknown }> } }> }).items[2]!.value.items;
+    const before = items(first.documents);
+    const at = text.indexOf('make part-300');
+    const edited = `${text.slice(0, at)}x${text.slice(at)}`;
+    const second = parseYamlVersion(edited, first.chunks);
+    assert.deepEqual(picture(edited, second.documents as never), whole(edited));
+    const after = items(second.documents);
+    assert.equal(after[10]!.value, before[10]!.value, 'an entry far from the break is reused');
+    assert.equal(after[100]!.value, before[100]!.value, 'the broken entry, parsed with its neighbour, is reused too');
+  });
+
+  it('remembers the entries of a version it could not parse by entries, for the next one', () => {
+    const job = (n: number) => `  build-${n}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make part-${n}\n`;
+    const text = `name: ci\njobs:\n${Array.from({ length: 400 }, (_, n) => job(n)).join('')}`;
+    // A key that runs on over two lines (being typed) cannot be parsed alone: that version is parsed whole.
+    const broken = `${text}tail\n  more: 1\n`;
+    const first = parseYamlVersion(broken);
+    assert.equal(parseYamlChunked(broken)?.document, undefined, 'parsed whole');
+    assert.ok(first.chunks, 'the entries that did parse are kept');
+    assert.deepEqual(picture(broken, first.documents as never), whole(broken));
+    const mended = `${text}tail:\n  more: 1\n`;
+    const second = parseYamlVersion(mended, first.chunks);
+    assert.deepEqual(picture(mended, second.documents as never), whole(mended));
+    const kept = [...first.chunks!.entries.values()].flatMap((entry) => entry?.items ?? []);
+    const build5 = kept.find((pair) => isScalar(pair.key) && pair.key.value === 'build-5');
+    assert.ok(build5, 'an entry parsed alone in the broken version');
+    const jobs = (second.documents[0]!.contents as unknown as { items: Array<{ value: { items: unknown[] } }> }).items[1]!.value.items;
+    assert.equal(jobs[5], build5, 'and reused as is in the mended one');
+  });
+
+  it('leaves to the whole-document parse what it cannot split', () => {
+    const big = (prefix: string) => prefix + Array.from({ length: 600 }, (_, n) => `key${n}: value ${n}\n`).join('');
+    for (const [why, text] of [
+      ['several documents', big('a: 1\n---\n')],
+      ['a directive', big('%YAML 1.2\n---\n')],
+      ['a root sequence', Array.from({ length: 600 }, (_, n) => `- item ${n}\n`).join('')],
+      ['a tab as indentation', big('a:\n\tb: 1\n')],
+      ['an anchor on a top-level key', big('&x a: 1\n')],
+    ] as const) {
+      assert.equal(parseYamlChunked(text), undefined, why);
+      assert.deepEqual(picture(text, parseYamlVersion(text).documents as never), whole(text), why);
+    }
+  });
+
+  it('agrees with the whole-document parse where a construct runs on past a line that starts an entry', () => {
+    const big = (prefix: string) => prefix + Array.from({ length: 600 }, (_, n) => `key${n}: value ${n}\n`).join('');
+    for (const text of [big('a: "open\nb: close"\n'), big('a: [1,\nb, 2]\n'), big("a: 'x\n\nb: y'\n"), big('a: |\nb: 1\n'), big('a\n  b: 1\n')]) {
+      assert.deepEqual(picture(text, parseYamlVersion(text).documents as never), whole(text), text.slice(0, 20));
+    }
+  });
+});
