@@ -11,9 +11,10 @@ const DIST = join(__dirname, '..', '..', 'dist');
 
 describe('bundles', () => {
   for (const bundle of ['server.js', 'cli-main.js']) {
-    it(`${bundle}: the YAML parser reads no environment variable per token`, () => {
+    it(`${bundle}: yaml is bundled from its ES module build, with no environment read per token`, () => {
       const text = readFileSync(join(DIST, bundle), 'utf8');
-      assert.ok(text.includes('node_modules/yaml/dist/parse/parser.js'), 'the bundle holds the yaml parser');
+      assert.ok(text.includes('node_modules/yaml/browser/dist/parse/parser.js'), 'the ES module parser');
+      assert.ok(!text.includes('node_modules/yaml/dist/'), 'and not the CommonJS one besides');
       assert.doesNotMatch(text, /\benv\.LOG_(TOKENS|STREAM)\b/);
     });
   }
