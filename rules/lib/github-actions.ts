@@ -14,7 +14,13 @@ export interface WorkflowStep {
   readonly with: YAMLMap<unknown, unknown> | undefined;
 }
 
-export function* workflowSteps(document: ParsedDocument): Generator<WorkflowStep> {
+/** Every step of every job, in document order: collected once per document version, shared by the rules. */
+export function workflowSteps(document: ParsedDocument): readonly WorkflowStep[] {
+  return document.derived(collectWorkflowSteps);
+}
+
+function collectWorkflowSteps(document: ParsedDocument): WorkflowStep[] {
+  const collected: WorkflowStep[] = [];
   for (const yaml of document.yaml()) {
     for (const { key: jobId, pair } of mapEntries(valueOf(yaml.contents, 'jobs'))) {
       const job = pair.value;
@@ -25,7 +31,7 @@ export function* workflowSteps(document: ParsedDocument): Generator<WorkflowStep
         if (!isMap(step)) continue;
         const uses = scalarString(valueOf(step, 'uses'));
         const withMap = valueOf(step, 'with');
-        yield {
+        collected.push({
           yaml,
           jobId,
           job,
@@ -33,12 +39,25 @@ export function* workflowSteps(document: ParsedDocument): Generator<WorkflowStep
           index,
           action: uses ? uses.split('@')[0]!.toLowerCase() : undefined,
           with: isMap(withMap) ? withMap : undefined,
-        };
+        });
       }
     }
   }
+  return collected;
 }
 
+
+/**
+ * The steps after `steps[position]` in the same job. Steps come in document order, a job's steps
+ * together, so this reads only the job's rest (a search over every step of the workflow per step
+ * was quadratic in a workflow of many jobs).
+ */
+export function laterStepsOfJob(steps: readonly WorkflowStep[], position: number): WorkflowStep[] {
+  const job = steps[position]?.job;
+  let end = position + 1;
+  while (end < steps.length && steps[end]!.job === job) end++;
+  return steps.slice(position + 1, end);
+}
 
 /** The `with:` input pair named `input`, if the step sets it. */
 export function stepInput(step: WorkflowStep, input: string): Pair<Node, Node | null> | undefined {

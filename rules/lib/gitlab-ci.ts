@@ -107,11 +107,8 @@ export function spanOf(document: ParsedDocument, node: unknown, needle: string, 
  * globals merge into the pipeline's), with no `include:`, defining exactly one job.
  */
 export function soleJob(document: ParsedDocument): GitlabJob | undefined {
-  if (!soleJobs.has(document)) soleJobs.set(document, findSoleJob(document));
-  return soleJobs.get(document);
+  return document.derived(findSoleJob);
 }
-
-const soleJobs = new WeakMap<ParsedDocument, GitlabJob | undefined>();
 
 function findSoleJob(document: ParsedDocument): GitlabJob | undefined {
   if (/(^|\/)\.gitlab\/ci\//.test(document.path.replace(/\\/g, '/').toLowerCase())) return undefined;

@@ -54,7 +54,6 @@ type Message = Awaited<ReturnType<typeof lintSource>>['messages'][number];
 
 /** Every wrapped rule, so one secretlint pass per document serves all of them. */
 const wrapped: Array<{ secretlintRuleId: string; keywords: readonly string[]; pattern?: RegExp; rule: SecretlintRule; options?: Readonly<Record<string, unknown>> }> = [];
-const passes = new WeakMap<ParsedDocument, Promise<ReadonlyMap<string, Message[]>>>();
 
 /**
  * Runs secretlint once on a document with every wrapped rule whose keywords occur in it, and
@@ -62,35 +61,34 @@ const passes = new WeakMap<ParsedDocument, Promise<ReadonlyMap<string, Message[]
  * starts the pass; the others share its result.
  */
 function secretlintPass(document: ParsedDocument): Promise<ReadonlyMap<string, Message[]>> {
-  let pass = passes.get(document);
-  if (!pass) {
-    const candidates = wrapped.filter(
-      (entry) => entry.keywords.some((keyword) => document.containsKeyword(keyword)) && (entry.pattern === undefined || document.text.search(entry.pattern) !== -1),
-    );
-    const config: SecretLintCoreConfig = {
-      rules: candidates.map((entry) => ({ id: entry.secretlintRuleId, rule: entry.rule as never, ...(entry.options ? { options: entry.options } : {}) })),
-    };
-    pass = Promise.all(
-      chunksOf(document.text).map(async ([start, end]) => {
-        const result = await lintSource({
-          source: { filePath: document.path, content: document.text.slice(start, end), ext: extname(document.path), contentType: 'text' },
-          options: { config, maskSecrets: true, noPhysicFilePath: true },
-        });
-        return result.messages.map((message) => ({ ...message, range: [message.range[0] + start, message.range[1] + start] as typeof message.range }));
-      }),
-    ).then((chunks) => {
-      const byRule = new Map<string, Message[]>();
-      for (const message of chunks.flat()) {
-        if (message.type !== 'message') continue;
-        const list = byRule.get(message.ruleId) ?? [];
-        list.push(message);
-        byRule.set(message.ruleId, list);
-      }
-      return byRule;
-    });
-    passes.set(document, pass);
-  }
-  return pass;
+  return document.derived(runSecretlint);
+}
+
+function runSecretlint(document: ParsedDocument): Promise<ReadonlyMap<string, Message[]>> {
+  const candidates = wrapped.filter(
+    (entry) => entry.keywords.some((keyword) => document.containsKeyword(keyword)) && (entry.pattern === undefined || document.text.search(entry.pattern) !== -1),
+  );
+  const config: SecretLintCoreConfig = {
+    rules: candidates.map((entry) => ({ id: entry.secretlintRuleId, rule: entry.rule as never, ...(entry.options ? { options: entry.options } : {}) })),
+  };
+  return Promise.all(
+    chunksOf(document.text).map(async ([start, end]) => {
+      const result = await lintSource({
+        source: { filePath: document.path, content: document.text.slice(start, end), ext: extname(document.path), contentType: 'text' },
+        options: { config, maskSecrets: true, noPhysicFilePath: true },
+      });
+      return result.messages.map((message) => ({ ...message, range: [message.range[0] + start, message.range[1] + start] as typeof message.range }));
+    }),
+  ).then((chunks) => {
+    const byRule = new Map<string, Message[]>();
+    for (const message of chunks.flat()) {
+      if (message.type !== 'message') continue;
+      const list = byRule.get(message.ruleId) ?? [];
+      list.push(message);
+      byRule.set(message.ruleId, list);
+    }
+    return byRule;
+  });
 }
 
 /** secretlint's work per call grows faster than linearly with the findings in it; chunks bound it. */

@@ -51,4 +51,28 @@ describe('a parse given up for time', () => {
     assert.equal(root.endIndex, text.length);
     next.dispose();
   });
+
+  it('computes a derived value once per version, and again for a version whose YAML entries moved on', () => {
+    let calls = 0;
+    const jobIds = (document: ParsedDocument) => {
+      calls++;
+      const contents = document.yaml()[0]!.contents as unknown as { items: Array<{ key: { value: string }; value: { items: Array<{ key: { value: string } }> } }> };
+      return contents.items.find((pair) => pair.key.value === 'jobs')!.value.items.map((pair) => pair.key.value);
+    };
+    const job = (n: number) => `  build-${n}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make part-${n}\n`;
+    const text = `name: ci\njobs:\n${Array.from({ length: 300 }, (_, n) => job(n)).join('')}`;
+    const first = ParsedDocument.of('.github/workflows/ci.yml', text, 1);
+    assert.equal(first.derived(jobIds), first.derived(jobIds));
+    assert.equal(calls, 1, 'shared by every caller of the version');
+    const edited = text.replace('build-7:', 'build-seven:');
+    const second = ParsedDocument.of('.github/workflows/ci.yml', edited, 2, first);
+    assert.equal(second.derived(jobIds)[7], 'build-seven');
+    assert.equal(calls, 2);
+    // The second version took over the first's YAML entries (their ranges moved), so the first
+    // derives afresh from its own text if asked again.
+    assert.equal(first.derived(jobIds)[7], 'build-7');
+    assert.equal(calls, 3);
+    second.dispose();
+    first.dispose();
+  });
 });

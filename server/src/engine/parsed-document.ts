@@ -19,6 +19,7 @@ export class ParsedDocument {
   private yamlChunks: YamlChunkState | undefined;
   private readonly trees = new Map<TreeSitterLanguage, Tree>();
   private readonly keywordHits = new Map<string, boolean>();
+  private readonly derivedValues = new Map<(document: ParsedDocument) => unknown, unknown>();
   private indexed: { index: KeywordIndex; found: ReadonlySet<string> } | undefined;
   /** Set when building a syntax tree was given up; syntax rules then skip this version. */
   private abandoned: ParseBudgetError | undefined;
@@ -92,7 +93,10 @@ export class ParsedDocument {
       const previous = this.previous?.yamlChunks;
       if (this.previous) {
         this.previous.yamlChunks = undefined;
-        if (previous) this.previous.yamlDocs = undefined;
+        if (previous) {
+          this.previous.yamlDocs = undefined;
+          this.previous.derivedValues.clear();
+        }
       }
       const parsed = parseYamlVersion(this.source.text, previous);
       this.yamlChunks = parsed.chunks;
@@ -101,6 +105,18 @@ export class ParsedDocument {
       if (error instanceof ParseBudgetError) this.abandoned = error;
       throw error;
     }
+  }
+
+  /**
+   * A value derived from this version (a workflow's steps, one secretlint pass), computed on the
+   * first call and shared by every rule that asks, in the spirit of parsing once per version.
+   * `derive` is the key: pass the same module-level function each time.
+   */
+  derived<T>(derive: (document: ParsedDocument) => T): T {
+    if (this.derivedValues.has(derive)) return this.derivedValues.get(derive) as T;
+    const value = derive(this);
+    this.derivedValues.set(derive, value);
+    return value;
   }
 
   /**
@@ -167,5 +183,6 @@ export class ParsedDocument {
     this.trees.clear();
     this.yamlDocs = undefined;
     this.yamlChunks = undefined;
+    this.derivedValues.clear();
   }
 }
