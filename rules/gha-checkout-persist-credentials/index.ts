@@ -2,7 +2,7 @@ import { defineRule } from '../../server/src/engine/define-rule';
 import { diffToEdits } from '../../server/src/engine/fix/text-diff';
 import { YamlCstEditor } from '../../server/src/engine/fix/yaml-cst-editor';
 import { isMap, nodeSpan, pairOf, pairSpan, scalarString, seqItems, valueOf } from '../../server/src/engine/parse/yaml';
-import { stepInput, workflowSteps } from '../lib/github-actions';
+import { laterStepsOfJob, stepInput, workflowSteps } from '../lib/github-actions';
 import { findStep, sourceText, stepRef } from '../lib/github-step-fix';
 import docs from './docs.md';
 
@@ -33,13 +33,13 @@ export default defineRule({
   syntax: 'yaml',
   docs,
   check({ document, report }) {
-    const steps = [...workflowSteps(document)];
-    for (const step of steps) {
+    const steps = workflowSteps(document);
+    for (const [position, step] of steps.entries()) {
       if (step.action !== 'actions/checkout') continue;
       if (scalarString(stepInput(step, 'persist-credentials')?.value)?.toLowerCase() === 'false') continue;
       const privileged = triggers(step.yaml.contents).find((name) => PRIVILEGED_TRIGGERS.includes(name));
-      const upload = steps.find((other) => {
-        if (other.job !== step.job || other.index <= step.index || other.action !== 'actions/upload-artifact') return false;
+      const upload = laterStepsOfJob(steps, position).find((other) => {
+        if (other.action !== 'actions/upload-artifact') return false;
         const path = stepInput(other, 'path');
         return path !== undefined && path.value !== null && uploadsWorkspace(sourceText(document, path.value));
       });
