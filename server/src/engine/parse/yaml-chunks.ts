@@ -127,8 +127,9 @@ export function parseYamlChunked(source: string, previous?: YamlChunkState): { d
 /**
  * The sibling entry at `starts[index]`, parsed (or reused) so that it ends where a later sibling
  * starts. An entry that does not (an error runs on past it, a quote or a flow collection is left
- * open) is parsed together with the siblings after it, twice as many at each try: a broken entry
- * costs a parse of its neighbourhood, not of the document, and the tries at most double that.
+ * open) is parsed together with the siblings after it, at least twice as much text at each try:
+ * a broken entry costs a parse of its neighbourhood, not of the document, and the failed tries
+ * together cost less than the last one.
  * Undefined when even the run to the last sibling does not end cleanly; `next` is the index after the run.
  */
 function widened(
@@ -138,12 +139,14 @@ function widened(
   entry: (start: number, end: number, next?: number) => ParsedEntry | undefined,
   acceptLast: (parsed: ParsedEntry) => boolean = () => true,
 ): { parsed: ParsedEntry; next: number } | undefined {
-  for (let width = 1; ; width *= 2) {
-    const next = Math.min(index + width, starts.length);
+  const start = starts[index]!;
+  for (let next = index + 1; ; ) {
     const following = starts[next];
-    const parsed = entry(starts[index]!, following ?? end, following);
+    const parsed = entry(start, following ?? end, following);
     if (parsed && (following !== undefined || acceptLast(parsed))) return { parsed, next };
     if (following === undefined) return undefined;
+    const tried = following - start;
+    while (next < starts.length && starts[next]! - start < 2 * tried) next++;
   }
 }
 
