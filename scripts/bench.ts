@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the performance figures of issue 8, measured on real processes.
  * - edit latency: the bundled server over stdio, 100 seeded one-character edits, didChange to
- *   the diagnostics of that version (debounce 0), on 1,000- and 10,000-line files;
+ *   the diagnostics of that version (debounce 0), on 1,000- and 10,000-line files; once at random
+ *   places (the target's measure) and once typing ten characters at a time at line ends;
  * - server start to `initialized`, and first diagnostics of a 1,000-line file;
  * - CLI throughput and peak RSS over this project's installed dependencies plus ../shared/corpus,
  *   and the same files through secretlint's core with the recommended preset (the peer);
@@ -67,13 +68,23 @@ function terraform(lines: number): string {
 
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
 
-async function editLatency(client: LspTestClient, uri: string, text: string, languageId: string) {
+/**
+ * `random`: the issue's measure, one character at a random place each time, left in place (the
+ * file fills with broken lines). `typing`: ten characters typed one after another at the end of a
+ * random line, then another line: what an editor mostly sees.
+ */
+async function editLatency(client: LspTestClient, uri: string, text: string, languageId: string, mode: 'random' | 'typing' = 'random') {
   await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
   await client.waitForDiagnostics(uri, (p) => p.version === 1, 60_000);
   const times: number[] = [];
   let current = text;
+  let typingAt = 0;
   for (let version = 2; version <= EDITS + 1; version++) {
-    const offset = random(current.length);
+    if (mode === 'typing' && (version - 2) % 10 === 0) {
+      const lineEnd = current.indexOf('\n', random(current.length));
+      typingAt = lineEnd === -1 ? current.length : lineEnd;
+    }
+    const offset = mode === 'typing' ? typingAt++ : random(current.length);
     const before = current.slice(0, offset);
     const line = before.split('\n').length - 1;
     const character = offset - (before.lastIndexOf('\n') + 1);
@@ -86,6 +97,8 @@ async function editLatency(client: LspTestClient, uri: string, text: string, lan
     await client.waitForDiagnostics(uri, (p) => p.version === version, 60_000);
     times.push(performance.now() - started);
   }
+  // Closed as an editor closes a tab: each measure starts from the same server state.
+  await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
   return { p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times) };
 }
 
@@ -130,6 +143,9 @@ async function main(): Promise<void> {
       add(`edit latency p50, ${lines}-line ${name}`, latency.p50, 'ms', undefined);
       add(`edit latency p95, ${lines}-line ${name}`, latency.p95, 'ms', lines === 1000 ? 3 : 25);
       add(`edit latency max, ${lines}-line ${name}`, latency.max, 'ms', undefined);
+      const typing = await editLatency(client, `file://${path.replace('/bench/', `/bench/${lines}/typing/`)}`, make(lines), languageId, 'typing');
+      add(`typing latency p50, ${lines}-line ${name}`, typing.p50, 'ms', undefined);
+      add(`typing latency p95, ${lines}-line ${name}`, typing.p95, 'ms', undefined);
     }
   }
   const serverPid = (client as unknown as { process: { pid: number } }).process.pid;
