@@ -156,14 +156,26 @@ describe('incremental YAML', () => {
     assert.equal(parseYamlChunked(broken)?.document, undefined, 'parsed whole');
     assert.ok(first.chunks, 'the entries that did parse are kept');
     assert.deepEqual(picture(broken, first.documents as never), whole(broken));
-    const mended = `${text}tail:\n  more: 1\n`;
-    const second = parseYamlVersion(mended, first.chunks);
-    assert.deepEqual(picture(mended, second.documents as never), whole(mended));
     const kept = [...first.chunks!.entries.values()].flatMap((entry) => entry?.items ?? []);
     const build5 = kept.find((pair) => isScalar(pair.key) && pair.key.value === 'build-5');
     assert.ok(build5, 'an entry parsed alone in the broken version');
+    const mended = `${text}tail:\n  more: 1\n`;
+    const second = parseYamlVersion(mended, first.chunks);
+    assert.deepEqual(picture(mended, second.documents as never), whole(mended));
     const jobs = (second.documents[0]!.contents as unknown as { items: Array<{ value: { items: unknown[] } }> }).items[1]!.value.items;
     assert.equal(jobs[5], build5, 'and reused as is in the mended one');
+  });
+
+  it('hands each previous entry out once, so a state used twice never moves an entry twice', () => {
+    const job = (n: number) => `  build-${n}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make part-${n}\n`;
+    const text = `name: ci\njobs:\n${Array.from({ length: 300 }, (_, n) => job(n)).join('')}`;
+    const first = parseYamlVersion(text);
+    const at = text.indexOf('make part-100');
+    const edited = `${text.slice(0, at)}xyz${text.slice(at)}`;
+    const once = parseYamlVersion(edited, first.chunks);
+    const twice = parseYamlVersion(edited, first.chunks);
+    assert.deepEqual(picture(edited, once.documents as never), whole(edited));
+    assert.deepEqual(picture(edited, twice.documents as never), whole(edited));
   });
 
   it('leaves to the whole-document parse what it cannot split', () => {

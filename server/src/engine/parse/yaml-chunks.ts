@@ -42,7 +42,7 @@ interface ParsedEntry {
 /** What a later version needs to reuse this one's entries: its text and entries by position. */
 export interface YamlChunkState {
   readonly source: string;
-  readonly entries: ReadonlyMap<string, ParsedEntry | null>;
+  readonly entries: Map<string, ParsedEntry | null>;
 }
 
 /** A top-level entry: parsed whole, or its key line plus its value's child entries. */
@@ -227,10 +227,16 @@ function reuser(source: string, previous: YamlChunkState | undefined): (start: n
   if (!previous) return () => undefined;
   const changed = changedRegion(previous.source, source);
   const delta = source.length - previous.source.length;
+  // An entry is handed out once: it now belongs to the new version, and moving it twice would be wrong.
+  const take = (key: string) => {
+    const entry = previous.entries.get(key);
+    previous.entries.delete(key);
+    return entry;
+  };
   return (start, end, withNext) => {
-    if (end <= changed.start) return previous.entries.get(entryKey(start, end, withNext));
+    if (end <= changed.start) return take(entryKey(start, end, withNext));
     if (start >= changed.newEnd) {
-      const moved = previous.entries.get(entryKey(start - delta, end - delta, withNext));
+      const moved = take(entryKey(start - delta, end - delta, withNext));
       if (moved && delta !== 0) shiftEntry(moved, delta);
       return moved;
     }
