@@ -21,7 +21,7 @@ export default defineRule({
   docs,
   check({ document, report }) {
     const reported = new Set<number>();
-    const steps = [...workflowSteps(document)];
+    const steps = workflowSteps(document);
     const otherRegistry = jobsWithOtherRegistry(steps);
     for (const step of steps) {
       const script = runScript(document, step);

@@ -73,7 +73,7 @@ export default defineRule({
     // Sign-in steps by job, gathered once: whether a login can build on one costs the job's
     // sign-in steps, not the whole file.
     const signIns = new Map<YAMLMap<unknown, unknown>, WorkflowStep[]>();
-    const steps = [...workflowSteps(document)];
+    const steps = workflowSteps(document);
     for (const step of steps) {
       if (step.action === undefined || !SIGN_IN_ACTIONS.has(step.action)) continue;
       const list = signIns.get(step.job);
@@ -188,7 +188,7 @@ function loginTarget(document: ParsedDocument, step: WorkflowStep): { host: stri
 
 /** The OIDC fix for Google Artifact Registry / GCR, Azure Container Registry or Docker Hub, re-planned on the document being fixed. */
 function oidcFix(document: ParsedDocument, step: WorkflowStep, kind: 'gar' | 'acr' | 'dockerhub'): Fix | undefined {
-  const jobSteps = [...workflowSteps(document)].filter((other) => other.job === step.job);
+  const jobSteps = workflowSteps(document).filter((other) => other.job === step.job);
   const earlier = jobSteps.filter((other) => other.index < step.index && other.action !== undefined && SIGN_IN_ACTIONS.has(other.action));
   if (step.with!.flow || step.step.flow) return undefined;
   if (kind === 'gar') {

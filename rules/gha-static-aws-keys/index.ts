@@ -53,7 +53,7 @@ export default defineRule({
   },
   fix({ document, finding }) {
     const { jobId, stepIndex } = finding.data as { jobId: string; stepIndex: number };
-    const step = [...workflowSteps(document)].find((s) => s.jobId === jobId && s.index === stepIndex);
+    const step = workflowSteps(document).find((s) => s.jobId === jobId && s.index === stepIndex);
     if (!step?.with) return [];
     const editor = new YamlCstEditor(document.text);
     const withMap = editor.blockMapAt(nodeSpan(step.with)![0]);

@@ -4,13 +4,13 @@ import type { YamlDocument } from './yaml';
 
 /**
  * Incremental YAML for the editor. The `yaml` package re-parses a whole document on every edit
- * (about 9 ms for a 1,000-line workflow, 100 ms for 10,000 lines). A document whose root is a block map is instead parsed
- * one top-level entry at a time, and a large entry whose value is a block map (a workflow's
- * `jobs:`, a template's `Resources:`) one child entry at a time. An entry is a line at the entry's
- * indentation and every line after it that is blank, a comment or indented further, so parsed
- * alone it gives the same nodes as in the whole document; after an edit only the entries whose
- * text changed are parsed again, and the nodes of the others are reused (moved by the edit's
- * length when they follow it).
+ * (about 9 ms for a 1,000-line workflow, 100 ms for 10,000 lines). A document whose root is a
+ * block map is instead parsed one top-level entry at a time, and a large entry whose value is a
+ * block map (a workflow's `jobs:`, a template's `Resources:`) one child entry at a time. An entry
+ * is a line at the entry's indentation and every line after it that is blank, a comment or
+ * indented further, so parsed alone it gives the same nodes as in the whole document; after an
+ * edit only the entries whose text changed are parsed again, and the nodes of the others are
+ * reused (moved by the edit's length when they follow it).
  *
  * An entry that does not end where its next sibling starts (an error runs on, a quote or a flow
  * collection is left open) is parsed together with the siblings after it. Anything this cannot
@@ -21,16 +21,15 @@ import type { YamlDocument } from './yaml';
  * test/engine/yaml-chunks.test.ts hold the result equal to the whole-document parse.
  */
 
-const OPTIONS = { uniqueKeys: false, strict: false, prettyErrors: false } as const;
+/** How every YAML document is parsed for scanning, whole or by entries. */
+export const YAML_PARSE_OPTIONS = { uniqueKeys: false, strict: false, prettyErrors: false } as const;
 /** Below this size a document is parsed whole: it is fast, and splitting it saves nothing. */
 export const CHUNKED_MIN_LENGTH = 8 * 1024;
 /** A top-level entry longer than this, with a block map value, is split into its child entries. */
 const SPLIT_MIN_LENGTH = 2 * 1024;
 
-/** One parsed entry: where its text was, and the map items it holds (ranges in document offsets). */
+/** One parsed entry: the map items it holds (ranges in document offsets); it is found by its span (`entryKey`). */
 interface ParsedEntry {
-  start: number;
-  end: number;
   readonly items: Pair[];
   readonly range: [number, number, number];
   /** Where the entry's document ended when parsed alone (trailing blank lines are not part of it). */
@@ -116,7 +115,7 @@ export function parseYamlChunked(source: string, previous?: YamlChunkState): { d
   const root = new YAMLMap();
   root.items = rootItems;
   root.range = [first.range[0], last.range[1], last.range[2]];
-  const document = new Document(undefined, OPTIONS) as YamlDocument;
+  const document = new Document(undefined, YAML_PARSE_OPTIONS) as YamlDocument;
   document.contents = root as unknown as YamlDocument['contents'];
   document.range = [root.range[0], root.range[2], last.documentEnd];
   document.errors = errors as YamlDocument['errors'];
@@ -252,7 +251,7 @@ function reuser(source: string, previous: YamlChunkState | undefined): (start: n
  * dropped. Undefined when the text is not a block map or the check fails.
  */
 function parseEntry(source: string, start: number, end: number, next?: number): ParsedEntry | undefined {
-  const documents = parseAllDocuments(source.slice(start, end), OPTIONS);
+  const documents = parseAllDocuments(source.slice(start, end), YAML_PARSE_OPTIONS);
   if (!Array.isArray(documents) || documents.length !== 1) return undefined;
   const [document] = documents as YamlDocument[];
   const map = document!.contents;
@@ -272,8 +271,6 @@ function parseEntry(source: string, start: number, end: number, next?: number): 
     items.pop();
   }
   const parsed: ParsedEntry = {
-    start: 0,
-    end: end - start,
     items,
     range: [...map.range] as [number, number, number],
     documentEnd: document!.range[2],
@@ -286,8 +283,6 @@ function parseEntry(source: string, start: number, end: number, next?: number): 
 
 /** Moves an entry's nodes, ranges and error positions by `delta` characters. */
 function shiftEntry(entry: ParsedEntry, delta: number): void {
-  entry.start += delta;
-  entry.end += delta;
   for (let i = 0; i < 3; i++) entry.range[i]! += delta;
   entry.documentEnd += delta;
   for (const item of entry.items) shiftNode(item, delta);

@@ -1,6 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { ParseBudgetError } from './tree-sitter';
-import { CHUNKED_MIN_LENGTH, parseYamlChunked, type YamlChunkState } from './yaml-chunks';
+import { CHUNKED_MIN_LENGTH, parseYamlChunked, YAML_PARSE_OPTIONS, type YamlChunkState } from './yaml-chunks';
 
 export type YamlDocument = Document.Parsed;
 
@@ -30,7 +30,7 @@ export function parseYamlVersion(text: string, previous?: YamlChunkState): YamlP
   if (flowNestingExceeds(text, MAX_FLOW_NESTING)) throw new ParseBudgetError('yaml', text.length);
   const source = text.includes('{{') ? blankTemplateActions(text) : text;
   const chunked = source.length >= CHUNKED_MIN_LENGTH ? withoutStackTraces(() => parseYamlChunked(source, previous)) : undefined;
-  const documents = chunked?.document ? [chunked.document] : withoutStackTraces(() => parseAllDocuments(source, { uniqueKeys: false, strict: false, prettyErrors: false }) as YamlDocument[]);
+  const documents = chunked?.document ? [chunked.document] : withoutStackTraces(() => parseAllDocuments(source, YAML_PARSE_OPTIONS) as YamlDocument[]);
   return { documents, chunks: chunked?.state };
 }
 
