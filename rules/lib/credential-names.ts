@@ -12,6 +12,16 @@ const SECRET_WORDS = new Set([
   'password', 'passwd', 'passphrase', 'passcode', 'secret', 'token', 'apikey', 'credential', 'credentials', 'creds',
   'privatekey', 'accesskey', 'secretkey', 'authkey', 'signingkey', 'authtoken', 'accesstoken', 'apitoken', 'clientsecret',
 ]);
+/**
+ * "Password" in other languages, without diacritics (`contraseña` → `contrasena`): configuration
+ * written by non-English teams names its secrets this way.
+ */
+const FOREIGN_PASSWORD_WORDS = new Set(['motdepasse', 'contrasena', 'contrasenya', 'senha', 'kennwort', 'passwort', 'wachtwoord', 'salasana', 'haslo', 'jelszo', 'heslo']);
+/**
+ * Endings that keep `secret…` a secret (`secrete`, `secreto`, `secretvalue`); not `secrets`
+ * (`secrets: inherit`), `secretname` or `secretary`.
+ */
+const SECRET_WORD_ENDINGS = new Set(['e', 'o', 'a', 'value', 'string']);
 /** Short words that name a secret only at the end (`DB_PASS`, `GH_PAT`), not in `PASS_THROUGH` or `PATH_PREFIX`. */
 const SECRET_LAST_WORDS = new Set(['pass', 'pwd', 'pat']);
 /** `<qualifier> key` names a credential; `primary key`, `public key`, `cache key` do not. */
@@ -31,9 +41,11 @@ const DESCRIBES = new Set([
 /** A first word that makes the name a switch or an action about a credential (`use_token`, `update_password`). */
 const SWITCH_FIRST_WORDS = new Set(['no', 'skip', 'use', 'has', 'is', 'allow', 'enable', 'disable', 'require', 'show', 'forgot', 'reset', 'update', 'change']);
 
-/** The words of an identifier, lower case: split at `_`, `-`, `.`, and lower-to-upper case changes. */
+/** The words of an identifier, lower case: split at `_`, `-`, `.`, and lower-to-upper case changes; accents dropped. */
 export function nameWords(name: string): string[] {
-  return name
+  // Only names with letters beyond ASCII pay for the normalisation.
+  const ascii = /^[\x00-\x7f]*$/.test(name) ? name : name.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  return ascii
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase()
     .split(/[^a-z0-9]+/)
@@ -57,7 +69,9 @@ export function namesCredential(expression: string): boolean {
   if (SECRET_LAST_WORDS.has(last)) return true;
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
-    if (SECRET_WORDS.has(word)) return true;
+    if (SECRET_WORDS.has(word) || FOREIGN_PASSWORD_WORDS.has(word)) return true;
+    if (word.startsWith('secret') && SECRET_WORD_ENDINGS.has(word.slice(6))) return true;
+    if (word === 'passe' && words[i - 1] === 'de') return true; // French `mot_de_passe`
     if (word === 'key' && i > 0 && KEY_QUALIFIERS.has(words[i - 1]!)) return true;
     if (word.length > 6 && !word.startsWith('by') && SECRET_SUFFIXES.some((suffix) => word.endsWith(suffix))) return true;
   }

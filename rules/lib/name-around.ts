@@ -4,14 +4,14 @@
  * runs on every hit of the most frequent words.
  */
 
-/** `[A-Za-z0-9_]` plus the given extra punctuation, by character code. */
+/** `[A-Za-z0-9_]`, Latin letters with accents (`contraseña`), plus the given extra punctuation, by character code. */
 export function nameCharacters(extra: string): (code: number) => boolean {
   const table = new Uint8Array(128);
   for (let code = 48; code <= 57; code++) table[code] = 1;
   for (let code = 65; code <= 90; code++) table[code] = table[code + 32] = 1;
   table[95] = 1;
   for (const ch of extra) table[ch.charCodeAt(0)] = 1;
-  return (code) => code < 128 && table[code] === 1;
+  return (code) => (code < 128 ? table[code] === 1 : code >= 0xc0 && code <= 0x24f && code !== 0xd7 && code !== 0xf7);
 }
 
 /** The span of the name around the hit `[from, to)`, reaching at most `limit` characters beyond it each way. */

@@ -1,4 +1,5 @@
 import { defineRule } from '../../server/src/engine/define-rule';
+import type { FileKind } from '../../server/src/engine/types';
 import { namesCredential } from '../lib/credential-names';
 import { nameAround, nameCharacters } from '../lib/name-around';
 import docs from './docs.md';
@@ -8,13 +9,30 @@ import docs from './docs.md';
  * `= value`, `: value`, `:= value`, `=> value` right after. Work is proportional to the hits, not
  * to every identifier in the file.
  */
-const CREDENTIAL_HIT = /pass|pwd|secret|token|credential|api[_-]?key|private[_-]?key|access[_-]?key|auth[_-]?key|signing[_-]?key/gi;
-/** Right after a name: optional closing quote, the operator, then a quoted (2, 3) or bare (4) value. */
-const OPERATOR_VALUE = /["']?[ \t]*(?::=|=>|:|=)[ \t]*(?:(["'`])([^"'`\r\n]{1,300})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
+const CREDENTIAL_HIT = /pass|pwd|secret|token|credential|api[_-]?key|private[_-]?key|access[_-]?key|auth[_-]?key|signing[_-]?key|contrase|senha|kennwort|wachtwoord|salasana|haslo|jelszo|heslo/gi;
+/**
+ * Right after a name: a C array declarator (`api_key[] =`), an optional closing quote, the
+ * operator, then a quoted value (groups 1, 2), with an optional string prefix (C# and Objective-C
+ * `@"…"`, Python `r"…"`, C `L"…"`), or a bare value (group 3). In source code a bare value stops
+ * at punctuation, where an expression would go on; in configuration it runs to the next space,
+ * since generated passwords are full of brackets and commas.
+ */
+const OPERATOR_VALUE_CODE = /(?:\[\w{0,8}\])?["']?[ \t]*(?::=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,300})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
+const OPERATOR_VALUE_CONFIG = /(?:\[\w{0,8}\])?["']?[ \t]*(?::=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,300})\1|([^\s"'`]{1,300}))/y;
+/**
+ * A directive: the name, spaces, then a double-quoted value ending the line (`secret "…";` in BIND
+ * and nginx configuration, `password "…"` in Chef and other Ruby DSLs).
+ */
+const DIRECTIVE_VALUE = /[ \t]{1,8}(?:@|[rRbBuUL]{1,2})?"([^"\r\n]{1,300})"[ \t]*(?:;[ \t]*)?(?=\r?\n|$)/y;
 const isNameChar = nameCharacters('$.@-');
 
 /** Kubernetes and ECS env lists: `- name: DB_PASSWORD` then `value: literal` on the next line. */
 const NAME_VALUE_PAIR = /name:[ \t]*["']?([A-Za-z_][\w.-]{0,80})["']?[ \t]*\r?\n[ \t]*value:[ \t]*(?:(["'])([^"'\r\n]{1,300})\2|([^\s"'#{}]{1,300}))/g;
+
+/** Formats whose values are bare text to the end of the line or the next space. */
+const CONFIGURATION_KINDS: readonly FileKind[] = ['yaml', 'ini', 'properties', 'dotenv', 'dockerfile'];
+/** The C family, where `'abcd'` is a character constant (an integer), never a string. */
+const CHARACTER_QUOTE_LANGUAGES = /\.(?:c|h|cc|cpp|cxx|hh|hpp|m|mm|cs)$/i;
 
 /** Values that are settings, not secrets. */
 const NOT_A_SECRET_VALUE = /^(?:true|false|null|nil|none|yes|no|on|off|undefined|required|optional|string|int|number|boolean|bool|read|write|info|warn|warning|error|debug|trace|\d{1,8}|[\d.]+[smhd])$/i;
@@ -30,16 +48,20 @@ export default defineRule({
   defaultSeverity: 'warning',
   fileKinds: '*',
   generic: true,
-  keywords: ['pass', 'pwd', 'secret', 'token', 'key', 'credential'],
+  keywords: ['pass', 'pwd', 'secret', 'token', 'key', 'credential', 'contrase', 'senha', 'kennwort', 'wachtwoord', 'salasana', 'haslo', 'jelszo', 'heslo'],
   docs,
   check({ document, report }) {
     const text = document.text;
-    const code = document.codeLanguage !== undefined && document.codeLanguage !== 'hcl' && document.codeLanguage !== 'bash';
-    const hcl = document.codeLanguage === 'hcl';
+    const language = document.codeLanguage;
+    const code = (language !== undefined && language !== 'hcl' && language !== 'bash') || document.kinds.has('source');
+    const hcl = language === 'hcl';
+    const charQuotes = CHARACTER_QUOTE_LANGUAGES.test(document.path);
     const consider = (name: string, value: string, quoted: boolean, valueStart: number) => {
       if (!namesCredential(name)) return;
       const trimmed = value.trim();
       if (trimmed.length < 4 || NOT_A_SECRET_VALUE.test(trimmed) || REFERENCE_VALUE.test(trimmed)) return;
+      // Punctuation only is a set of characters (`password_symbols = "!@#$%"`), not a password.
+      if (!/[\p{L}\p{N}]/u.test(trimmed)) return;
       // `file(var.key_path)`, `getenv(...)`: a bare word followed by `(` is a call.
       if (!quoted && text[valueStart + value.length] === '(') return;
       // Letters only and naming a credential (`ParentMasterPassword`, `DB_TOKEN`) is the name of one.
@@ -50,6 +72,8 @@ export default defineRule({
       // (`aws_iam_access_key.ci.secret`, `random_password.db.result`); HCL literals are quoted.
       if (!quoted && hcl && HCL_TRAVERSAL.test(trimmed)) return;
       if (!quoted && /^[A-Za-z_][\w]*\(/.test(trimmed)) return;
+      // `userPass[2]`, `creds.get(k)`: an index or a call, code embedded in configuration.
+      if (!quoted && /^[A-Za-z_][\w.]*(?:\[[^\]]*\]|\([^)]*\))$/.test(trimmed)) return;
       // `"password": "Password"` is a label for the field, not its value.
       if (trimmed.toLowerCase().replace(/[^a-z]/g, '') === name.slice(name.lastIndexOf('.') + 1).toLowerCase().replace(/[^a-z]/g, '')) return;
       // Words and spaces only, or several spaces, is a label or a sentence (UI strings, docs).
@@ -64,6 +88,7 @@ export default defineRule({
         construct: name,
       });
     };
+    const operatorValue = CONFIGURATION_KINDS.some((kind) => document.kinds.has(kind)) && language === undefined ? OPERATOR_VALUE_CONFIG : OPERATOR_VALUE_CODE;
     let scannedTo = 0;
     for (const hit of text.matchAll(CREDENTIAL_HIT)) {
       if (hit.index < scannedTo) continue;
@@ -71,14 +96,24 @@ export default defineRule({
       scannedTo = end;
       // `...:secret:/path` and `a/secret=b` are parts of a path or an ARN, not a name.
       if (start > 0 && (text[start - 1] === ':' || text[start - 1] === '/')) continue;
-      OPERATOR_VALUE.lastIndex = end;
-      const match = OPERATOR_VALUE.exec(text);
-      if (!match) continue;
-      const [whole, quote, quotedValue, bareValue] = match;
-      const value = quotedValue ?? bareValue;
-      if (value === undefined) continue;
       const name = trimNameSigils(text.slice(start, end));
-      consider(name, value, quote !== undefined, end + whole.length - value.length - (quote ? 1 : 0));
+      operatorValue.lastIndex = end;
+      const match = operatorValue.exec(text);
+      if (match) {
+        const [whole, quote, quotedValue, bareValue] = match;
+        // A single-quoted run in the C family is a character constant, not a string literal.
+        if (quote === "'" && charQuotes) continue;
+        // A bare value opening with a bracket is a list, a note (`(optional)`) or a placeholder;
+        // `#` after a space opens a comment.
+        if (bareValue !== undefined && (/^[([<]/.test(bareValue) || (bareValue[0] === '#' && /\s/.test(whole[whole.length - bareValue.length - 1] ?? '')))) continue;
+        const value = quotedValue ?? trimTrailingPunctuation(bareValue ?? '');
+        const valueStart = end + whole.length - (quotedValue !== undefined ? value.length + 1 : bareValue!.length);
+        consider(name, value, quote !== undefined, valueStart);
+        continue;
+      }
+      DIRECTIVE_VALUE.lastIndex = end;
+      const directive = DIRECTIVE_VALUE.exec(text);
+      if (directive) consider(name, directive[1]!, true, end + directive[0].lastIndexOf('"') - directive[1]!.length);
     }
     for (const match of text.matchAll(NAME_VALUE_PAIR)) {
       const [whole, name, quote, quotedValue, bareValue] = match;
@@ -97,6 +132,27 @@ function looksLikeSecretInCode(value: string): boolean {
   const mixed = /\d/.test(value) && /[A-Za-z]/.test(value);
   const symbols = /[^\w.-]/.test(value);
   return mixed || symbols;
+}
+
+/**
+ * A bare configuration value without the statement's own punctuation: a trailing `,` or `;`, and
+ * a closing bracket it never opened (`{password: s3cr3t!}`).
+ */
+function trimTrailingPunctuation(value: string): string {
+  let end = value.length;
+  for (;;) {
+    const last = value[end - 1];
+    if (last === ',' || last === ';') {
+      end--;
+      continue;
+    }
+    const opener = last === '}' ? '{' : last === ')' ? '(' : last === ']' ? '[' : undefined;
+    if (opener === undefined) break;
+    const body = value.slice(0, end);
+    if (body.split(opener).length >= body.split(last!).length) break;
+    end--;
+  }
+  return value.slice(0, end);
 }
 
 /** `$password`, `@secret.`, `.token-` → the bare name; a loop, since `[.-]+$` would retry at every dash. */

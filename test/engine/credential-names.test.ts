@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { looksLikeRandomKey } from '../../rules/lib/credential-names';
+import { looksLikeRandomKey, namesCredential } from '../../rules/lib/credential-names';
 
 describe('looksLikeRandomKey', () => {
   it('accepts generated keys and passwords in the usual alphabets', () => {
@@ -34,6 +34,20 @@ describe('looksLikeRandomKey', () => {
       'short1A',
     ]) {
       assert.ok(!looksLikeRandomKey(value), value);
+    }
+  });
+});
+
+describe('namesCredential', () => {
+  it('takes run-on, derived and non-English names for a password', () => {
+    for (const name of ['secrete', 'secreto', 'SecretValue', 'bd.contraseña', 'DB_SENHA', 'kennwort', 'mot_de_passe_db', 'db_pass']) {
+      assert.ok(namesCredential(name), name);
+    }
+  });
+
+  it('leaves names that only describe or contain a secret', () => {
+    for (const name of ['secrets', 'secretName', 'secretsmanager', 'secretary', 'password_file', 'token-url', 'passthrough']) {
+      assert.ok(!namesCredential(name), name);
     }
   });
 });

@@ -63,6 +63,11 @@ const CASES: Array<[string, string, FileKind[]]> = [
   ['setup.cfg', '', ['ini']],
   ['pyproject.toml', '', ['ini']],
   ['application.properties', '', ['properties']],
+  ['typings/api.pyi', '', ['python']],
+  ['src/auth.c', '', ['source']],
+  ['Sources/App/Client.swift', '', ['source']],
+  ['Services/Login.cs', '', ['source']],
+  ['force-app/main/default/classes/Auth.cls', '', ['source']],
   ['README.md', '# hi', []],
   ['LICENSE', 'MIT', []],
 ];

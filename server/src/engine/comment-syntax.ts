@@ -4,7 +4,7 @@ const HASH_KINDS: readonly FileKind[] = [
   'yaml', 'github-actions', 'gitlab-ci', 'circleci', 'kubernetes', 'cloudformation', 'docker-compose', 'dockerfile',
   'dotenv', 'shell', 'python', 'ini', 'properties', 'terraform',
 ];
-const SLASH_KINDS: readonly FileKind[] = ['javascript', 'typescript', 'go', 'java'];
+const SLASH_KINDS: readonly FileKind[] = ['javascript', 'typescript', 'go', 'java', 'source'];
 
 /**
  * The line-comment marker for a document, used to write suppression directives; undefined for

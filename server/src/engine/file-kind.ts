@@ -41,6 +41,7 @@ export function detectFileKinds(path: string, rawText: string): ReadonlySet<File
       kinds.add('typescript');
       break;
     case 'py':
+    case 'pyi':
       kinds.add('python');
       break;
     case 'go':
@@ -65,6 +66,28 @@ export function detectFileKinds(path: string, rawText: string): ReadonlySet<File
       break;
     case 'env':
       kinds.add('dotenv');
+      break;
+    case 'c':
+    case 'h':
+    case 'cc':
+    case 'cpp':
+    case 'cxx':
+    case 'hh':
+    case 'hpp':
+    case 'm':
+    case 'mm':
+    case 'cs':
+    case 'swift':
+    case 'kt':
+    case 'kts':
+    case 'scala':
+    case 'rs':
+    case 'dart':
+    case 'groovy':
+    case 'gradle':
+    case 'php':
+    case 'cls':
+      kinds.add('source');
       break;
   }
 

@@ -39,6 +39,8 @@ export type FileKind =
   | 'yaml'
   | 'ini'
   | 'properties'
+  /** Source code in a `//`-commented language without a bundled grammar (C, C#, Swift, Kotlin, Rust, PHP, Apex…). */
+  | 'source'
   | 'text';
 
 /** Zero-based line and UTF-16 column, the unit LSP and JavaScript strings share. */

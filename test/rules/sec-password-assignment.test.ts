@@ -1,0 +1,58 @@
+/**
+ * sec-password-assignment on the shapes of assignment that differ between languages and formats:
+ * which text is the value, and when a quoted or bare run is not a string at all.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import rule from '../../rules/sec-password-assignment';
+import { ParsedDocument } from '../../server/src/engine/parsed-document';
+import { Scanner } from '../../server/src/engine/runner';
+
+/** The text of each value the rule reports (spans, not masked messages). */
+async function reportedValues(path: string, text: string): Promise<string[]> {
+  const document = ParsedDocument.of(path, text);
+  const result = await new Scanner([rule]).scan(document, { rules: {} });
+  assert.deepEqual(result.failures, []);
+  return result.findings.map((finding) => {
+    const lines = text.split('\n');
+    const { start, end } = finding.range;
+    assert.equal(start.line, end.line, 'a value on one line');
+    return lines[start.line]!.slice(start.character, end.character);
+  });
+}
+
+describe('sec-password-assignment values', () => {
+  it('takes a configuration value to the next space, brackets and all, without the statement punctuation', async () => {
+    assert.deepEqual(await reportedValues('.env', 'MAIL_PASSWORD=x9[Vd}p!2Lq\n'), ['x9[Vd}p!2Lq']);
+    assert.deepEqual(await reportedValues('app.conf', 'apikey = p4$$w{rd}(x)2;\n'), ['p4$$w{rd}(x)2']);
+    assert.deepEqual(await reportedValues('values.yaml', 'db: {password: s3cr3t!x9}\n'), ['s3cr3t!x9']);
+  });
+
+  it('stops a value in source code where an expression would go on', async () => {
+    assert.deepEqual(await reportedValues('settings.py', 'password = api_key[0]\nsecret = make(1)\n'), []);
+  });
+
+  it('leaves notes, comments, code and character sets in configuration', async () => {
+    const text = 'token: (optional)\npassword: #abc123x\nreturn {"password": userPass[2]}\npassword_symbols: "!@#$%^&*"\n';
+    assert.deepEqual(await reportedValues('notes.yaml', text), []);
+  });
+
+  it('reads string prefixes, C array declarators and quoted directives', async () => {
+    assert.deepEqual(await reportedValues('Mail.cs', 'string password = @"Vf8#kq2LmZ!r";\n'), ['Vf8#kq2LmZ!r']);
+    assert.deepEqual(await reportedValues('client.h', 'static const char api_key[16] = "q7Rk2mVx9TzL4wPb";\n'), ['q7Rk2mVx9TzL4wPb']);
+    assert.deepEqual(await reportedValues('db.py', 'password = r"Vf8#kq2LmZ!r"\n'), ['Vf8#kq2LmZ!r']);
+    assert.deepEqual(await reportedValues('named.conf', 'key "ddns" {\n    secret "c8Jq2Lw9XzR4mT7v";\n};\n'), ['c8Jq2Lw9XzR4mT7v']);
+    // A directive's value must end the line: prose that merely quotes something after the word is not one.
+    assert.deepEqual(await reportedValues('notes.txt', 'the password "Vf8#kq2LmZ!r" was rotated\n'), []);
+  });
+
+  it('takes a single-quoted run for a character constant in the C family only', async () => {
+    assert.deepEqual(await reportedValues('auth.c', "api_key = 'Xk29dmA83bzz{}';\n"), []);
+    assert.deepEqual(await reportedValues('Auth.cls', "api_key = 'Xk29dmA83bzz{}';\n"), ['Xk29dmA83bzz{}']);
+  });
+
+  it('finds passwords named in other languages', async () => {
+    assert.deepEqual(await reportedValues('app-es.properties', 'bd.contraseña=Gr4nada!2024\n'), ['Gr4nada!2024']);
+    assert.deepEqual(await reportedValues('app-br.yaml', 'banco:\n  senha: Rio#2024xq\n'), ['Rio#2024xq']);
+  });
+});
