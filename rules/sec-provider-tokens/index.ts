@@ -20,6 +20,8 @@ interface TokenFormat {
   readonly keywordOffset?: number;
   /** What to do instead, in a few words. */
   readonly advice: string;
+  /** A structural check of the matched secret beyond its shape. */
+  readonly accept?: (secret: string) => boolean;
 }
 
 const FORMATS: readonly TokenFormat[] = [
@@ -29,7 +31,10 @@ const FORMATS: readonly TokenFormat[] = [
   { kind: 'Twilio API key', keyword: 'twilio', pattern: /\bSK[0-9a-fA-F]{32}\b/g, advice: 'read it from a secret store' },
   { kind: 'Telegram bot token', keyword: ':aa', pattern: /\b\d{8,10}:AA[0-9A-Za-z_-]{33}\b/g, advice: 'revoke it with @BotFather and read the new one at run time' },
   { kind: 'Discord bot token', keyword: 'discord', pattern: /(?<![A-Za-z\d_-])[MNO][A-Za-z\d_-]{23,25}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,38}(?![A-Za-z\d_-])/g, advice: 'reset it in the developer portal and read it at run time' },
-  { kind: 'JSON Web Token', keyword: 'eyj', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,2000}\.eyJ[A-Za-z0-9_-]{10,8000}\.[A-Za-z0-9_-]{16,1000}/g, advice: 'request a short-lived token at run time instead of storing one' },
+  { kind: 'JSON Web Token', keyword: 'eyj', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,2000}\.eyJ[A-Za-z0-9_-]{10,8000}\.[A-Za-z0-9_-]{16,1000}/g, advice: 'request a short-lived token at run time instead of storing one', accept: isJsonWebToken },
+  // secretlint's OpenAI rule takes project keys of two body lengths only; the `T3BlbkFJ` marker
+  // (base64 of "OpenAI") in a project, service-account or admin key is enough, whatever its length.
+  { kind: 'OpenAI API key', keyword: 't3blbkfj', pattern: /\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{16,200}T3BlbkFJ[A-Za-z0-9_-]{16,200}(?![A-Za-z0-9_-])/g, advice: 'delete it in the OpenAI dashboard and read a new one from a secret store', accept: (secret) => !reportedBySecretlint(secret) },
   { kind: 'PyPI API token', keyword: 'pypi-', pattern: /\bpypi-AgE[A-Za-z0-9_-]{50,400}/g, advice: 'publish with PyPI trusted publishing (OIDC) instead' },
   { kind: 'Mailchimp API key', keyword: '-us', keywordOffset: 32, pattern: /\b[0-9a-f]{32}-us\d{1,2}\b/g, advice: 'read it from a secret store' },
   { kind: 'Square access token or secret', keyword: 'sq0', pattern: /\bsq0(?:atp|csp)-[0-9A-Za-z_-]{22,60}/g, advice: 'read it from a secret store' },
@@ -58,7 +63,7 @@ export default defineRule({
       if (!document.containsKeyword(format.keyword)) continue;
       for (const match of format.keywordOffset === undefined ? text.matchAll(format.pattern) : matchesAtKeyword(text, format, format.keywordOffset)) {
         const secret = format.group ? match[format.group] : match[0];
-        if (!secret) continue;
+        if (!secret || (format.accept && !format.accept(secret))) continue;
         const start = match.index + (format.group ? match[0].indexOf(secret) : 0);
         report({
           span: [start, start + secret.length],
@@ -79,4 +84,28 @@ function* matchesAtKeyword(text: string, format: TokenFormat, offset: number): G
     const match = sticky.exec(text);
     if (match) yield match;
   }
+}
+
+/** A JWT's header and payload are base64url JSON objects, and the header names its algorithm. */
+function isJsonWebToken(token: string): boolean {
+  const [header, payload] = token.split('.');
+  const decoded = (part: string | undefined): unknown => {
+    try {
+      return JSON.parse(Buffer.from(part ?? '', 'base64url').toString('utf8'));
+    } catch {
+      return undefined;
+    }
+  };
+  const head = decoded(header);
+  const body = decoded(payload);
+  return typeof head === 'object' && head !== null && typeof (head as { alg?: unknown }).alg === 'string' && typeof body === 'object' && body !== null;
+}
+
+/** The project-key shapes sec-openai (secretlint's rule) already reports: 58 or 74 characters each side of the marker. */
+function reportedBySecretlint(key: string): boolean {
+  const body = key.slice(key.indexOf('-', 3) + 1);
+  const marker = body.indexOf('T3BlbkFJ');
+  const before = marker;
+  const after = body.length - marker - 8;
+  return (before === 58 || before === 74) && (after === 58 || after === 74);
 }
