@@ -62,6 +62,8 @@ export function lastKey(expression: string): string {
 /** True when an identifier, or the last key of an access path, names a credential value. */
 export function namesCredential(expression: string): boolean {
   const words = nameWords(lastKey(expression));
+  // A trailing number counts a credential (`REDIS_PASSWORD_2`, `API_KEY_1`); it is not its last word.
+  while (words.length > 1 && /^\d+$/.test(words[words.length - 1]!)) words.pop();
   // Long names are messages or descriptions (`Unexpected_token_A_type_parameter_name_...`).
   if (words.length === 0 || words.length > 6) return false;
   const last = words[words.length - 1]!;

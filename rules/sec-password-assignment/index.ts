@@ -34,6 +34,14 @@ const CONFIGURATION_KINDS: readonly FileKind[] = ['yaml', 'ini', 'properties', '
 /** The C family, where `'abcd'` is a character constant (an integer), never a string. */
 const CHARACTER_QUOTE_LANGUAGES = /\.(?:c|h|cc|cpp|cxx|hh|hpp|m|mm|cs)$/i;
 
+/**
+ * YAML that gives a setting its value in a `value:` field under the setting's key (BOSH and Ops
+ * Manager properties, Helm charts): the `value:` line; the key is on the line above.
+ */
+const NESTED_VALUE = /\n([ \t]+)value:[ \t]*(?:(["'])([^"'\r\n]{1,300})\2|([^\s"'#{}]{1,300}))/g;
+/** The line above: a key with nothing after it but a comment. */
+const KEY_ALONE = /^([ \t]*)["']?([.A-Za-z_][\w.-]{0,80})["']?:[ \t]*(?:#.*)?\r?$/;
+
 /** Values that are settings, not secrets. */
 const NOT_A_SECRET_VALUE = /^(?:true|false|null|nil|none|yes|no|on|off|undefined|required|optional|string|int|number|boolean|bool|read|write|info|warn|warning|error|debug|trace|\d{1,8}|[\d.]+[smhd])$/i;
 /** Values that point at a secret kept elsewhere: references, lookups, calls, secret-store paths. */
@@ -114,6 +122,16 @@ export default defineRule({
       DIRECTIVE_VALUE.lastIndex = end;
       const directive = DIRECTIVE_VALUE.exec(text);
       if (directive) consider(name, directive[1]!, true, end + directive[0].lastIndexOf('"') - directive[1]!.length);
+    }
+    if (document.kinds.has('yaml') && text.includes('value:')) {
+      for (const match of text.matchAll(NESTED_VALUE)) {
+        const [whole, indent, quote, quotedValue, bareValue] = match;
+        const value = quotedValue ?? bareValue;
+        if (value === undefined) continue;
+        const key = KEY_ALONE.exec(text.slice(text.lastIndexOf('\n', match.index - 1) + 1, match.index));
+        if (!key || key[1]!.length >= indent!.length) continue;
+        consider(key[2]!, value, quote !== undefined, match.index + whole.length - value.length - (quote ? 1 : 0));
+      }
     }
     for (const match of text.matchAll(NAME_VALUE_PAIR)) {
       const [whole, name, quote, quotedValue, bareValue] = match;

@@ -34,7 +34,7 @@ const FORMATS: readonly TokenFormat[] = [
   { kind: 'JSON Web Token', keyword: 'eyj', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,2000}\.eyJ[A-Za-z0-9_-]{10,8000}\.[A-Za-z0-9_-]{16,1000}/g, advice: 'request a short-lived token at run time instead of storing one', accept: isJsonWebToken },
   // secretlint's OpenAI rule takes project keys of two body lengths only; the `T3BlbkFJ` marker
   // (base64 of "OpenAI") in a project, service-account or admin key is enough, whatever its length.
-  { kind: 'OpenAI API key', keyword: 't3blbkfj', pattern: /\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{16,200}T3BlbkFJ[A-Za-z0-9_-]{16,200}(?![A-Za-z0-9_-])/g, advice: 'delete it in the OpenAI dashboard and read a new one from a secret store', accept: (secret) => !reportedBySecretlint(secret) },
+  { kind: 'OpenAI API key', keyword: 't3blbkfj', pattern: /\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,400}(?![A-Za-z0-9_-])/g, advice: 'delete it in the OpenAI dashboard and read a new one from a secret store', accept: isOpenAiKeyOutsideSecretlint },
   { kind: 'PyPI API token', keyword: 'pypi-', pattern: /\bpypi-AgE[A-Za-z0-9_-]{50,400}/g, advice: 'publish with PyPI trusted publishing (OIDC) instead' },
   { kind: 'Mailchimp API key', keyword: '-us', keywordOffset: 32, pattern: /\b[0-9a-f]{32}-us\d{1,2}\b/g, advice: 'read it from a secret store' },
   { kind: 'Square access token or secret', keyword: 'sq0', pattern: /\bsq0(?:atp|csp)-[0-9A-Za-z_-]{22,60}/g, advice: 'read it from a secret store' },
@@ -101,11 +101,14 @@ function isJsonWebToken(token: string): boolean {
   return typeof head === 'object' && head !== null && typeof (head as { alg?: unknown }).alg === 'string' && typeof body === 'object' && body !== null;
 }
 
-/** The project-key shapes sec-openai (secretlint's rule) already reports: 58 or 74 characters each side of the marker. */
-function reportedBySecretlint(key: string): boolean {
+/**
+ * An OpenAI key body holds the marker with at least 16 characters each side; the shapes sec-openai
+ * (secretlint's rule) reports, 58 or 74 characters each side, are left to it.
+ */
+function isOpenAiKeyOutsideSecretlint(key: string): boolean {
   const body = key.slice(key.indexOf('-', 3) + 1);
-  const marker = body.indexOf('T3BlbkFJ');
-  const before = marker;
-  const after = body.length - marker - 8;
-  return (before === 58 || before === 74) && (after === 58 || after === 74);
+  const before = body.indexOf('T3BlbkFJ');
+  const after = body.length - before - 8;
+  if (before < 16 || after < 16) return false;
+  return !((before === 58 || before === 74) && (after === 58 || after === 74));
 }

@@ -40,7 +40,7 @@ describe('looksLikeRandomKey', () => {
 
 describe('namesCredential', () => {
   it('takes run-on, derived and non-English names for a password', () => {
-    for (const name of ['secrete', 'secreto', 'SecretValue', 'bd.contraseña', 'DB_SENHA', 'kennwort', 'mot_de_passe_db', 'db_pass']) {
+    for (const name of ['secrete', 'secreto', 'SecretValue', 'bd.contraseña', 'DB_SENHA', 'kennwort', 'mot_de_passe_db', 'db_pass', 'REDIS_PASSWORD_2', 'api-key-1']) {
       assert.ok(namesCredential(name), name);
     }
   });
