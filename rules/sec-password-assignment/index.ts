@@ -64,8 +64,11 @@ export default defineRule({
     const code = (language !== undefined && language !== 'hcl' && language !== 'bash') || document.kinds.has('source');
     const hcl = language === 'hcl';
     const charQuotes = CHARACTER_QUOTE_LANGUAGES.test(document.path);
+    const cloudFormation = document.kinds.has('cloudformation');
     const consider = (name: string, value: string, quoted: boolean, valueStart: number) => {
       if (!namesCredential(name)) return;
+      // A custom resource's `ServiceToken` is the ARN of the Lambda or topic that serves it.
+      if (cloudFormation && name === 'ServiceToken') return;
       const trimmed = value.trim();
       if (trimmed.length < 4 || NOT_A_SECRET_VALUE.test(trimmed) || REFERENCE_VALUE.test(trimmed)) return;
       // Punctuation only is a set of characters (`password_symbols = "!@#$%"`), not a password.

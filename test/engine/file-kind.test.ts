@@ -68,6 +68,7 @@ const CASES: Array<[string, string, FileKind[]]> = [
   ['Sources/App/Client.swift', '', ['source']],
   ['Services/Login.cs', '', ['source']],
   ['force-app/main/default/classes/Auth.cls', '', ['source']],
+  ['infra/main.bicep', '', ['source']],
   ['README.md', '# hi', []],
   ['LICENSE', 'MIT', []],
 ];

@@ -87,6 +87,7 @@ export function detectFileKinds(path: string, rawText: string): ReadonlySet<File
     case 'gradle':
     case 'php':
     case 'cls':
+    case 'bicep':
       kinds.add('source');
       break;
   }
