@@ -85,8 +85,8 @@ export default defineRule({
       if (!quoted && /^[A-Za-z_][\w]*\(/.test(trimmed)) return;
       // `userPass[2]`, `creds.get(k)`: an index or a call, code embedded in configuration.
       if (!quoted && /^[A-Za-z_][\w.]*(?:\[[^\]]*\]|\([^)]*\))$/.test(trimmed)) return;
-      // `"password": "Password"` is a label for the field, not its value.
-      if (trimmed.toLowerCase().replace(/[^a-z]/g, '') === name.slice(name.lastIndexOf('.') + 1).toLowerCase().replace(/[^a-z]/g, '')) return;
+      // `"password": "Password"` is a label for the field, not its value; `Password1$` is a password.
+      if (/^[A-Za-z _-]+$/.test(trimmed) && trimmed.toLowerCase().replace(/[^a-z]/g, '') === name.slice(name.lastIndexOf('.') + 1).toLowerCase().replace(/[^a-z]/g, '')) return;
       // Words and spaces only, or several spaces, is a label or a sentence (UI strings, docs).
       if ((/^[\p{L} ]+$/u.test(trimmed) && trimmed.includes(' ')) || (trimmed.match(/ /g)?.length ?? 0) >= 3) return;
       // In code, string constants are mostly identifiers, event names and paths; a secret there

@@ -51,6 +51,11 @@ describe('sec-password-assignment values', () => {
     assert.deepEqual(await reportedValues('Auth.cls', "api_key = 'Xk29dmA83bzz{}';\n"), ['Xk29dmA83bzz{}']);
   });
 
+  it('takes a value that spells the name for a field label only when it is letters alone', async () => {
+    assert.deepEqual(await reportedValues('form.yaml', 'password: Password\n'), []);
+    assert.deepEqual(await reportedValues('seed.conf', 'password = Password1$\n'), ['Password1$']);
+  });
+
   it('finds passwords named in other languages', async () => {
     assert.deepEqual(await reportedValues('app-es.properties', 'bd.contraseña=Gr4nada!2024\n'), ['Gr4nada!2024']);
     assert.deepEqual(await reportedValues('app-br.yaml', 'banco:\n  senha: Rio#2024xq\n'), ['Rio#2024xq']);
