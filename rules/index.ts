@@ -1,5 +1,5 @@
 import type { Rule } from '../server/src/engine/types';
-import { withEnvironmentLookupFix } from './lib/literal-to-env';
+import { withSecretReferenceFix } from './lib/literal-to-env';
 import codeCredentialChainStaticFallback from './code-credential-chain-static-fallback';
 import codeEnvLiteralFallback from './code-env-literal-fallback';
 import codeJwtNoExpiry from './code-jwt-no-expiry';
@@ -155,4 +155,4 @@ const ruleModules: readonly Rule[] = [
  * The one rule registry. Secret rules without a fix of their own get the shared one: a secret in
  * a source-code string literal becomes an environment lookup that fails closed.
  */
-export const allRules: readonly Rule[] = ruleModules.map(withEnvironmentLookupFix);
+export const allRules: readonly Rule[] = ruleModules.map(withSecretReferenceFix);

@@ -1,6 +1,7 @@
 import type { ParsedDocument } from '../../server/src/engine/parsed-document';
 import { ensureLanguage, type SyntaxNode, type TreeSitterLanguage } from '../../server/src/engine/parse/tree-sitter';
 import type { Fix, Report, Rule, TextEdit } from '../../server/src/engine/types';
+import { ciSecretReferenceFixes, hasCiSecretSite } from './literal-to-ci-secret';
 import { nodeAt, parentOf } from './syntax';
 
 /**
@@ -9,7 +10,7 @@ import { nodeAt, parentOf } from './syntax';
  * variable stops the program instead of sending an empty credential. The value itself then lives
  * in the deployment's secret store, and rotating it needs no commit.
  *
- * Offered for every secret rule without a fix of its own (`withEnvironmentLookupFix`), for
+ * Offered for every secret rule without a fix of its own (`withSecretReferenceFix`), for
  * literals that are the whole secret, in places where a run-time expression is allowed (not a Go
  * `const`, a TypeScript enum or type, a Java annotation).
  */
@@ -275,13 +276,17 @@ export function environmentLookupFixes(document: ParsedDocument, span: readonly 
 }
 
 /**
- * A secret rule with the environment-lookup fix added: its findings in source-code literals are
- * marked fixable (the grammar is loaded and the file parsed only for files with a finding).
+ * A secret rule with the run-time reference fixes added: its findings in source-code literals
+ * (environment lookup; the grammar is loaded and the file parsed only for files with a finding)
+ * and in workflow and Compose values (a secret reference, literal-to-ci-secret.ts) are marked
+ * fixable.
  */
-export function withEnvironmentLookupFix(rule: Rule): Rule {
+export function withSecretReferenceFix(rule: Rule): Rule {
+  // Secret rules for every file kind, or for code. A rule made for workflows alone
+  // (gha-secret-echoed-to-logs) reports something else than a literal and has its own advice.
   const CODE_KINDS = ['javascript', 'typescript', 'python', 'go', 'java'] as const;
-  const readsCode = rule.fileKinds === '*' || CODE_KINDS.some((kind) => rule.fileKinds.includes(kind));
-  if (rule.category !== 'secret' || rule.fix || !readsCode) return rule;
+  const readsFixable = rule.fileKinds === '*' || CODE_KINDS.some((kind) => rule.fileKinds.includes(kind));
+  if (rule.category !== 'secret' || rule.fix || !readsFixable) return rule;
   const fallbackName = 'secret';
   // Rules named for one vendor (`sec-openai`), not for a family of formats (`sec-provider-tokens`).
   const vendor = /^sec-([a-z][a-z0-9]+)$/.exec(rule.id)?.[1]?.toUpperCase();
@@ -291,16 +296,19 @@ export function withEnvironmentLookupFix(rule: Rule): Rule {
       const reports: Report[] = [];
       await rule.check({ ...context, report: (report) => void reports.push(report) });
       if (reports.length === 0) return;
-      const grammar = context.document.codeLanguage;
-      const candidate = grammar !== undefined && LANGUAGES[grammar] !== undefined;
-      if (candidate) await ensureLanguage(grammar);
+      const { document } = context;
+      const grammar = document.codeLanguage;
+      const code = grammar !== undefined && LANGUAGES[grammar] !== undefined;
+      const ci = document.kinds.has('github-actions') || document.kinds.has('docker-compose');
+      if (code) await ensureLanguage(grammar);
       for (const report of reports) {
-        const fixable = candidate && report.fixable !== false && literalSite(context.document, report.span) !== undefined;
-        context.report({ ...report, fixable });
+        const site = code ? literalSite(document, report.span) !== undefined : ci && hasCiSecretSite(document, report.span);
+        context.report({ ...report, fixable: report.fixable !== false && site });
       }
     },
     fix({ document, finding }) {
-      return environmentLookupFixes(document, finding.span, vendor, fallbackName);
+      if (document.codeLanguage !== undefined && LANGUAGES[document.codeLanguage] !== undefined) return environmentLookupFixes(document, finding.span, vendor, fallbackName);
+      return ciSecretReferenceFixes(document, finding.span);
     },
   };
 }

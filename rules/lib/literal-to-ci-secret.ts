@@ -1,0 +1,99 @@
+import { isMap, isPair, isScalar, isSeq, Scalar, visit, type Node, type Pair } from 'yaml';
+import type { ParsedDocument } from '../../server/src/engine/parsed-document';
+import type { Fix } from '../../server/src/engine/types';
+import { environmentName } from './literal-to-env';
+
+/**
+ * The safe pattern for a secret written as a value in a CI workflow or a Compose file: a reference
+ * the platform fills in at run time, so the value lives in its secret store and rotating it needs
+ * no commit.
+ *
+ * - GitHub Actions `env:` entries and step `with:` inputs: `${{ secrets.NAME }}`, a repository or
+ *   environment secret, masked in logs.
+ * - Docker Compose `environment:` entries (map or `KEY=value` list): `${NAME:?NAME is not set}`,
+ *   read from the shell or the project's `.env` when the stack starts, failing closed when unset.
+ *
+ * Offered only where the secret is the whole value, so nothing else in the file changes.
+ */
+
+/** Where a secret sits: the value's span and the name the reference should take. */
+interface CiSecretSite {
+  readonly style: 'github-actions' | 'compose';
+  readonly name: string;
+}
+
+/** The site of a secret that is exactly a value under `env:`/`with:` (workflows) or `environment:` (Compose). */
+function ciSecretSite(document: ParsedDocument, span: readonly [number, number]): CiSecretSite | undefined {
+  const style = document.kinds.has('github-actions') ? 'github-actions' : document.kinds.has('docker-compose') ? 'compose' : undefined;
+  if (!style) return undefined;
+  const [start, end] = span;
+  for (const yamlDocument of document.yaml()) {
+    let site: CiSecretSite | undefined;
+    visit(yamlDocument, {
+      Scalar(_, scalar, path) {
+        if (site) return visit.BREAK;
+        const range = scalar.range;
+        if (!range || range[0] > start || range[1] < end) return undefined;
+        const parent = path[path.length - 1];
+        // `KEY: value` in a map under env/with/environment.
+        if (isPair(parent) && parent.value === scalar && isScalar(parent.key)) {
+          if (!contentIs(scalar, document.text, span)) return visit.BREAK;
+          const container = parentKey(path, path.length - 2);
+          const allowed = style === 'github-actions' ? container === 'env' || container === 'with' : container === 'environment';
+          if (allowed) site = { style, name: String(parent.key.value) };
+          return visit.BREAK;
+        }
+        // `- KEY=value` in a Compose environment list: the secret is the whole text after `=`.
+        if (style === 'compose' && isSeq(parent) && scalar.type === Scalar.PLAIN && parentKey(path, path.length - 1) === 'environment') {
+          const source = document.text.slice(range[0], range[1]);
+          const equals = source.indexOf('=');
+          if (equals > 0 && range[0] + equals + 1 === start && range[0] + source.trimEnd().length === end) {
+            site = { style, name: source.slice(0, equals) };
+          }
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    if (site) return site;
+  }
+  return undefined;
+}
+
+/** Whether the secret is the scalar's whole content: plain, or quoted without escapes. */
+function contentIs(scalar: Scalar, text: string, [start, end]: readonly [number, number]): boolean {
+  const [from, to] = scalar.range!;
+  if (scalar.type === Scalar.PLAIN) return from === start && text.slice(from, to).trimEnd().length === end - start;
+  if (scalar.type === Scalar.QUOTE_DOUBLE || scalar.type === Scalar.QUOTE_SINGLE) {
+    return from + 1 === start && text[end] === text[from] && !text.slice(start, end).includes('\\') && !text.slice(start, end).includes("'");
+  }
+  return false;
+}
+
+/** The key of the pair that holds `path[index]` (a map or a sequence), if any. */
+function parentKey(path: readonly unknown[], index: number): string | undefined {
+  const holder = path[index];
+  if (!isMap(holder) && !isSeq(holder)) return undefined;
+  const pair = path[index - 1];
+  return isPair(pair) && isScalar((pair as Pair<Node, Node>).key) ? String(((pair as Pair<Node, Node>).key as Scalar).value) : undefined;
+}
+
+/** Whether the secret is a whole value where a CI secret reference can replace it. */
+export function hasCiSecretSite(document: ParsedDocument, span: readonly [number, number]): boolean {
+  return ciSecretSite(document, span) !== undefined;
+}
+
+/** The fix for a secret literal in a workflow or Compose file, or none when it is not a whole value there. */
+export function ciSecretReferenceFixes(document: ParsedDocument, span: readonly [number, number]): Fix[] {
+  const site = ciSecretSite(document, span);
+  if (!site) return [];
+  let name = environmentName(site.name);
+  if (site.style === 'github-actions') {
+    // GitHub reserves the GITHUB_ prefix for secret names.
+    if (name.startsWith('GITHUB_')) name = name.slice('GITHUB_'.length);
+    if (!/^[A-Z_][A-Z0-9_]*$/.test(name)) return [];
+    return [{ title: `Read it from the repository secret ${name} (\${{ secrets.${name} }})`, edits: [{ span, newText: `\${{ secrets.${name} }}` }] }];
+  }
+  if (!/^[A-Z_][A-Z0-9_]*$/.test(name)) return [];
+  return [{ title: `Read it from the ${name} variable when the stack starts (fail when unset)`, edits: [{ span, newText: `\${${name}:?${name} is not set}` }] }];
+}
