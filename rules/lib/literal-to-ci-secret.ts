@@ -22,52 +22,58 @@ interface CiSecretSite {
   readonly name: string;
 }
 
-/** The site of a secret that is exactly a value under `env:`/`with:` (workflows) or `environment:` (Compose). */
-function ciSecretSite(document: ParsedDocument, span: readonly [number, number]): CiSecretSite | undefined {
+/**
+ * Every value a reference could replace, by content span (`start:end`): values under
+ * env/with (workflows) or environment (Compose), and the part after `=` of Compose list entries.
+ * Collected once per document version: a file with many findings is walked once, not per finding.
+ */
+function ciSecretSites(document: ParsedDocument): ReadonlyMap<string, CiSecretSite> {
+  const sites = new Map<string, CiSecretSite>();
   const style = document.kinds.has('github-actions') ? 'github-actions' : document.kinds.has('docker-compose') ? 'compose' : undefined;
-  if (!style) return undefined;
-  const [start, end] = span;
+  if (!style) return sites;
+  const text = document.text;
   for (const yamlDocument of document.yaml()) {
-    let site: CiSecretSite | undefined;
     visit(yamlDocument, {
       Scalar(_, scalar, path) {
-        if (site) return visit.BREAK;
         const range = scalar.range;
-        if (!range || range[0] > start || range[1] < end) return undefined;
+        if (!range) return;
         const parent = path[path.length - 1];
         // `KEY: value` in a map under env/with/environment.
         if (isPair(parent) && parent.value === scalar && isScalar(parent.key)) {
-          if (!contentIs(scalar, document.text, span)) return visit.BREAK;
           const container = parentKey(path, path.length - 2);
           const allowed = style === 'github-actions' ? container === 'env' || container === 'with' : container === 'environment';
-          if (allowed) site = { style, name: String(parent.key.value) };
-          return visit.BREAK;
+          const content = allowed ? contentSpan(scalar, text) : undefined;
+          if (content) sites.set(`${content[0]}:${content[1]}`, { style, name: String(parent.key.value) });
+          return;
         }
         // `- KEY=value` in a Compose environment list: the secret is the whole text after `=`.
         if (style === 'compose' && isSeq(parent) && scalar.type === Scalar.PLAIN && parentKey(path, path.length - 1) === 'environment') {
-          const source = document.text.slice(range[0], range[1]);
+          const source = text.slice(range[0], range[1]).trimEnd();
           const equals = source.indexOf('=');
-          if (equals > 0 && range[0] + equals + 1 === start && range[0] + source.trimEnd().length === end) {
-            site = { style, name: source.slice(0, equals) };
-          }
-          return visit.BREAK;
+          if (equals > 0) sites.set(`${range[0] + equals + 1}:${range[0] + source.length}`, { style, name: source.slice(0, equals) });
         }
-        return undefined;
       },
     });
-    if (site) return site;
   }
-  return undefined;
+  return sites;
 }
 
-/** Whether the secret is the scalar's whole content: plain, or quoted without escapes. */
-function contentIs(scalar: Scalar, text: string, [start, end]: readonly [number, number]): boolean {
+function ciSecretSite(document: ParsedDocument, [start, end]: readonly [number, number]): CiSecretSite | undefined {
+  if (!document.kinds.has('github-actions') && !document.kinds.has('docker-compose')) return undefined;
+  return document.derived(ciSecretSites).get(`${start}:${end}`);
+}
+
+/** The span of a scalar's content: plain, or quoted without escapes (so text and value agree). */
+function contentSpan(scalar: Scalar, text: string): readonly [number, number] | undefined {
   const [from, to] = scalar.range!;
-  if (scalar.type === Scalar.PLAIN) return from === start && text.slice(from, to).trimEnd().length === end - start;
+  if (scalar.type === Scalar.PLAIN) return [from, from + text.slice(from, to).trimEnd().length];
   if (scalar.type === Scalar.QUOTE_DOUBLE || scalar.type === Scalar.QUOTE_SINGLE) {
-    return from + 1 === start && text[end] === text[from] && !text.slice(start, end).includes('\\') && !text.slice(start, end).includes("'");
+    const end = text.lastIndexOf(text[from]!, to - 1);
+    const content = text.slice(from + 1, end);
+    if (end <= from || content.includes('\\') || content.includes("'")) return undefined;
+    return [from + 1, end];
   }
-  return false;
+  return undefined;
 }
 
 /** The key of the pair that holds `path[index]` (a map or a sequence), if any. */
