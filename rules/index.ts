@@ -1,5 +1,5 @@
 import type { Rule } from '../server/src/engine/types';
-import { withSecretReferenceFix } from './lib/literal-to-env';
+import { withSecretReferenceFix } from './lib/secret-reference-fix';
 import codeCredentialChainStaticFallback from './code-credential-chain-static-fallback';
 import codeEnvLiteralFallback from './code-env-literal-fallback';
 import codeJwtNoExpiry from './code-jwt-no-expiry';
@@ -153,6 +153,7 @@ const ruleModules: readonly Rule[] = [
 
 /**
  * The one rule registry. Secret rules without a fix of their own get the shared one: a secret in
- * a source-code string literal becomes an environment lookup that fails closed.
+ * a source-code string literal becomes an environment lookup that fails closed, one in a workflow
+ * or Compose value a secret or variable reference.
  */
 export const allRules: readonly Rule[] = ruleModules.map(withSecretReferenceFix);

@@ -59,7 +59,6 @@ function ciSecretSites(document: ParsedDocument): ReadonlyMap<string, CiSecretSi
 }
 
 function ciSecretSite(document: ParsedDocument, [start, end]: readonly [number, number]): CiSecretSite | undefined {
-  if (!document.kinds.has('github-actions') && !document.kinds.has('docker-compose')) return undefined;
   return document.derived(ciSecretSites).get(`${start}:${end}`);
 }
 
@@ -94,12 +93,11 @@ export function ciSecretReferenceFixes(document: ParsedDocument, span: readonly 
   const site = ciSecretSite(document, span);
   if (!site) return [];
   let name = environmentName(site.name);
+  // GitHub reserves the GITHUB_ prefix for secret names.
+  if (site.style === 'github-actions' && name.startsWith('GITHUB_')) name = name.slice('GITHUB_'.length);
+  if (!/^[A-Z_][A-Z0-9_]*$/.test(name)) return [];
   if (site.style === 'github-actions') {
-    // GitHub reserves the GITHUB_ prefix for secret names.
-    if (name.startsWith('GITHUB_')) name = name.slice('GITHUB_'.length);
-    if (!/^[A-Z_][A-Z0-9_]*$/.test(name)) return [];
     return [{ title: `Read it from the repository secret ${name} (\${{ secrets.${name} }})`, edits: [{ span, newText: `\${{ secrets.${name} }}` }] }];
   }
-  if (!/^[A-Z_][A-Z0-9_]*$/.test(name)) return [];
   return [{ title: `Read it from the ${name} variable when the stack starts (fail when unset)`, edits: [{ span, newText: `\${${name}:?${name} is not set}` }] }];
 }

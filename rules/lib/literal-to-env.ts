@@ -1,7 +1,6 @@
 import type { ParsedDocument } from '../../server/src/engine/parsed-document';
-import { ensureLanguage, type SyntaxNode, type TreeSitterLanguage } from '../../server/src/engine/parse/tree-sitter';
-import type { Fix, Report, Rule, TextEdit } from '../../server/src/engine/types';
-import { ciSecretReferenceFixes, hasCiSecretSite } from './literal-to-ci-secret';
+import type { SyntaxNode, TreeSitterLanguage } from '../../server/src/engine/parse/tree-sitter';
+import type { Fix, TextEdit } from '../../server/src/engine/types';
 import { nodeAt, parentOf } from './syntax';
 
 /**
@@ -10,7 +9,7 @@ import { nodeAt, parentOf } from './syntax';
  * variable stops the program instead of sending an empty credential. The value itself then lives
  * in the deployment's secret store, and rotating it needs no commit.
  *
- * Offered for every secret rule without a fix of its own (`withSecretReferenceFix`), for
+ * Offered for every secret rule without a fix of its own (secret-reference-fix.ts), for
  * literals that are the whole secret, in places where a run-time expression is allowed (not a Go
  * `const`, a TypeScript enum or type, a Java annotation).
  */
@@ -259,6 +258,17 @@ function lineEndAfter(text: string, offset: number): number {
   return end === -1 ? text.length : end + 1;
 }
 
+/** The document's grammar when it is one the environment-lookup fix writes code for. */
+export function lookupFixGrammar(document: ParsedDocument): TreeSitterLanguage | undefined {
+  const grammar = document.codeLanguage;
+  return grammar !== undefined && LANGUAGES[grammar] !== undefined ? grammar : undefined;
+}
+
+/** Whether the secret is a whole literal where an environment lookup can replace it (the grammar must be loaded). */
+export function hasLookupSite(document: ParsedDocument, span: readonly [number, number]): boolean {
+  return literalSite(document, span) !== undefined;
+}
+
 /** The fix for one finding, or none when the secret is not a whole literal in a place an expression can go. */
 export function environmentLookupFixes(document: ParsedDocument, span: readonly [number, number], vendor: string | undefined, fallbackName: string): Fix[] {
   const site = literalSite(document, span);
@@ -273,42 +283,4 @@ export function environmentLookupFixes(document: ParsedDocument, span: readonly 
   const how = { js: 'throw', python: 'raise', go: 'panic', java: 'throw' }[site.language];
   // A name the code did not give is a guess the user should confirm (a tab stop where snippets work).
   return [{ title: `Read it from the ${variable} environment variable (${how} when unset)`, edits, ...(site.name ? {} : { placeholders: [variable] }) }];
-}
-
-/**
- * A secret rule with the run-time reference fixes added: its findings in source-code literals
- * (environment lookup; the grammar is loaded and the file parsed only for files with a finding)
- * and in workflow and Compose values (a secret reference, literal-to-ci-secret.ts) are marked
- * fixable.
- */
-export function withSecretReferenceFix(rule: Rule): Rule {
-  // Secret rules for every file kind, or for code. A rule made for workflows alone
-  // (gha-secret-echoed-to-logs) reports something else than a literal and has its own advice.
-  const CODE_KINDS = ['javascript', 'typescript', 'python', 'go', 'java'] as const;
-  const readsFixable = rule.fileKinds === '*' || CODE_KINDS.some((kind) => rule.fileKinds.includes(kind));
-  if (rule.category !== 'secret' || rule.fix || !readsFixable) return rule;
-  const fallbackName = 'secret';
-  // Rules named for one vendor (`sec-openai`), not for a family of formats (`sec-provider-tokens`).
-  const vendor = /^sec-([a-z][a-z0-9]+)$/.exec(rule.id)?.[1]?.toUpperCase();
-  return {
-    ...rule,
-    async check(context) {
-      const reports: Report[] = [];
-      await rule.check({ ...context, report: (report) => void reports.push(report) });
-      if (reports.length === 0) return;
-      const { document } = context;
-      const grammar = document.codeLanguage;
-      const code = grammar !== undefined && LANGUAGES[grammar] !== undefined;
-      const ci = document.kinds.has('github-actions') || document.kinds.has('docker-compose');
-      if (code) await ensureLanguage(grammar);
-      for (const report of reports) {
-        const site = code ? literalSite(document, report.span) !== undefined : ci && hasCiSecretSite(document, report.span);
-        context.report({ ...report, fixable: report.fixable !== false && site });
-      }
-    },
-    fix({ document, finding }) {
-      if (document.codeLanguage !== undefined && LANGUAGES[document.codeLanguage] !== undefined) return environmentLookupFixes(document, finding.span, vendor, fallbackName);
-      return ciSecretReferenceFixes(document, finding.span);
-    },
-  };
 }

@@ -1,0 +1,40 @@
+import { ensureLanguage } from '../../server/src/engine/parse/tree-sitter';
+import type { Report, Rule } from '../../server/src/engine/types';
+import { ciSecretReferenceFixes, hasCiSecretSite } from './literal-to-ci-secret';
+import { environmentLookupFixes, hasLookupSite, lookupFixGrammar } from './literal-to-env';
+
+/**
+ * A secret rule with the run-time reference fixes added: its findings in source-code literals
+ * (an environment lookup that fails closed, literal-to-env.ts; the grammar is loaded and the file
+ * parsed only for files with a finding) and in workflow and Compose values (a secret reference,
+ * literal-to-ci-secret.ts) are marked fixable.
+ */
+export function withSecretReferenceFix(rule: Rule): Rule {
+  // Secret rules for every file kind, or for code. A rule made for workflows alone
+  // (gha-secret-echoed-to-logs) reports something else than a literal and has its own advice.
+  const CODE_KINDS = ['javascript', 'typescript', 'python', 'go', 'java'] as const;
+  const readsFixable = rule.fileKinds === '*' || CODE_KINDS.some((kind) => rule.fileKinds.includes(kind));
+  if (rule.category !== 'secret' || rule.fix || !readsFixable) return rule;
+  const fallbackName = 'secret';
+  // Rules named for one vendor (`sec-openai`), not for a family of formats (`sec-provider-tokens`).
+  const vendor = /^sec-([a-z][a-z0-9]+)$/.exec(rule.id)?.[1]?.toUpperCase();
+  return {
+    ...rule,
+    async check(context) {
+      const reports: Report[] = [];
+      await rule.check({ ...context, report: (report) => void reports.push(report) });
+      if (reports.length === 0) return;
+      const { document } = context;
+      const grammar = lookupFixGrammar(document);
+      if (grammar) await ensureLanguage(grammar);
+      for (const report of reports) {
+        const site = grammar ? hasLookupSite(document, report.span) : hasCiSecretSite(document, report.span);
+        context.report({ ...report, fixable: report.fixable !== false && site });
+      }
+    },
+    fix({ document, finding }) {
+      if (lookupFixGrammar(document)) return environmentLookupFixes(document, finding.span, vendor, fallbackName);
+      return ciSecretReferenceFixes(document, finding.span);
+    },
+  };
+}
