@@ -164,6 +164,11 @@ function addsImport(edit: { span: Span; newText: string }): boolean {
   return edit.span[0] === edit.span[1] && /^(?:\r?\n)*(?:import [\w.]+|import "[\w/.]+"|\t"[\w/.]+")(?:\r?\n)*$/.test(edit.newText);
 }
 
+/** A Terraform `variable` block added for the reference that replaced a literal (a declaration, like an import). */
+function addsVariableDeclaration(edit: { span: Span; newText: string }): boolean {
+  return edit.span[0] === edit.span[1] && /^(?:\r?\n)*variable "\w+" \{\r?\n(?:[ \t]+[^\r\n]*\r?\n)+\}\r?\n$/.test(edit.newText);
+}
+
 const usesCrlfOnly = (text: string) => text.includes('\r\n') && !/(^|[^\r])\n/.test(text);
 
 /** Random-looking runs (letters and digits, 16+ characters) that no output may repeat. */
@@ -219,8 +224,8 @@ async function checkFix(rule: Rule, path: string, text: string, finding: Finding
   const findingNearEdge = finding.span[0] < guardStart || finding.span[1] > guardEnd;
   for (const edit of fix.edits) {
     const shown = `${label}: edit [${edit.span[0]}, ${edit.span[1]}) → ${JSON.stringify(edit.newText)}`;
-    // The one edit allowed away from the construct: adding the import its replacement needs.
-    if (addsImport(edit)) continue;
+    // The one edit allowed away from the construct: declaring what its replacement needs (an import, a variable).
+    if (addsImport(edit) || addsVariableDeclaration(edit)) continue;
     if (region) {
       assert.ok(edit.span[0] >= region.span[0] && edit.span[1] <= region.span[1], `${shown} reaches outside ${region.what} [${region.span[0]}, ${region.span[1]})`);
     }

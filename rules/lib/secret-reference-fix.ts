@@ -2,11 +2,13 @@ import { ensureLanguage } from '../../server/src/engine/parse/tree-sitter';
 import type { Report, Rule } from '../../server/src/engine/types';
 import { ciSecretReferenceFixes, hasCiSecretSite } from './literal-to-ci-secret';
 import { environmentLookupFixes, hasLookupSite, lookupFixGrammar } from './literal-to-env';
+import { hasTerraformVariableSite, isTerraformConfiguration, terraformVariableFixes } from './literal-to-tf-variable';
 
 /**
  * A secret rule with the run-time reference fixes added: its findings in source-code literals
  * (an environment lookup that fails closed, literal-to-env.ts; the grammar is loaded and the file
- * parsed only for files with a finding) and in workflow and Compose values (a secret reference,
+ * parsed only for files with a finding), in Terraform arguments (a sensitive variable,
+ * literal-to-tf-variable.ts) and in workflow and Compose values (a secret reference,
  * literal-to-ci-secret.ts) are marked fixable.
  */
 export function withSecretReferenceFix(rule: Rule): Rule {
@@ -26,14 +28,15 @@ export function withSecretReferenceFix(rule: Rule): Rule {
       if (reports.length === 0) return;
       const { document } = context;
       const grammar = lookupFixGrammar(document);
+      const terraform = isTerraformConfiguration(document);
       if (grammar) await ensureLanguage(grammar);
-      for (const report of reports) {
-        const site = grammar ? hasLookupSite(document, report.span) : hasCiSecretSite(document, report.span);
-        context.report({ ...report, fixable: report.fixable !== false && site });
-      }
+      if (terraform) await ensureLanguage('hcl');
+      const hasSite = grammar ? hasLookupSite : terraform ? hasTerraformVariableSite : hasCiSecretSite;
+      for (const report of reports) context.report({ ...report, fixable: report.fixable !== false && hasSite(document, report.span) });
     },
     fix({ document, finding }) {
       if (lookupFixGrammar(document)) return environmentLookupFixes(document, finding.span, vendor, fallbackName);
+      if (isTerraformConfiguration(document)) return terraformVariableFixes(document, finding.span);
       return ciSecretReferenceFixes(document, finding.span);
     },
   };
