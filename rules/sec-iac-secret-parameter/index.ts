@@ -1,16 +1,23 @@
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { defineRule } from '../../server/src/engine/define-rule';
+import type { ParsedDocument } from '../../server/src/engine/parsed-document';
+import { ensureLanguage } from '../../server/src/engine/parse/tree-sitter';
 import { mapEntries, nodeSpan, scalarString } from '../../server/src/engine/parse/yaml';
+import type { Fix, TextEdit } from '../../server/src/engine/types';
 import { namesCredential } from '../lib/credential-names';
+import { hclAttribute, hclAttributes, hclBlocks, hclLiteral, hclReference, hclStringSpan } from '../lib/hcl';
+import { attributeLine, lineEnding, wholeLines } from '../lib/hcl-edit';
+import { isTerraformConfiguration } from '../lib/literal-to-tf-variable';
 import docs from './docs.md';
 
 /**
  * Template parameters that hold a secret and ship with a literal default: CloudFormation
- * `Parameters` (YAML or JSON), Azure Resource Manager `parameters` and Bicep `param` declarations.
- * A parameter holds a secret when the template says so (`NoEcho: true`, `secureString`,
- * `secureObject`, `@secure()`), when its name names a credential, or when a credential-named
- * property takes its value (`MasterUserPassword: !Ref DbSecret`). The default is then the
- * credential every deployment that does not override it uses, readable in the template.
+ * `Parameters` (YAML or JSON), Azure Resource Manager `parameters`, Bicep `param` declarations and
+ * Terraform `variable` blocks. A parameter holds a secret when the template says so
+ * (`NoEcho: true`, `secureString`, `secureObject`, `@secure()`, `sensitive = true`), when its name
+ * names a credential, or when a credential-named property takes its value
+ * (`MasterUserPassword: !Ref DbSecret`, `password = var.db`). The default is then the credential
+ * every deployment that does not override it uses, readable in the template.
  */
 const CFN_REFERENCE_TYPES = /^(?:AWS::SSM::Parameter::|AWS::SecretsManager::)/;
 const BICEP_PARAM = /^[ \t]*param[ \t]+([A-Za-z_]\w{0,80})[ \t]+(\w{1,20})[ \t]*=[ \t]*'((?:[^'\\\r\n]|\\.){0,400})'/gm;
@@ -21,13 +28,24 @@ export default defineRule({
   defaultSeverity: 'error',
   // Bicep files have no file kind of their own; they are recognised by extension below.
   fileKinds: '*',
-  // CloudFormation `Default`, ARM `defaultValue`, Bicep `param`.
+  // CloudFormation `Default`, ARM `defaultValue`, Terraform `default`, Bicep `param`.
   keywords: ['default', 'param '],
   syntax: 'yaml',
   docs,
-  check({ document, report }) {
+  async check({ document, report }) {
     const message = (kind: string, name: string) =>
       `${kind} parameter '${name}' holds a secret and defaults to a literal ({{secret}}): every deployment that does not override it uses this value, and everyone who can read the template knows it; remove the default and pass the value from a secret store (a dynamic reference, a Key Vault reference) at deploy time.`;
+    const terraformMessage = (name: string) =>
+      `Terraform variable '${name}' holds a secret and defaults to a literal ({{secret}}): every plan that does not set it uses this value, and everyone who can read the module knows it; remove the default, mark the variable sensitive and set it at plan time (TF_VAR_${name}, or the pipeline's secret store).`;
+
+    if (isTerraformConfiguration(document)) {
+      if (!document.containsKeyword('variable')) return;
+      await ensureLanguage('hcl');
+      for (const variable of terraformSecretDefaults(document)) {
+        report({ ...variable, message: terraformMessage(variable.construct), fixable: terraformFix(document, variable.span) !== undefined });
+      }
+      return;
+    }
 
     if (document.path.toLowerCase().endsWith('.bicep')) {
       const text = document.text;
@@ -36,7 +54,7 @@ export default defineRule({
         if (!name || value === undefined || value.length === 0 || (type !== 'string' && type !== 'object')) continue;
         if (!isSecureBicepParam(text, match.index) && (!namesCredential(name) || !plausibleSecret(value))) continue;
         const start = match.index + match[0].length - 1 - value.length;
-        report({ span: [start, start + value.length], secret: value, message: message('Bicep', name), construct: name });
+        report({ span: [start, start + value.length], secret: value, message: message('Bicep', name), construct: name, fixable: bicepFix(text, start, start + value.length) !== undefined });
       }
       return;
     }
@@ -67,12 +85,102 @@ export default defineRule({
           if (!secure && ((!namesCredential(name) && !referenced.has(name)) || !plausibleSecret(value))) continue;
           const span = valueSpan(document.text, defaultNode);
           if (!span) continue;
-          report({ span, secret: value, message: message(cfn ? 'CloudFormation' : 'ARM template', name), construct: name });
+          report({ span, secret: value, message: message(cfn ? 'CloudFormation' : 'ARM template', name), construct: name, fixable: defaultLineFix(document.text, span) !== undefined });
         }
       }
     }
   },
+  fix({ document, finding }) {
+    const text = document.text;
+    const fix = isTerraformConfiguration(document)
+      ? terraformFix(document, finding.span)
+      : document.path.toLowerCase().endsWith('.bicep')
+        ? bicepFix(text, finding.span[0], finding.span[1])
+        : defaultLineFix(text, finding.span);
+    return fix ? [fix] : [];
+  },
 });
+
+const REMOVE_DEFAULT = 'Remove the default (every deployment must supply the value)';
+
+/** Terraform variables that hold a secret (`sensitive`, a credential name, or read by a credential argument) with a literal default. */
+function terraformSecretDefaults(document: ParsedDocument): Array<{ span: [number, number]; secret: string; construct: string }> {
+  const blocks = hclBlocks(document.tree('hcl'));
+  // `password = var.admin`: variables that credential-named arguments read.
+  const referenced = new Set<string>();
+  for (const block of blocks) {
+    if (block.type === 'variable') continue;
+    for (const attribute of hclAttributes(block.body)) {
+      const target = namesCredential(attribute.name) ? hclReference(attribute.value) : undefined;
+      if (target?.startsWith('var.')) referenced.add(target.slice(4));
+    }
+  }
+  const found: Array<{ span: [number, number]; secret: string; construct: string }> = [];
+  for (const block of blocks) {
+    const name = block.labels[0];
+    if (block.type !== 'variable' || !name) continue;
+    const value = hclAttribute(block.body, 'default')?.value;
+    const literal = value ? hclStringSpan(value) : undefined;
+    if (!literal || literal.value.length === 0 || literal.value.includes('${')) continue;
+    const sensitive = hclAttribute(block.body, 'sensitive');
+    const secure = sensitive !== undefined && hclLiteral(sensitive.value) === true;
+    if (!secure && ((!namesCredential(name) && !referenced.has(name)) || !plausibleSecret(literal.value))) continue;
+    found.push({ span: [literal.start, literal.end], secret: literal.value, construct: name });
+  }
+  return found;
+}
+
+/** The variable's `default` line gives way to `sensitive = true` (or just goes, when the variable is already sensitive). */
+function terraformFix(document: ParsedDocument, span: readonly [number, number]): Fix | undefined {
+  const text = document.text;
+  const block = hclBlocks(document.tree('hcl')).find((candidate) => candidate.type === 'variable' && candidate.node.startIndex <= span[0] && span[1] <= candidate.node.endIndex);
+  const attribute = block ? hclAttribute(block.body, 'default') : undefined;
+  const lines = attribute ? wholeLines(text, attribute.node) : undefined;
+  if (!block || !attribute || !lines || attribute.value.startIndex > span[0] || span[1] > attribute.value.endIndex) return undefined;
+  const sensitive = hclAttribute(block.body, 'sensitive');
+  if (sensitive && hclLiteral(sensitive.value) === true) return { title: REMOVE_DEFAULT, edits: [{ span: lines, newText: '' }] };
+  // A `sensitive = false` is turned true in place; otherwise the default's line becomes `sensitive = true`.
+  if (sensitive) {
+    const edits: TextEdit[] = [{ span: [sensitive.value.startIndex, sensitive.value.endIndex], newText: 'true' }, { span: lines, newText: '' }];
+    return { title: `${REMOVE_DEFAULT} and mark it sensitive`, edits };
+  }
+  const line = attributeLine(text, attribute.node, '', 'sensitive', 'true');
+  return { title: `${REMOVE_DEFAULT} and mark it sensitive`, edits: [{ span: lines, newText: line + lineEnding(text) }] };
+}
+
+/** `param p string = '…'` loses its default; `@secure()` goes above it when missing, so the value stays out of deployment logs. */
+function bicepFix(text: string, valueStart: number, valueEnd: number): Fix | undefined {
+  const lineStart = text.lastIndexOf('\n', valueStart - 1) + 1;
+  const header = /^([ \t]*)param[ \t]+[A-Za-z_]\w*[ \t]+\w+/.exec(text.slice(lineStart, valueStart));
+  if (!header || text[valueEnd] !== "'") return undefined;
+  const rest = text.slice(valueEnd + 1, text.indexOf('\n', valueEnd) === -1 ? text.length : text.indexOf('\n', valueEnd)).trim();
+  if (rest !== '' && !rest.startsWith('//')) return undefined;
+  const edits: TextEdit[] = [{ span: [lineStart + header[0].length, valueEnd + 1], newText: '' }];
+  if (!isSecureBicepParam(text, lineStart)) edits.unshift({ span: [lineStart, lineStart], newText: `${header[1]}@secure()${lineEnding(text)}` });
+  return { title: isSecureBicepParam(text, lineStart) ? REMOVE_DEFAULT : `${REMOVE_DEFAULT} and mark it @secure()`, edits };
+}
+
+/**
+ * CloudFormation and ARM: the `Default:` / `"defaultValue": …` line goes, when it is a line of
+ * its own (block YAML, JSON one member per line). In JSON, removing the last member also takes the
+ * comma off the member before it.
+ */
+function defaultLineFix(text: string, span: readonly [number, number]): Fix | undefined {
+  const lineStart = text.lastIndexOf('\n', span[0] - 1) + 1;
+  const newline = text.indexOf('\n', span[1]);
+  const lineEnd = newline === -1 ? text.length : newline + 1;
+  const line = text.slice(lineStart, lineEnd);
+  const yamlLine = /^[ \t]*Default:[ \t]*(["']?)[^\r\n]*\1[ \t]*(?:#[^\r\n]*)?\r?\n?$/;
+  const jsonLine = /^[ \t]*"(?:Default|defaultValue)"[ \t]*:[ \t]*"[^\r\n]*"[ \t]*(,?)[ \t]*\r?\n?$/;
+  if (yamlLine.test(line) && !text.slice(span[1], lineEnd).includes(':')) return { title: REMOVE_DEFAULT, edits: [{ span: [lineStart, lineEnd], newText: '' }] };
+  const json = jsonLine.exec(line);
+  if (!json) return undefined;
+  if (json[1] === ',') return { title: REMOVE_DEFAULT, edits: [{ span: [lineStart, lineEnd], newText: '' }] };
+  // The last member: the one before it must end in a comma, which goes too.
+  const before = text.slice(0, lineStart).trimEnd();
+  if (!before.endsWith(',')) return undefined;
+  return { title: REMOVE_DEFAULT, edits: [{ span: [before.length - 1, before.length], newText: '' }, { span: [lineStart, lineEnd], newText: '' }] };
+}
 
 /**
  * For a parameter that is a secret only by its name or use: a value that could be one, not a
