@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { relaunchWithHeapLimit, scanWantsHeapLimit } from '../node/relaunch';
 
 type Cli = typeof import('./main');
 
@@ -55,7 +56,8 @@ function load(): Cli {
   const source = readFileSync(BUNDLE, 'utf8');
   const directory = cacheDirectory(process.env);
   // One file per bundle and Node version, so versions side by side do not overwrite each other's.
-  const key = createHash('sha256').update(process.version).update(process.arch).update(source).digest('hex').slice(0, 16);
+  // V8 rejects a cache made under other flags, so runs with and without heap flags keep one each.
+  const key = createHash('sha256').update(process.version).update(process.arch).update(process.execArgv.join(' ')).update(source).digest('hex').slice(0, 16);
   const cachePath = directory ? join(directory, `cli-${key}.v8cache`) : undefined;
   const cachedData = readCache(cachePath);
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: BUNDLE, ...(cachedData ? { cachedData } : {}) });
@@ -68,4 +70,12 @@ function load(): Cli {
   return bundle.exports;
 }
 
-load().runFromProcess();
+const argv = process.argv.slice(2);
+if (scanWantsHeapLimit(argv, process.env)) {
+  // 2: the CLI's exit code for errors (main.ts EXIT_ERROR), when the child cannot run.
+  relaunchWithHeapLimit(__filename, argv, process.env, 2).then((code) => {
+    process.exitCode = code;
+  });
+} else {
+  load().runFromProcess();
+}

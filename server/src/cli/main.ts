@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { version } from '../../../package.json';
@@ -14,7 +13,8 @@ import { atLeast, type FormatContext } from './formatters/shared';
 import { formatText, summaryText } from './formatters/text';
 import { scanProject, type ScanSummary } from './scan';
 import { isScanWorker, serveScanRequests } from './scan-pool';
-import { hasHeapLimit, SERVER_EXEC_ARGV } from '../node/heap';
+import { hasHeapLimit } from '../node/heap';
+import { RELAUNCHED, relaunchWithHeapLimit } from '../node/relaunch';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -25,18 +25,6 @@ export interface Io {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
   readonly env: NodeJS.ProcessEnv;
-}
-
-const RELAUNCHED = 'NHI_HYGIENE_RELAUNCHED';
-
-/** Runs this script again with SERVER_EXEC_ARGV, on the same stdio, and resolves to the child's exit code. */
-function relaunchWithHeapLimit(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const child = spawn(process.execPath, [...SERVER_EXEC_ARGV, ...process.execArgv, process.argv[1]!, ...argv], { stdio: 'inherit', env: { ...env, [RELAUNCHED]: '1' } });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
-  return new Promise((resolve) => {
-    child.on('error', () => resolve(EXIT_ERROR));
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? EXIT_ERROR : EXIT_OK)));
-  });
 }
 
 /** Runs one CLI invocation and resolves to its exit code (the `lsp` command never resolves). */
@@ -59,7 +47,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     case 'lsp': {
       // Other editors start the server as `nhi-hygiene lsp --stdio`, through a bin script that
       // cannot pass Node flags: it starts itself once more with the heap limits the VS Code client uses.
-      if (io.env[RELAUNCHED] === undefined && !hasHeapLimit()) return relaunchWithHeapLimit(argv, io.env);
+      if (io.env[RELAUNCHED] === undefined && !hasHeapLimit()) return relaunchWithHeapLimit(process.argv[1]!, argv, io.env, EXIT_ERROR);
       const { startLanguageServer } = await import('../lsp/start');
       startLanguageServer();
       return new Promise<number>(() => undefined);
