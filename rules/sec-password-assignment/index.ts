@@ -107,10 +107,10 @@ export default defineRule({
       scannedTo = end;
       // `...:secret:/path` and `a/secret=b` are parts of a path or an ARN, not a name.
       if (start > 0 && (text[start - 1] === ':' || text[start - 1] === '/')) continue;
-      const name = trimNameSigils(text.slice(start, end));
       operatorValue.lastIndex = end;
       const match = operatorValue.exec(text);
       if (match) {
+        const name = trimNameSigils(text.slice(start, end));
         const [whole, quote, quotedValue, bareValue] = match;
         // A single-quoted run in the C family is a character constant, not a string literal.
         if (quote === "'" && charQuotes) continue;
@@ -124,7 +124,7 @@ export default defineRule({
       }
       DIRECTIVE_VALUE.lastIndex = end;
       const directive = DIRECTIVE_VALUE.exec(text);
-      if (directive) consider(name, directive[1]!, true, end + directive[0].lastIndexOf('"') - directive[1]!.length);
+      if (directive) consider(trimNameSigils(text.slice(start, end)), directive[1]!, true, end + directive[0].lastIndexOf('"') - directive[1]!.length);
     }
     if (document.kinds.has('yaml') && text.includes('value:')) {
       for (const match of text.matchAll(NESTED_VALUE)) {
@@ -136,7 +136,9 @@ export default defineRule({
         consider(key[2]!, value, quote !== undefined, match.index + whole.length - value.length - (quote ? 1 : 0));
       }
     }
-    for (const match of text.matchAll(NAME_VALUE_PAIR)) {
+    // Both words are in every match; `includes` is a native scan, far cheaper than the pattern's.
+    const pairs = text.includes('value:') && text.includes('name:') ? text.matchAll(NAME_VALUE_PAIR) : [];
+    for (const match of pairs) {
       const [whole, name, quote, quotedValue, bareValue] = match;
       const value = quotedValue ?? bareValue;
       if (!name || value === undefined) continue;
