@@ -77,7 +77,13 @@ function variableSite(document: ParsedDocument, span: readonly [number, number])
  * → `github_token`; `locals` + `api_key` → `api_key`. Lower-case snake case, as Terraform style has it.
  */
 function variableName(block: HclBlock, argument: string): string | undefined {
-  const snake = (words: string) => words.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const snake = (words: string) =>
+    words
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter((word) => word !== '')
+      .join('_');
   const key = snake(argument);
   const owner = block.type === 'locals' ? '' : snake(block.labels.at(-1) ?? '');
   const name = owner === '' || owner === key || owner.endsWith(`_${key}`) ? owner || key : `${owner}_${key}`;

@@ -169,17 +169,22 @@ function defaultLineFix(text: string, span: readonly [number, number]): Fix | un
   const lineStart = text.lastIndexOf('\n', span[0] - 1) + 1;
   const newline = text.indexOf('\n', span[1]);
   const lineEnd = newline === -1 ? text.length : newline + 1;
-  const line = text.slice(lineStart, lineEnd);
-  const yamlLine = /^[ \t]*Default:[ \t]*(["']?)[^\r\n]*\1[ \t]*(?:#[^\r\n]*)?\r?\n?$/;
-  const jsonLine = /^[ \t]*"(?:Default|defaultValue)"[ \t]*:[ \t]*"[^\r\n]*"[ \t]*(,?)[ \t]*\r?\n?$/;
-  if (yamlLine.test(line) && !text.slice(span[1], lineEnd).includes(':')) return { title: REMOVE_DEFAULT, edits: [{ span: [lineStart, lineEnd], newText: '' }] };
-  const json = jsonLine.exec(line);
-  if (!json) return undefined;
-  if (json[1] === ',') return { title: REMOVE_DEFAULT, edits: [{ span: [lineStart, lineEnd], newText: '' }] };
+  // The key and the opening quote before the value, and after it only its closing quote and a comment or a comma.
+  const head = text.slice(lineStart, span[0]);
+  const tail = text.slice(span[1], lineEnd).trim();
+  const remove: TextEdit = { span: [lineStart, lineEnd], newText: '' };
+  if (/^[ \t]*Default:[ \t]*["']?$/.test(head)) {
+    const quote = head.endsWith('"') || head.endsWith("'") ? head[head.length - 1]! : '';
+    const rest = tail.slice(quote.length).trim();
+    return tail.startsWith(quote) && (rest === '' || rest.startsWith('#')) ? { title: REMOVE_DEFAULT, edits: [remove] } : undefined;
+  }
+  if (!/^[ \t]*"(?:Default|defaultValue)"[ \t]*:[ \t]*"$/.test(head)) return undefined;
+  if (tail === '",') return { title: REMOVE_DEFAULT, edits: [remove] };
+  if (tail !== '"') return undefined;
   // The last member: the one before it must end in a comma, which goes too.
   const before = text.slice(0, lineStart).trimEnd();
   if (!before.endsWith(',')) return undefined;
-  return { title: REMOVE_DEFAULT, edits: [{ span: [before.length - 1, before.length], newText: '' }, { span: [lineStart, lineEnd], newText: '' }] };
+  return { title: REMOVE_DEFAULT, edits: [{ span: [before.length - 1, before.length], newText: '' }, remove] };
 }
 
 /**
