@@ -13,8 +13,8 @@ import { nodeAt, parentOf } from './syntax';
  *
  * Offered for every secret rule without a fix of its own (secret-reference-fix.ts), for a quoted
  * string without interpolation that is the whole value of an argument or object attribute inside
- * a block that may read variables. Not in `variable` blocks (tf-secret-variable-default fixes
- * those), `terraform` blocks (a backend cannot read variables) or `.tfvars` files (which assign
+ * a block that may read variables. Not in `variable` blocks (sec-iac-secret-parameter removes
+ * a secret default there), `terraform` blocks (a backend cannot read variables) or `.tfvars` files (which assign
  * the variables).
  */
 

@@ -153,11 +153,12 @@ function bicepFix(text: string, valueStart: number, valueEnd: number): Fix | und
   const lineStart = text.lastIndexOf('\n', valueStart - 1) + 1;
   const header = /^([ \t]*)param[ \t]+[A-Za-z_]\w*[ \t]+\w+/.exec(text.slice(lineStart, valueStart));
   if (!header || text[valueEnd] !== "'") return undefined;
-  const rest = text.slice(valueEnd + 1, text.indexOf('\n', valueEnd) === -1 ? text.length : text.indexOf('\n', valueEnd)).trim();
+  const newline = text.indexOf('\n', valueEnd);
+  const rest = text.slice(valueEnd + 1, newline === -1 ? text.length : newline).trim();
   if (rest !== '' && !rest.startsWith('//')) return undefined;
-  const edits: TextEdit[] = [{ span: [lineStart + header[0].length, valueEnd + 1], newText: '' }];
-  if (!isSecureBicepParam(text, lineStart)) edits.unshift({ span: [lineStart, lineStart], newText: `${header[1]}@secure()${lineEnding(text)}` });
-  return { title: isSecureBicepParam(text, lineStart) ? REMOVE_DEFAULT : `${REMOVE_DEFAULT} and mark it @secure()`, edits };
+  const removeDefault: TextEdit = { span: [lineStart + header[0].length, valueEnd + 1], newText: '' };
+  if (isSecureBicepParam(text, lineStart)) return { title: REMOVE_DEFAULT, edits: [removeDefault] };
+  return { title: `${REMOVE_DEFAULT} and mark it @secure()`, edits: [{ span: [lineStart, lineStart], newText: `${header[1]}@secure()${lineEnding(text)}` }, removeDefault] };
 }
 
 /**
