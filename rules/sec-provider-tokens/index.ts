@@ -41,7 +41,7 @@ const FORMATS: readonly TokenFormat[] = [
   { kind: 'Artifactory API key', keyword: 'akc', pattern: /\bAKC[a-zA-Z0-9]{10,80}\b/g, advice: 'use an access token with an expiry, or OIDC to JFrog' },
   { kind: 'Azure Storage account key', keyword: 'accountkey=', pattern: /AccountKey=([A-Za-z0-9+/]{86}==)/g, group: 1, advice: 'use Entra ID (managed identity) or a short-lived SAS' },
   { kind: 'Google API key', keyword: 'aiza', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g, advice: 'restrict it to its APIs and referrers, and load it at run time' },
-  { kind: 'Heroku API key', keyword: 'hrku-', pattern: /\bHRKU-[0-9A-Za-z_-]{60}\b/g, advice: 'read it from a secret store' },
+  { kind: 'Heroku API key', keyword: 'hrku-', pattern: /\bHRKU-(?:[0-9A-Za-z_-]{60}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b/g, advice: 'read it from a secret store' },
   { kind: 'DigitalOcean token', keyword: '_v1_', pattern: /\bdo[opr]_v1_[0-9a-f]{64}\b/g, advice: 'use a scoped token with an expiry from a secret store' },
   { kind: 'Atlassian API token', keyword: 'atatt', pattern: /\bATATT[A-Za-z0-9_=-]{150,300}/g, advice: 'read it from a secret store' },
   { kind: 'Discord webhook URL', keyword: 'webhooks/', pattern: /https:\/\/(?:discord(?:app)?\.com\/api\/webhooks\/\d{10,20}\/[A-Za-z0-9_-]{60,80})/g, advice: 'regenerate it and keep the URL in a secret store' },

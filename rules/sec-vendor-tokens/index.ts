@@ -134,6 +134,100 @@ const FORMATS: readonly TokenFormat[] = [
     accept: (secret, document) => document.containsKeyword('okta') && /[A-Z]/.test(secret) && /[a-z]/.test(secret),
     advice: 'use OAuth 2.0 service apps with private-key JWT instead of SSWS API tokens',
   },
+  // AI and model APIs. Keys are billed per call, so a leaked one is spent by whoever finds it.
+  { vendor: 'Perplexity API key', keywords: ['pplx-'], pattern: /(?<![\w-])pplx-[A-Za-z0-9]{48}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'xAI API key', keywords: ['xai-'], pattern: /(?<![\w-])xai-[A-Za-z0-9]{80}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'NVIDIA API key', keywords: ['nvapi-'], pattern: /(?<![\w-])nvapi-[\w-]{64}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'Replicate API token', keywords: ['r8_'], pattern: /(?<![\w-])r8_[A-Za-z0-9]{37}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  { vendor: 'LangSmith API key', keywords: ['lsv2_'], pattern: /(?<![\w-])lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'OpenRouter API key', keywords: ['sk-or-v1-'], pattern: /(?<![\w-])sk-or-v1-[0-9a-f]{64}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'Pinecone API key', keywords: ['pcsk_'], pattern: /(?<![\w-])pcsk_[A-Za-z0-9]{4,8}_[A-Za-z0-9]{50,80}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'Tavily API key', keywords: ['tvly-'], pattern: /(?<![\w-])tvly-(?:dev-|prod-)?[A-Za-z0-9]{20,40}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  { vendor: 'Firecrawl API key', keywords: ['fc-'], pattern: /(?<![\w-])fc-[0-9a-f]{32}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  // Langfuse's public key (`pk-lf-`) identifies the project and is meant to be shared; the secret key is not.
+  { vendor: 'Langfuse secret key', keywords: ['sk-lf-'], pattern: /(?<![\w-])sk-lf-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![\w-])/g, advice: ROTATE },
+  // `sk_` starts many vendors' keys (and `task_`, `disk_`): this 48-hex shape is looked for only where ElevenLabs is named.
+  { vendor: 'ElevenLabs API key', keywords: ['elevenlabs', 'xi-api-key'], pattern: /(?<![\w-])sk_[0-9a-f]{48}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+
+  // Developer platforms and CI.
+  {
+    vendor: 'CircleCI API token',
+    keywords: ['ccipat_', 'cciprj_'],
+    pattern: /(?<![\w-])CCIP(?:AT|RJ)_[1-9A-HJ-NP-Za-km-z]{20,24}_[0-9a-f]{40}(?![\w-])/g,
+    advice: 'use the job\'s OIDC token ($CIRCLE_OIDC_TOKEN_V2) for cloud access, or rotate it and keep it in a restricted context',
+  },
+  { vendor: 'Sourcegraph access token', keywords: ['sgp_'], pattern: /(?<![\w-])sgp_(?:[0-9a-f]{16}_|local_)?[0-9a-f]{40}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'Harness API token', keywords: ['pat.', 'sat.'], pattern: /(?<![\w.-])[ps]at\.[\w-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20}(?![\w.-])/g, advice: ROTATE },
+  { vendor: 'SonarQube token', keywords: ['squ_', 'sqp_', 'sqa_'], pattern: /(?<![\w-])sq[upa]_[0-9a-f]{40}(?![\w-])/g, advice: 'rotate it; in CI keep the analysis token in a masked, protected variable' },
+  { vendor: 'dbt Cloud token', keywords: ['dbtc_', 'dbtu_'], pattern: /(?<![\w-])dbt[cu]_[\w-]{40,60}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  { vendor: 'Prefect API key', keywords: ['pnu_', 'pnb_'], pattern: /(?<![\w-])pn[ub]_[A-Za-z0-9]{36}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  { vendor: 'ReadMe API key', keywords: ['rdme_'], pattern: /(?<![\w-])rdme_[a-z0-9]{70}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'Typeform personal access token', keywords: ['tfp_'], pattern: /(?<![\w-])tfp_[\w.=-]{40,64}(?![\w.=-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  { vendor: 'Netlify personal access token', keywords: ['nfp_'], pattern: /(?<![\w-])nfp_[A-Za-z0-9]{36}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  { vendor: 'Octopus Deploy API key', keywords: ['api-'], pattern: /(?<![\w-])API-[A-Z0-9]{26}(?![\w-])/g, accept: mixesLettersAndDigits, advice: 'use an OIDC service account (GitHub Actions, Azure DevOps) instead of an API key' },
+  {
+    vendor: 'Docker Hub organization access token',
+    keywords: ['dckr_oat_'],
+    pattern: /(?<![\w-])dckr_oat_[\w-]{27,32}(?![\w-])/g,
+    advice: 'rotate it and give each pipeline its own read-only or push-only token from a masked variable',
+  },
+  // Microsoft's identifiable keys (Azure DevOps PATs and others) carry a fixed signature at
+  // character 52 and the issuing service's four-letter tag at 76.
+  {
+    vendor: 'Microsoft identifiable key (Azure DevOps PAT or Azure key)',
+    keywords: ['jqqj9'],
+    pattern: /(?<![A-Za-z0-9])[A-Za-z0-9]{52}JQQJ9[9DH][A-Za-z0-9][A-L][A-Za-z0-9]{16}[A-Za-z][A-Za-z0-9]{7}(?![A-Za-z0-9])/g,
+    advice: 'use a workload identity federation service connection or a managed identity instead of a stored key',
+  },
+
+  // Cloud and infrastructure.
+  { vendor: 'Cloudflare Origin CA key', keywords: ['v1.0-'], pattern: /(?<![\w.-])v1\.0-[0-9a-f]{24}-[0-9a-f]{146}(?![\w-])/g, advice: ROTATE },
+  {
+    vendor: 'Fly.io token',
+    keywords: ['fo1_', 'fm1r_', 'fm1a_', 'fm2_'],
+    pattern: /(?<![\w-])(?:fo1_[\w-]{43}|fm(?:1[ar]|2)_[A-Za-z0-9+/]{100,4000}={0,3})(?![\w+/=-])/g,
+    advice: 'use a deploy token scoped to one app with an expiry (`fly tokens create deploy --expiry`), kept in a masked CI variable',
+  },
+  { vendor: 'Scalingo API token', keywords: ['tk-us-'], pattern: /(?<![\w-])tk-us-[\w-]{48}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'Defined Networking API token', keywords: ['dnkey-'], pattern: /(?<![\w-])dnkey-[a-z0-9=_-]{26}-[a-z0-9=_-]{52}(?![\w=-])/g, advice: ROTATE },
+  { vendor: 'Infracost API key', keywords: ['ico-'], pattern: /(?<![\w-])ico-[A-Za-z0-9]{32}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  { vendor: 'Neon API key', keywords: ['napi_'], pattern: /(?<![\w-])napi_[a-z0-9]{64}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  { vendor: 'Yandex Cloud API key', keywords: ['aqvn'], pattern: /(?<![\w-])AQVN[\w-]{35,38}(?![\w-])/g, accept: mixesLettersAndDigits, advice: 'use a service account with workload identity federation instead of a static API key' },
+  { vendor: 'MongoDB Atlas service account secret', keywords: ['mdb_sa_sk_'], pattern: /(?<![\w-])mdb_sa_sk_[\w-]{40}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'Rootly API key', keywords: ['rootly_'], pattern: /(?<![\w-])rootly_[0-9a-f]{64}(?![\w-])/g, advice: ROTATE },
+  {
+    vendor: 'Bitwarden Secrets Manager access token',
+    keywords: ['bws', 'bitwarden'],
+    pattern: /(?<![\w.-])0\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.[A-Za-z0-9]{20,40}:[A-Za-z0-9+/]{20,30}={0,2}(?![\w+/=-])/g,
+    advice: 'rotate the machine account\'s token; in CI log in with the platform\'s OIDC where Bitwarden supports it, or keep the token in a masked variable',
+  },
+  // JFrog reference tokens are base64 of `reftkn:01:…`.
+  { vendor: 'JFrog reference token', keywords: ['cmvmdgtu'], pattern: /(?<![A-Za-z0-9+/])cmVmdGtu[A-Za-z0-9]{56}(?![A-Za-z0-9+/=])/g, advice: 'use JFrog OIDC integration from CI, or an access token with an expiry' },
+  { vendor: 'MaxMind license key', keywords: ['_mmk'], pattern: /(?<![\w-])[A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk(?![\w-])/g, advice: ROTATE },
+
+  // Payments, commerce and business APIs.
+  { vendor: 'Plaid access token', keywords: ['access-sandbox-', 'access-production-', 'access-development-'], pattern: /(?<![\w-])access-(?:sandbox|production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![\w-])/g, advice: 'keep item access tokens encrypted in your datastore or a secret store, never in code' },
+  {
+    vendor: 'Salesforce access token',
+    keywords: ['00d'],
+    pattern: /(?<![\w-])00D[A-Za-z0-9]{12}![\w.]{80,200}(?![\w.])/g,
+    advice: 'mint short-lived access tokens at run time with the OAuth 2.0 JWT bearer flow',
+  },
+  { vendor: 'Airtable personal access token', keywords: ['airtable'], pattern: /(?<![\w-])pat[A-Za-z0-9]{14}\.[0-9a-f]{64}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'Adobe client secret', keywords: ['p8e-'], pattern: /(?<![\w-])p8e-[A-Za-z0-9]{32}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  { vendor: 'Duffel API token', keywords: ['duffel_'], pattern: /(?<![\w-])duffel_(?:test|live)_[\w=-]{43}(?![\w=-])/g, advice: ROTATE },
+  { vendor: 'EasyPost API key', keywords: ['ezak', 'eztk'], pattern: /(?<![\w-])EZ[AT]K[A-Za-z0-9]{54}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'Frame.io API token', keywords: ['fio-u-'], pattern: /(?<![\w-])fio-u-[\w=-]{64}(?![\w=-])/g, advice: ROTATE },
+  // Flutterwave's public keys (`FLWPUBK`) are meant for the browser; only the secret keys are reported.
+  { vendor: 'Flutterwave secret key', keywords: ['flwseck'], pattern: /(?<![\w-])FLWSECK(?:_TEST)?-[0-9a-f]{32}-X(?![\w-])/g, advice: ROTATE },
+  { vendor: 'Brevo (Sendinblue) API or SMTP key', keywords: ['xkeysib-', 'xsmtpsib-'], pattern: /(?<![\w-])x(?:keysib|smtpsib)-[0-9a-f]{64}-[A-Za-z0-9]{16}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'GoCardless access token', keywords: ['gocardless'], pattern: /(?<![\w-])live_[\w=-]{40}(?![\w=-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  // Mapbox public tokens (`pk.`) are meant for the browser; secret (`sk.`) ones are reported.
+  { vendor: 'Mapbox secret token', keywords: ['sk.eyj'], pattern: /(?<![\w.-])sk\.eyJ[\w-]{20,400}\.[\w-]{20,40}(?![\w.-])/g, advice: ROTATE },
+
+  // Social platforms. Both formats are long runs of base64 letters, so a match must not sit inside a longer base64 run.
+  { vendor: 'X (Twitter) app bearer token', keywords: ['aaaaaaaaaaaaaaaaaaaaa'], pattern: /(?<![A-Za-z0-9+/%])A{21,23}[A-Za-z0-9%]{60,120}(?![A-Za-z0-9+/=%])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  { vendor: 'Meta (Facebook) access token', keywords: ['eaa'], pattern: /(?<![A-Za-z0-9+/])EAA[A-Z][A-Za-z0-9]{100,400}(?![A-Za-z0-9+/=])/g, accept: mixesLettersAndDigits, advice: 'use a system user token with an expiry, fetched at run time' },
   // An npm registry credential line outside `.npmrc` (sec-npm reads `.npmrc` files): a Dockerfile
   // or CI script that writes one, or a copy of one. Found from `/:_auth…=`; the registry before it
   // must start with `//`.
@@ -146,6 +240,12 @@ const FORMATS: readonly TokenFormat[] = [
     advice: 'publish with npm trusted publishing (OIDC) and read install tokens from the environment (`${NPM_TOKEN}`)',
   },
 ];
+
+/** A random token mixes letters and digits; a word, an identifier or a run of one character class does not. */
+function mixesLettersAndDigits(secret: string): boolean {
+  const body = secret.replace(/^[A-Za-z]+\d?[_-]/, '');
+  return /[A-Za-z]/.test(body) && /\d/.test(body);
+}
 
 /** secretlint's SendGrid shape: no dash in the first part, at most one (not at an end) in the second. */
 function sendgridRuleMatches(secret: string): boolean {
