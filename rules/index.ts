@@ -40,6 +40,7 @@ import ghaVaultTlsSkip from './gha-vault-tls-skip';
 import cfnIamAccessKey from './cfn-iam-access-key';
 import cfnEmbeddedCredentials from './cfn-embedded-credentials';
 import tfBreakglassUnguarded from './tf-breakglass-unguarded';
+import iacAccessKeyRotationAge from './iac-access-key-rotation-age';
 import iacKeyvaultSecretExpiry from './iac-keyvault-secret-expiry';
 import tfDatabricksTokenLifetime from './tf-databricks-token-lifetime';
 import tfOidcTrustTooBroad from './tf-oidc-trust-too-broad';
@@ -141,6 +142,7 @@ const ruleModules: readonly Rule[] = [
   cfnIamAccessKey,
   cfnEmbeddedCredentials,
   tfBreakglassUnguarded,
+  iacAccessKeyRotationAge,
   iacKeyvaultSecretExpiry,
   tfDatabricksTokenLifetime,
   codeHardcodedSdkCredentials,
