@@ -73,6 +73,7 @@ import tfProviderStaticCreds from './tf-provider-static-creds';
 import tfGoogleSaKey from './tf-google-sa-key';
 import tfAwsIamAccessKey from './tf-aws-iam-access-key';
 import tfInstanceStaticAwsKeys from './tf-instance-static-aws-keys';
+import k8sSecretEnvVar from './k8s-secret-env-var';
 import k8sSpiffePattern from './k8s-spiffe-pattern';
 
 /** Every rule module. Static imports keep the bundle self-contained; the order here is the order rules run and report in. */
@@ -150,6 +151,7 @@ const ruleModules: readonly Rule[] = [
   codeVaultTokenNoTtl,
   k8sStaticCredsShadowWi,
   codeBreakGlassUnguarded,
+  k8sSecretEnvVar,
   k8sSpiffePattern,
 ];
 

@@ -90,6 +90,8 @@ export const EXTRA_KINDS_BY_RULE: Readonly<Record<string, readonly string[]>> = 
   'gha-static-aws-keys': ['long-lived-access-key'],
   // A key handed to an instance (user data, provisioners) is what an aws-access-key label on it points at.
   'tf-instance-static-aws-keys': ['aws-access-key', 'long-lived-access-key'],
+  // A Secret read into environment variables is what KICS's "secrets as environment variables" labels.
+  'k8s-secret-env-var': ['secret-in-env'],
 };
 
 /**
