@@ -22,6 +22,7 @@ import glCiJobJwtDeprecated from './gl-ci-job-jwt-deprecated';
 import glIdTokenAud from './gl-id-token-aud';
 import glNpmTokenPublish from './gl-npm-token-publish';
 import cciStaticAwsKeys from './cci-static-aws-keys';
+import ansibleIamAccessKey from './ansible-iam-access-key';
 import cciNpmTokenPublish from './cci-npm-token-publish';
 import ciAuthOrTrueFallback from './ci-auth-or-true-fallback';
 import shLongCertDays from './sh-long-cert-days';
@@ -124,6 +125,7 @@ const ruleModules: readonly Rule[] = [
   glIdTokenAud,
   glNpmTokenPublish,
   cciStaticAwsKeys,
+  ansibleIamAccessKey,
   cciNpmTokenPublish,
   ciAuthOrTrueFallback,
   shLongCertDays,
