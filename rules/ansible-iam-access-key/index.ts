@@ -1,6 +1,6 @@
 import { isMap, isScalar, type Node, type Pair } from 'yaml';
 import { defineRule } from '../../server/src/engine/define-rule';
-import { pairOf, scalarString, valueOf } from '../../server/src/engine/parse/yaml';
+import { keySpan, pairOf, scalarString, valueOf } from '../../server/src/engine/parse/yaml';
 import { allMaps, isTemplated } from '../lib/k8s-yaml';
 import docs from './docs.md';
 
@@ -39,7 +39,8 @@ export default defineRule({
             const user = userOf(document.text, args, 'user_name', 'name', 'username');
             // With an `id` the task manages an existing key (and keeps it active); without, it creates one.
             const what = valueOf(args, 'id') ? 'keeps a long-term access key active' : 'creates a long-term access key';
-            say(report, pair as Pair<Node, Node | null>, `This task ${what} for IAM user ${user} (${module}): ${ADVICE}.`, `${module}:${user}`);
+            const span = keySpan(pair as Pair<Node, Node | null>);
+            if (span) report({ span, message: `This task ${what} for IAM user ${user} (${module}): ${ADVICE}.`, construct: `${module}:${user}` });
           } else if (IAM_MODULES.has(module) && isMap(pair.value)) {
             const args = pair.value;
             if (scalarString(valueOf(args, 'iam_type'))?.toLowerCase() !== 'user') continue;
@@ -48,7 +49,8 @@ export default defineRule({
             if (!keyState || !value || !CREATING_STATES.has(value)) continue;
             const user = userOf(document.text, args, 'name');
             const verb = value === 'create' ? 'creates' : 'activates';
-            say(report, keyState, `This task ${verb} long-term access keys for IAM user ${user} (access_key_state: ${value}): ${ADVICE}.`, `${module}:${user}`);
+            const span = keySpan(keyState);
+            if (span) report({ span, message: `This task ${verb} long-term access keys for IAM user ${user} (access_key_state: ${value}): ${ADVICE}.`, construct: `${module}:${user}` });
           }
         }
       }
@@ -67,8 +69,3 @@ function userOf(text: string, args: unknown, ...keys: readonly string[]): string
   return '(unnamed)';
 }
 
-/** Reports on the pair's key (`community.aws.iam_access_key:`, `access_key_state:`). */
-function say(report: (report: { span: [number, number]; message: string; construct: string }) => void, pair: Pair<Node, Node | null>, message: string, construct: string): void {
-  const range = pair.key?.range;
-  if (range) report({ span: [range[0], range[1]], message, construct });
-}

@@ -1,7 +1,7 @@
 import { isMap, isSeq, type Node, type Pair } from 'yaml';
 import { defineRule } from '../../server/src/engine/define-rule';
 import { ensureLanguage } from '../../server/src/engine/parse/tree-sitter';
-import { pairOf, scalarString, valueOf } from '../../server/src/engine/parse/yaml';
+import { keySpan, pairOf, scalarString, valueOf } from '../../server/src/engine/parse/yaml';
 import type { ParsedDocument } from '../../server/src/engine/parsed-document';
 import type { Report } from '../../server/src/engine/types';
 import { hclBlocks } from '../lib/hcl';
@@ -66,8 +66,8 @@ function checkManifests(document: ParsedDocument, report: Say): void {
 
 /** Reports on the `secretKeyRef:` / `secretRef:` key. */
 function say(report: Say, pair: Pair<Node, Node | null>, message: string, construct: string): void {
-  const range = pair.key?.range;
-  if (range) report({ span: [range[0], range[1]], message, construct });
+  const span = keySpan(pair);
+  if (span) report({ span, message, construct });
 }
 
 /** The referenced Secret's name; a Helm-templated one is blanked in the parse, so it is not named. */

@@ -6,7 +6,8 @@ import docs from './docs.md';
  * Credential formats that neither secretlint's recommended preset nor `sec-provider-tokens`
  * matches, written from the vendors' published token formats (prefix, alphabet, length). Every
  * pattern starts with a fixed prefix or structure and uses bounded repetitions only, so it runs in
- * linear time; every `keyword` is a lower-case substring of every match (the prefilter). Where a
+ * linear time. `keywords` are the prefilter: lower-case substrings of every match, or, for shapes
+ * too short or common to look for everywhere, the vendor's name the file must contain. Where a
  * family overlaps a format another rule already reports, `accept` keeps only what that rule cannot
  * match, so one secret gives one finding.
  */

@@ -157,6 +157,12 @@ export function nodeSpan(node: Node | null | undefined): readonly [number, numbe
   return range ? [range[0], range[1]] : undefined;
 }
 
+/** Span of a pair's key alone (`secretKeyRef:`), where a finding about what the pair holds points. */
+export function keySpan(pair: Pair<Node, Node | null>): readonly [number, number] | undefined {
+  const range = pair.key?.range;
+  return range ? [range[0], range[1]] : undefined;
+}
+
 /** Span of a whole `key: value` pair, from the key's start to the value's end. */
 export function pairSpan(pair: Pair<Node, Node | null>): readonly [number, number] | undefined {
   const start = pair.key?.range?.[0];
