@@ -40,6 +40,7 @@ import ghaVaultIgnoreNotFound from './gha-vault-ignore-not-found';
 import ghaVaultTlsSkip from './gha-vault-tls-skip';
 import cfnIamAccessKey from './cfn-iam-access-key';
 import cfnEmbeddedCredentials from './cfn-embedded-credentials';
+import cfnInitMetadataCredentials from './cfn-init-metadata-credentials';
 import tfBreakglassUnguarded from './tf-breakglass-unguarded';
 import iacAccessKeyRotationAge from './iac-access-key-rotation-age';
 import iacKeyvaultSecretExpiry from './iac-keyvault-secret-expiry';
@@ -144,6 +145,7 @@ const ruleModules: readonly Rule[] = [
   ghaVaultIgnoreNotFound,
   cfnIamAccessKey,
   cfnEmbeddedCredentials,
+  cfnInitMetadataCredentials,
   tfBreakglassUnguarded,
   iacAccessKeyRotationAge,
   iacKeyvaultSecretExpiry,
