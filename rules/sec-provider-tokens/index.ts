@@ -31,7 +31,9 @@ const FORMATS: readonly TokenFormat[] = [
   { kind: 'Twilio API key', keyword: 'twilio', pattern: /\bSK[0-9a-fA-F]{32}\b/g, advice: 'read it from a secret store' },
   { kind: 'Telegram bot token', keyword: ':aa', pattern: /\b\d{8,10}:AA[0-9A-Za-z_-]{33}\b/g, advice: 'revoke it with @BotFather and read the new one at run time' },
   { kind: 'Discord bot token', keyword: 'discord', pattern: /(?<![A-Za-z\d_-])[MNO][A-Za-z\d_-]{23,25}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,38}(?![A-Za-z\d_-])/g, advice: 'reset it in the developer portal and read it at run time' },
-  { kind: 'JSON Web Token', keyword: 'eyj', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,2000}\.eyJ[A-Za-z0-9_-]{10,8000}\.[A-Za-z0-9_-]{16,1000}/g, advice: 'request a short-lived token at run time instead of storing one', accept: isJsonWebToken },
+  // The signature is optional: an unsigned token (`alg: none`, or its signature cut off) still
+  // carries the claims, and servers that accept `none` take it as it is.
+  { kind: 'JSON Web Token', keyword: 'eyj', pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,2000}\.eyJ[A-Za-z0-9_-]{10,8000}(?:\.[A-Za-z0-9_-]{16,1000})?(?![A-Za-z0-9_-])/g, advice: 'request a short-lived token at run time instead of storing one', accept: isJsonWebToken },
   // secretlint's OpenAI rule takes project keys of two body lengths only; the `T3BlbkFJ` marker
   // (base64 of "OpenAI") in a project, service-account or admin key is enough, whatever its length.
   { kind: 'OpenAI API key', keyword: 't3blbkfj', pattern: /\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,400}(?![A-Za-z0-9_-])/g, advice: 'delete it in the OpenAI dashboard and read a new one from a secret store', accept: isOpenAiKeyOutsideSecretlint },
