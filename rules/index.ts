@@ -41,6 +41,7 @@ import ghaVaultTlsSkip from './gha-vault-tls-skip';
 import cfnIamAccessKey from './cfn-iam-access-key';
 import cfnEmbeddedCredentials from './cfn-embedded-credentials';
 import cfnInitMetadataCredentials from './cfn-init-metadata-credentials';
+import iacCertificateFileExpired from './iac-certificate-file-expired';
 import tfBreakglassUnguarded from './tf-breakglass-unguarded';
 import iacAccessKeyRotationAge from './iac-access-key-rotation-age';
 import iacKeyvaultSecretExpiry from './iac-keyvault-secret-expiry';
@@ -148,6 +149,7 @@ const ruleModules: readonly Rule[] = [
   cfnInitMetadataCredentials,
   tfBreakglassUnguarded,
   iacAccessKeyRotationAge,
+  iacCertificateFileExpired,
   iacKeyvaultSecretExpiry,
   tfDatabricksTokenLifetime,
   codeHardcodedSdkCredentials,

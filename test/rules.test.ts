@@ -47,7 +47,7 @@ function enabling(rule: Rule): EngineConfig {
 
 /** A fixture as the CLI reads a file: text, or a binary file's bytes (key stores). */
 function readFixture(dir: string, file: string): ParsedDocument {
-  return ParsedDocument.fromBytes(file, readFileSync(join(dir, file)));
+  return ParsedDocument.fromBytes(join(dir, file), readFileSync(join(dir, file)));
 }
 
 async function scan(rule: Rule, document: ParsedDocument) {

@@ -3,9 +3,9 @@
  *
  * A corpus directory holds one folder per source, each with a `labels.jsonl` in the shared label
  * schema (see ../shared/corpus/README.md). Every labeled file is scanned with the real engine
- * (`Scanner` over `allRules`, recommended preset, no project config), under its path relative to
- * its source folder, so file-kind detection sees `.github/workflows/x.yml`, `main.tf`, `.env` as
- * the editor would. Our findings are turned into label kinds with the table below and matched:
+ * (`Scanner` over `allRules`, recommended preset, no project config), under its path on disk as
+ * the CLI scans it, so file-kind detection sees `.github/workflows/x.yml`, `main.tf`, `.env` as
+ * the editor would, and a file the document references (`file("cert.pem")`) is found beside it. Our findings are turned into label kinds with the table below and matched:
  *
  * - a positive label is found (TP) when a finding that maps to its kind starts within
  *   LINE_TOLERANCE lines of the label's line (or of its `line`..`end_line` range when the source
@@ -249,7 +249,7 @@ export async function scoreCorpus(dir: string, name: string): Promise<CorpusScor
     if (fileLabels.length === 0) continue;
     score.files++;
     // Read as the CLI reads files: text, or a binary file's bytes (key stores).
-    const document = ParsedDocument.fromBytes(file, readFileSync(path));
+    const document = ParsedDocument.fromBytes(path, readFileSync(path));
     const lines = document.text.split(/\r?\n/);
     let findings: readonly Finding[];
     try {

@@ -61,8 +61,7 @@ function capturing(rule: Rule, sink: Set<string>): Rule {
     ...rule,
     check: (context) =>
       rule.check({
-        document: context.document,
-        options: context.options,
+        ...context,
         report: (report) => {
           if (report.secret !== undefined) sink.add(report.secret);
           context.report(report);

@@ -4,6 +4,7 @@ import { KeywordIndex } from './keywords';
 import { maskSecret } from './mask';
 import { ensureLanguage, ParseBudgetError } from './parse/tree-sitter';
 import type { ParsedDocument } from './parsed-document';
+import { readReferencedFile } from './referenced-files';
 import { isPlaceholderSecret } from './secret-values';
 import { applySuppressions, readSuppressions, SUPPRESSION_MARKERS, type DirectiveNotice, type Suppression } from './suppressions';
 import { SEVERITY_RANK, type Finding, type Fix, type Report, type Rule, type RuleOptions, type Severity } from './types';
@@ -162,7 +163,12 @@ export class Scanner {
       await ensureLanguage(language);
     }
     const reports: Report[] = [];
-    await rule.check({ document, options, report: (report) => void reports.push(report) });
+    await rule.check({
+      document,
+      options,
+      report: (report) => void reports.push(report),
+      readReferencedFile: (reference) => readReferencedFile(document.path, reference),
+    });
     for (const report of reports) {
       if (report.secret !== undefined && isPlaceholderSecret(report.secret)) continue;
       // A severity the user configured wins; otherwise a rule may raise or lower its default per finding.

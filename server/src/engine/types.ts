@@ -155,6 +155,11 @@ export interface RuleContext {
   readonly document: import('./parsed-document').ParsedDocument;
   readonly options: RuleOptions;
   report(report: Report): void;
+  /**
+   * The text of a small file the document names by a relative path, resolved against the
+   * document's folder (see referenced-files.ts); undefined when it cannot be read.
+   */
+  readReferencedFile(reference: string): string | undefined;
 }
 
 export interface FixContext {
