@@ -128,7 +128,7 @@ function getAttTarget(node: Node): string | undefined {
 /**
  * The role of the resource's instance profile, as YAML for `roleName`: the profile is an
  * `AWS::IAM::InstanceProfile` of this template (by `!Ref` or `!GetAtt X.Arn`) with one role, and
- * the role is a `!Ref` (kept as one) or a literal name.
+ * the role is a `!Ref` (kept as one) or a literal name (quoted).
  */
 function instanceRole(resource: CfnResource, resources: readonly CfnResource[], text: string): string | undefined {
   const properties = resource.properties;
@@ -147,8 +147,9 @@ function instanceRole(resource: CfnResource, resources: readonly CfnResource[], 
   const role = roles.items[0];
   const target = cfnRefTarget(role);
   if (target !== undefined) return /^[A-Za-z0-9]+$/.test(target) ? `!Ref ${target}` : undefined;
+  // An IAM role name, double-quoted: a plain scalar may not start with `@`.
   const literal = cfnLiteral(text, role)?.value;
-  return literal !== undefined && /^[\w+=,.@-]{1,64}$/.test(literal) ? literal : undefined;
+  return literal !== undefined && /^[\w+=,.@-]{1,64}$/.test(literal) ? JSON.stringify(literal) : undefined;
 }
 
 /**
