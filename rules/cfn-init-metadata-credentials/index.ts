@@ -5,7 +5,7 @@ import { YamlCstEditor } from '../../server/src/engine/fix/yaml-cst-editor';
 import { keySpan, mapEntries, scalarString, yamlEditKeepsParsing } from '../../server/src/engine/parse/yaml';
 import type { ParsedDocument } from '../../server/src/engine/parsed-document';
 import type { Fix } from '../../server/src/engine/types';
-import { cfnLiteral, cfnPath, cfnRefTarget, cfnResources, readsAttribute, type CfnResource } from '../lib/cloudformation';
+import { cfnGetAttTarget, cfnLiteral, cfnPath, cfnRefTarget, cfnResources, readsAttribute, type CfnResource } from '../lib/cloudformation';
 import docs from './docs.md';
 
 /**
@@ -105,24 +105,9 @@ function computedSource(text: string, node: Node | null, parameters: ReadonlySet
   const target = cfnRefTarget(node);
   if (target === 'AWS::NoValue') return undefined;
   if (target !== undefined) return parameters.has(target) ? `parameter '${target}'` : `'${target}'`;
-  const attribute = getAttTarget(node);
+  const attribute = cfnGetAttTarget(node);
   if (attribute) return `'${attribute}'`;
   return 'an intrinsic function';
-}
-
-/** `X.Attr` for `!GetAtt X.Attr`, `!GetAtt [X, Attr]` and `Fn::GetAtt` in either form. */
-function getAttTarget(node: Node): string | undefined {
-  const dotted = (value: unknown): string | undefined => {
-    if (isScalar(value) && typeof value.value === 'string') return value.value;
-    if (isSeq(value) && value.items.length === 2) {
-      const [id, attribute] = value.items.map(scalarString);
-      return id && attribute ? `${id}.${attribute}` : undefined;
-    }
-    return undefined;
-  };
-  if ((isScalar(node) || isSeq(node)) && node.tag === '!GetAtt') return dotted(node);
-  const entries = mapEntries(node);
-  return entries.length === 1 && entries[0]!.key === 'Fn::GetAtt' ? dotted(entries[0]!.pair.value) : undefined;
 }
 
 /**

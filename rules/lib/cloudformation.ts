@@ -136,3 +136,18 @@ export function cfnRefTarget(node: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** `X.Attr` for `!GetAtt X.Attr`, `!GetAtt [X, Attr]` and `Fn::GetAtt` in either form. */
+export function cfnGetAttTarget(node: Node): string | undefined {
+  const dotted = (value: unknown): string | undefined => {
+    if (isScalar(value) && typeof value.value === 'string') return value.value;
+    if (isSeq(value) && value.items.length === 2) {
+      const [id, attribute] = value.items.map(scalarString);
+      return id && attribute ? `${id}.${attribute}` : undefined;
+    }
+    return undefined;
+  };
+  if ((isScalar(node) || isSeq(node)) && node.tag === '!GetAtt') return dotted(node);
+  const entries = mapEntries(node);
+  return entries.length === 1 && entries[0]!.key === 'Fn::GetAtt' ? dotted(entries[0]!.pair.value) : undefined;
+}
