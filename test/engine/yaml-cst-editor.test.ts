@@ -43,6 +43,17 @@ describe('YamlCstEditor', () => {
     for (const text of samples) assert.equal(new YamlCstEditor(text).toString(), text);
   });
 
+  it('gives each editor of the same text its own tokens (fixes of one file share one parse)', () => {
+    const first = open(MAP, ['root']);
+    assert.equal(first.editor.removeKeys(first.map, ['b']), 1);
+    first.editor.setScalar(first.map, 'a', '9');
+    const second = open(MAP, ['root']);
+    assert.equal(second.editor.toString(), MAP);
+    assert.equal(second.editor.removeKeys(second.map, ['c']), 2);
+    assert.ok(second.editor.toString().includes('b: "two"'));
+    assert.ok(!first.editor.toString().includes('b: "two"') && first.editor.toString().includes('a: 9'));
+  });
+
   it('finds block maps by offset, and not flow maps', () => {
     const text = 'a:\n  b: 1\nflow: { c: 2 }\n';
     const doc = parseDocument(text);

@@ -1,6 +1,27 @@
 import { CST, Parser } from 'yaml';
 
 type BlockMap = CST.BlockMap;
+
+/**
+ * The last text parsed, kept pristine: the CLI asks every fixable finding of a file for its fix
+ * title, and each fix builds an editor over the same text. A copy of the tokens costs a tenth of
+ * a parse, and an editor may change its copy freely.
+ */
+let lastParsed: { text: string; tokens: CST.Token[] } | undefined;
+
+function parsedCst(text: string): readonly CST.Token[] {
+  if (lastParsed?.text !== text) lastParsed = { text, tokens: [...new Parser().parse(text)] };
+  return lastParsed.tokens;
+}
+
+/** A deep copy of a CST token, which is plain objects, arrays and primitives. */
+function copyCst<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copyCst) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const copy: Record<string, unknown> = {};
+  for (const key in value) copy[key] = copyCst((value as Record<string, unknown>)[key]);
+  return copy as T;
+}
 type BlockMapItem = BlockMap['items'][number];
 
 /**
@@ -14,7 +35,7 @@ export class YamlCstEditor {
   private readonly crlf: boolean;
 
   constructor(text: string) {
-    this.tokens = [...new Parser().parse(text)];
+    this.tokens = parsedCst(text).map(copyCst);
     this.crlf = text.includes('\r\n');
   }
 
