@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EngineConfig } from '../../server/src/engine/config';
 import { defineRule, type RuleDefinition } from '../../server/src/engine/define-rule';
+import { isLanguageLoaded } from '../../server/src/engine/parse/tree-sitter';
 import { ParsedDocument } from '../../server/src/engine/parsed-document';
 import { ScanCancelledError, Scanner } from '../../server/src/engine/runner';
 import type { Report, Rule } from '../../server/src/engine/types';
@@ -64,6 +65,13 @@ describe('Scanner', () => {
       { ruleId: 'rejects', message: 'later' },
       { ruleId: 'throws-string', message: 'plain string' },
     ]);
+  });
+
+  it('preloads the grammars of the languages files are in, by file name, and nothing else', async () => {
+    assert.equal(isLanguageLoaded('java'), false);
+    await new Scanner([]).preloadGrammars(['src/main/java/Deploy.java', 'README.md', 'notes.unknown']);
+    assert.equal(isLanguageLoaded('java'), true);
+    assert.equal(isLanguageLoaded('go'), false);
   });
 
   it('skips a rule whose keywords are all absent, without calling it', async () => {

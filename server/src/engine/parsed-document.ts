@@ -165,15 +165,7 @@ export class ParsedDocument {
 
   /** The tree-sitter grammar for this document's source language, if it has one. */
   get codeLanguage(): TreeSitterLanguage | undefined {
-    const kinds = this.kinds;
-    if (kinds.has('typescript')) return this.path.toLowerCase().endsWith('x') ? 'tsx' : 'typescript';
-    if (kinds.has('javascript')) return 'javascript';
-    if (kinds.has('python')) return 'python';
-    if (kinds.has('go')) return 'go';
-    if (kinds.has('java')) return 'java';
-    if (kinds.has('terraform') && !this.path.toLowerCase().endsWith('.json')) return 'hcl';
-    if (kinds.has('shell')) return 'bash';
-    return undefined;
+    return codeLanguageOf(this.path, this.kinds);
   }
 
   /** Frees the wasm memory of the syntax trees; call when the version is superseded. */
@@ -185,4 +177,16 @@ export class ParsedDocument {
     this.yamlChunks = undefined;
     this.derivedValues.clear();
   }
+}
+
+/** The tree-sitter grammar for a file of these kinds, if its source language has one. */
+export function codeLanguageOf(path: string, kinds: ReadonlySet<FileKind>): TreeSitterLanguage | undefined {
+  if (kinds.has('typescript')) return path.toLowerCase().endsWith('x') ? 'tsx' : 'typescript';
+  if (kinds.has('javascript')) return 'javascript';
+  if (kinds.has('python')) return 'python';
+  if (kinds.has('go')) return 'go';
+  if (kinds.has('java')) return 'java';
+  if (kinds.has('terraform') && !path.toLowerCase().endsWith('.json')) return 'hcl';
+  if (kinds.has('shell')) return 'bash';
+  return undefined;
 }

@@ -2,8 +2,9 @@ import { resolveRule, DEFAULT_LIMITS, type EngineConfig, type ScanLimits } from 
 import { fingerprintOf } from './fingerprint';
 import { KeywordIndex } from './keywords';
 import { maskSecret } from './mask';
-import { ensureLanguage, ParseBudgetError } from './parse/tree-sitter';
-import type { ParsedDocument } from './parsed-document';
+import { ensureLanguage, ParseBudgetError, type TreeSitterLanguage } from './parse/tree-sitter';
+import { detectFileKinds } from './file-kind';
+import { codeLanguageOf, type ParsedDocument } from './parsed-document';
 import { readReferencedFile } from './referenced-files';
 import { isPlaceholderSecret } from './secret-values';
 import { applySuppressions, readSuppressions, SUPPRESSION_MARKERS, type DirectiveNotice, type Suppression } from './suppressions';
@@ -92,6 +93,20 @@ export class Scanner {
   /** True when a rule reads this binary file (a key store), so it must be read whole. */
   readsBinary(path: string): boolean {
     return this.rules.some((rule) => rule.binaryFiles?.test(path));
+  }
+
+  /**
+   * Loads, together, the grammars that files at these paths will need (by file name), so a scan
+   * of many files does not stop at the first file of each language to load its grammar. A hint
+   * only: the promise always resolves, and a grammar that fails to load fails when used.
+   */
+  preloadGrammars(paths: Iterable<string>): Promise<void> {
+    const languages = new Set<TreeSitterLanguage>();
+    for (const path of paths) {
+      const language = codeLanguageOf(path, detectFileKinds(path, ''));
+      if (language) languages.add(language);
+    }
+    return Promise.all([...languages].map((language) => ensureLanguage(language).catch(() => undefined))).then(() => undefined);
   }
 
   async scan(document: ParsedDocument, config: EngineConfig, signal?: AbortSignal): Promise<ScanResult> {
