@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
@@ -342,6 +342,18 @@ describe('dist/cli.js', () => {
     const damaged = run({}, 'scan', '--format', 'json');
     assert.equal(damaged.stdout, uncached.stdout, damaged.stderr);
     assert.notEqual(readFileSync(join(cacheHome, 'nhi-hygiene', cache!), 'utf8'), 'not a code cache');
+
+    // Other versions' caches are pruned when a cache is written: the newest few stay, other files too.
+    const stale = ['0', '1', '2', '3', '4'].map((digit, age) => {
+      const name = `cli-${digit.repeat(16)}.v8cache`;
+      writeFileSync(join(cacheHome, 'nhi-hygiene', name), 'old');
+      utimesSync(join(cacheHome, 'nhi-hygiene', name), new Date(2020, 0, 10 - age), new Date(2020, 0, 10 - age));
+      return name;
+    });
+    writeFileSync(join(cacheHome, 'nhi-hygiene', 'notes.txt'), 'mine');
+    writeFileSync(join(cacheHome, 'nhi-hygiene', cache!), 'not a code cache');
+    assert.equal(run({}, 'scan', '--format', 'json').stdout, uncached.stdout);
+    assert.deepEqual(cacheFiles().sort(), [cache!, 'notes.txt', ...stale.slice(0, 3)].sort());
   });
 });
 

@@ -9,7 +9,7 @@
  * `NHI_HYGIENE_COMPILE_CACHE=0` turns it off; any other value names the directory.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -21,6 +21,9 @@ type Cli = typeof import('./main');
 const BUNDLE = join(__dirname, 'cli-main.js');
 /** Commands that run the engine: their runs leave the scan's functions compiled in the cache. */
 const CACHE_WRITERS = new Set(['scan', 'baseline']);
+/** Caches kept per user: each upgrade of the CLI or of Node makes a new one, about 1.5 MB each. */
+const CACHES_KEPT = 4;
+const CACHE_FILE = /^cli-[0-9a-f]{16}\.v8cache$/;
 
 function cacheDirectory(env: NodeJS.ProcessEnv): string | undefined {
   const setting = env.NHI_HYGIENE_COMPILE_CACHE;
@@ -47,9 +50,19 @@ function writeCache(path: string, data: Buffer): void {
     const partial = `${path}.${process.pid}.tmp`;
     writeFileSync(partial, data, { mode: 0o600 });
     renameSync(partial, path);
+    pruneCaches(dirname(path));
   } catch {
     // A read-only or full disk costs the next run its speed-up, nothing else.
   }
+}
+
+/** Removes all but the most recently written caches (other versions' caches, never read again). */
+function pruneCaches(directory: string): void {
+  const caches = readdirSync(directory)
+    .filter((name) => CACHE_FILE.test(name))
+    .map((name) => ({ path: join(directory, name), written: statSync(join(directory, name)).mtimeMs }))
+    .sort((a, b) => b.written - a.written);
+  for (const stale of caches.slice(CACHES_KEPT)) unlinkSync(stale.path);
 }
 
 function load(): Cli {
