@@ -13,12 +13,18 @@ import type { YamlDocument } from './yaml';
  * reused (moved by the edit's length when they follow it).
  *
  * An entry that does not end where its next sibling starts (an error runs on, a quote or a flow
- * collection is left open) is parsed together with the siblings after it. Anything this cannot
- * split with certainty goes back to the whole-document parse: several documents or directives, a
- * root that is not a block map, an entry that starts with an indicator (`- `, `? `, `[`, quotes,
- * anchors, tags), tabs in indentation, or a run of entries that never ends cleanly. The entries
- * parsed on the way are kept for the next version all the same. The differential tests in
- * test/engine/yaml-chunks.test.ts hold the result equal to the whole-document parse.
+ * collection is left open) is parsed together with the siblings after it, a few entries' worth;
+ * past that it is broken, and parsed alone with its errors. A line at column 0 that cannot start
+ * an entry (isStrayLine) stays inside the entry before it, as a broken line. So in a broken
+ * document the errors stay in the entries they are in, where the whole-document parse lets its
+ * recovery sweep up everything below (and an edit there would cost a parse of all of it); the
+ * result is a function of the text alone, whatever the previous version, so the editor and the
+ * CLI agree. Anything this cannot split goes back to the whole-document parse: several
+ * documents or directives, a root that is not a block map, an entry that starts with an
+ * indicator (`- `, `? `, `[`, quotes, anchors, tags), tabs in indentation, or a broken entry that
+ * does not even parse alone. The entries parsed on the way are kept for the next version all the
+ * same. The differential tests in test/engine/yaml-chunks.test.ts hold the result equal to the
+ * whole-document parse for every text that parses, and to a parse from scratch for every text.
  */
 
 /** How every YAML document is parsed for scanning, whole or by entries. */
@@ -27,6 +33,8 @@ export const YAML_PARSE_OPTIONS = { uniqueKeys: false, strict: false, prettyErro
 export const CHUNKED_MIN_LENGTH = 8 * 1024;
 /** A top-level entry longer than this, with a block map value, is split into its child entries. */
 const SPLIT_MIN_LENGTH = 2 * 1024;
+/** How far a broken entry is parsed with the entries after it: this many characters, or this many times its own length. */
+const WIDEN_LIMIT = { minimum: 2 * 1024, factor: 2 };
 
 /** One parsed entry: the map items it holds (ranges in document offsets); it is found by its span (`entryKey`). */
 interface ParsedEntry {
@@ -52,6 +60,14 @@ interface TopEntry {
   readonly children?: readonly number[];
 }
 
+/** Where the stray lines (isStrayLine) of a document start, in order. */
+type Strays = readonly number[];
+
+/** Whether a stray line starts in `[start, end)`: such a run is broken, whatever follows it. */
+function hasStray(strays: Strays, start: number, end: number): boolean {
+  return strays.some((line) => line >= start && line < end);
+}
+
 /**
  * Parses `source` (one document, root a block map) by entries, reusing the entries of `previous`
  * whose text is unchanged. Undefined when the document is not one this can split; without a
@@ -59,8 +75,9 @@ interface TopEntry {
  * state all the same, so the next version still reuses the entries that were.
  */
 export function parseYamlChunked(source: string, previous?: YamlChunkState): { document?: YamlDocument; state: YamlChunkState } | undefined {
-  const tops = topEntries(source);
-  if (!tops) return undefined;
+  const found = topEntries(source);
+  if (!found) return undefined;
+  const { tops, strays } = found;
   const reuse = reuser(source, previous);
   const entries = new Map<string, ParsedEntry | null>();
   /**
@@ -73,6 +90,7 @@ export function parseYamlChunked(source: string, previous?: YamlChunkState): { d
     const parseEnd = next === undefined ? end : lineEndAt(source, next);
     const withNext = next !== undefined;
     const key = entryKey(start, parseEnd, withNext);
+    if (entries.has(key)) return entries.get(key) ?? undefined;
     let parsed = reuse(start, parseEnd, withNext);
     if (parsed === undefined) parsed = parseEntry(source, start, parseEnd, next) ?? null;
     entries.set(key, parsed);
@@ -92,8 +110,7 @@ export function parseYamlChunked(source: string, previous?: YamlChunkState): { d
   const topStarts = tops.map((top) => top.start);
   for (let index = 0; index < tops.length; ) {
     const top = tops[index]!;
-    const nextTop = tops[index + 1]?.start;
-    const split = top.children ? splitEntry(source, top.start, top.end, top.children, nextTop, entry, add) : undefined;
+    const split = top.children ? splitEntry(source, top.start, top.children, strays, top.end, entry, add) : undefined;
     if (split) {
       rootItems.push(split.pair);
       first ??= split.first;
@@ -102,7 +119,7 @@ export function parseYamlChunked(source: string, previous?: YamlChunkState): { d
       continue;
     }
     // Not split, or its children could not be used: the entry whole, with its neighbours if it runs on.
-    const run = widened(topStarts, index, source.length, entry);
+    const run = widened(topStarts, index, source.length, strays, entry);
     if (!run) return { state };
     rootItems.push(...run.parsed.items);
     add(run.parsed);
@@ -126,40 +143,45 @@ export function parseYamlChunked(source: string, previous?: YamlChunkState): { d
 /**
  * The sibling entry at `starts[index]`, parsed (or reused) so that it ends where a later sibling
  * starts. An entry that does not (an error runs on past it, a quote or a flow collection is left
- * open) is parsed together with the siblings after it, at least twice as much text at each try:
- * a broken entry costs a parse of its neighbourhood, not of the document, and the failed tries
- * together cost less than the last one.
- * Undefined when even the run to the last sibling does not end cleanly; `next` is the index after the run.
+ * open) is parsed together with the siblings after it, at least twice as much text at each try,
+ * up to WIDEN_LIMIT: a quote closed a few entries further on parses as in the whole document.
+ * Past that the entry is broken, and it is parsed alone, its errors contained: an edit that
+ * leaves a line half-typed costs a parse of that entry, not of the rest of the document, and the
+ * entries after it keep their nodes (and their findings) instead of being swept into the
+ * parser's recovery. Undefined when even that fails; `next` is the index after the run.
  */
 function widened(
   starts: readonly number[],
   index: number,
   end: number,
+  strays: Strays,
   entry: (start: number, end: number, next?: number) => ParsedEntry | undefined,
-  acceptLast: (parsed: ParsedEntry) => boolean = () => true,
 ): { parsed: ParsedEntry; next: number } | undefined {
   const start = starts[index]!;
-  for (let next = index + 1; ; ) {
+  const ownEnd = starts[index + 1] ?? end;
+  const limit = hasStray(strays, start, ownEnd) ? 0 : Math.max(WIDEN_LIMIT.minimum, WIDEN_LIMIT.factor * (ownEnd - start));
+  for (let next = index + 1; limit > 0; ) {
     const following = starts[next];
     const parsed = entry(start, following ?? end, following);
-    if (parsed && (following !== undefined || acceptLast(parsed))) return { parsed, next };
-    if (following === undefined) return undefined;
+    if (parsed) return { parsed, next };
+    if (following === undefined || following - start >= limit) break;
     const tried = following - start;
     while (next < starts.length && starts[next]! - start < 2 * tried) next++;
   }
+  const alone = entry(start, ownEnd);
+  return alone ? { parsed: alone, next: index + 1 } : undefined;
 }
 
 /**
  * A top-level entry from its key line and its value's child entries, or undefined to parse it
- * whole: the key line has a value or an error, or the last child has an error (whether it ends
- * where the entry does shows only in a parse of the whole entry).
+ * whole: the key line has a value or an error.
  */
 function splitEntry(
   source: string,
   start: number,
-  end: number,
   children: readonly number[],
-  nextTop: number | undefined,
+  strays: Strays,
+  end: number,
   entry: (start: number, end: number, next?: number) => ParsedEntry | undefined,
   add: (parsed: ParsedEntry) => void,
 ): { pair: Pair; first: ParsedEntry; last: ParsedEntry } | undefined {
@@ -169,11 +191,8 @@ function splitEntry(
   const emptyValue = keyEntry?.items.length === 1 ? keyEntry.items[0]!.value : undefined;
   if (!keyEntry || keyEntry.errors.length > 0 || !(emptyValue === null || (isScalar(emptyValue) && emptyValue.value === null && !emptyValue.tag && !emptyValue.anchor))) return undefined;
   const parsedChildren: ParsedEntry[] = [];
-  // Whether the last child ends where the entry does shows only in a parse of the whole entry,
-  // unless it parsed without error or nothing follows.
-  const acceptLast = (parsed: ParsedEntry) => parsed.errors.length === 0 || nextTop === undefined;
   for (let index = 0; index < children.length; ) {
-    const run = widened(children, index, end, entry, acceptLast);
+    const run = widened(children, index, end, strays, entry);
     if (!run) return undefined;
     parsedChildren.push(run.parsed);
     index = run.next;
@@ -310,11 +329,11 @@ function shiftNode(node: unknown, delta: number): void {
 }
 
 /**
- * The top-level entries of `source`, or undefined when it is not a single document whose root is a
- * block map of plain keys. One pass over the lines.
+ * The top-level entries of `source`, and its stray lines, or undefined when it is not a single
+ * document whose root is a block map of plain keys. One pass over the lines.
  */
-function topEntries(source: string): TopEntry[] | undefined {
-  const starts: number[] = [];
+function topEntries(source: string): { tops: TopEntry[]; strays: Strays } | undefined {
+  const lineStarts: number[] = [];
   for (let line = 0; line < source.length; ) {
     let next = source.indexOf('\n', line);
     next = next === -1 ? source.length : next + 1;
@@ -326,26 +345,75 @@ function topEntries(source: string): TopEntry[] | undefined {
       if (code === 9) return undefined;
       if (first === line) {
         if (!startsPlainKey(code) || source.startsWith('---', line) || source.startsWith('...', line)) return undefined;
-        starts.push(line);
-      } else if (starts.length === 0) {
+        lineStarts.push(line);
+      } else if (lineStarts.length === 0) {
         return undefined;
       }
     }
     line = next;
   }
-  if (starts.length === 0) return undefined;
-  return starts.map((start, i) => {
+  if (lineStarts.length === 0) return undefined;
+  const starts: number[] = [];
+  const strays: number[] = [];
+  lineStarts.forEach((line, i) => (i > 0 && isStrayLine(source, line, lineStarts[i + 1] ?? source.length) ? strays : starts).push(line));
+  const tops = starts.map((start, i) => {
     const end = starts[i + 1] ?? source.length;
-    const children = end - start > SPLIT_MIN_LENGTH ? childEntries(source, start, end) : undefined;
+    const children = end - start > SPLIT_MIN_LENGTH ? childEntries(source, start, end, strays) : undefined;
     return children ? { start, end, children } : { start, end };
   });
+  return { tops, strays };
+}
+
+/**
+ * A line at column 0 that does not start a top-level entry: its key has a plain value, and the
+ * first more indented line after it does not parse with it, as it would if it did (a multi-line
+ * plain scalar goes on there; no other value can). It is what a character typed at the start of a line inside a nested block gives. The
+ * line is kept inside the entry before it, which is then parsed as broken (errors contained),
+ * so the rest of that entry is not swept under the stray key, to be parsed again at every edit.
+ */
+function isStrayLine(source: string, line: number, end: number): boolean {
+  const lineEnd = lineEndAt(source, line);
+  const text = source.slice(line, lineEnd);
+  // The first more indented line after it: where its value goes on.
+  let next = lineEnd;
+  while (next < end && !isContentLine(source, next)) next = lineEndAt(source, next);
+  if (next >= end) return false;
+  const keyEnd = text.indexOf(': ');
+  if (keyEnd !== -1) {
+    let value = keyEnd + 2;
+    while (text.charCodeAt(value) === 32) value++;
+    // Not a plain value (a block or flow collection, a quote, an alias, anchor or tag): not judged.
+    if (value >= text.length || '\r\n#|>[{\'"&*!%@`'.includes(text[value]!)) return false;
+    // A plain value can only go on as a multi-line plain scalar there.
+    const documents = parseAllDocuments(source.slice(line, lineEndAt(source, next)), YAML_PARSE_OPTIONS);
+    return !Array.isArray(documents) || documents.some((document) => document.errors.length > 0);
+  }
+  // `key:` and a block collection on the lines after: a line less indented than the collection
+  // (and not at column 0) is not part of this entry's value, which it is in a valid document.
+  if (!/^[^#]*:[ \t]*\r?\n?$/.test(text)) return false;
+  const indent = firstNonSpace(source, next) - next;
+  const first = source.slice(next + indent, lineEndAt(source, next));
+  if (!/^-(?:[ \t]|\r?\n?$)/.test(first) && !/: |:\r?\n?$/.test(first)) return false;
+  for (let at = lineEndAt(source, next); at < end; at = lineEndAt(source, at)) {
+    if (!isContentLine(source, at)) continue;
+    const column = firstNonSpace(source, at) - at;
+    if (column > 0 && column < indent) return true;
+  }
+  return false;
+}
+
+/** A line with something other than spaces or a comment on it. */
+function isContentLine(source: string, lineStart: number): boolean {
+  const first = firstNonSpace(source, lineStart);
+  const code = source.charCodeAt(first);
+  return first < source.length && code !== 10 && code !== 13 && code !== 35;
 }
 
 /**
  * Where the child entries of a top-level entry start, when its key line has no value and its
  * value is a block map of plain keys at one indentation; otherwise undefined (parsed whole).
  */
-function childEntries(source: string, start: number, end: number): number[] | undefined {
+function childEntries(source: string, start: number, end: number, strays: Strays): number[] | undefined {
   const keyLineEnd = source.indexOf('\n', start);
   if (keyLineEnd === -1 || keyLineEnd >= end) return undefined;
   if (!/^[^\s#'"][^#'"]*:[ \t]*(?:#.*)?\r?$/.test(source.slice(start, keyLineEnd))) return undefined;
@@ -357,11 +425,11 @@ function childEntries(source: string, start: number, end: number): number[] | un
     let first = line;
     while (first < next && source.charCodeAt(first) === 32) first++;
     const code = source.charCodeAt(first);
-    if (first < next && code !== 10 && code !== 13 && code !== 35) {
+    if (first < next && code !== 10 && code !== 13 && code !== 35 && (first > line || !strays.includes(line))) {
       if (code === 9) return undefined;
       const column = first - line;
       if (indent === -1) indent = column;
-      if (column < indent) return undefined;
+      // A line less indented than the children is inside the child before it (a broken line there).
       if (column === indent) {
         if (!startsPlainKey(code)) return undefined;
         children.push(line);
