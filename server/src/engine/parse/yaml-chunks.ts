@@ -63,9 +63,16 @@ interface TopEntry {
 /** Where the stray lines (isStrayLine) of a document start, in order. */
 type Strays = readonly number[];
 
-/** Whether a stray line starts in `[start, end)`: such a run is broken, whatever follows it. */
+/** Whether a stray line starts in `[start, end)`: such a run is broken, whatever follows it. A binary search: a hostile text can have a stray line on every other line. */
 function hasStray(strays: Strays, start: number, end: number): boolean {
-  return strays.some((line) => line >= start && line < end);
+  let low = 0;
+  let high = strays.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (strays[middle]! < start) low = middle + 1;
+    else high = middle;
+  }
+  return low < strays.length && strays[low]! < end;
 }
 
 /**
@@ -425,7 +432,7 @@ function childEntries(source: string, start: number, end: number, strays: Strays
     let first = line;
     while (first < next && source.charCodeAt(first) === 32) first++;
     const code = source.charCodeAt(first);
-    if (first < next && code !== 10 && code !== 13 && code !== 35 && (first > line || !strays.includes(line))) {
+    if (first < next && code !== 10 && code !== 13 && code !== 35 && (first > line || !hasStray(strays, line, line + 1))) {
       if (code === 9) return undefined;
       const column = first - line;
       if (indent === -1) indent = column;
