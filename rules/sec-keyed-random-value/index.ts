@@ -12,7 +12,8 @@ import docs from './docs.md';
  * high entropy or a key alphabet. Names with a credential word (`password`, `secret`, `token`,
  * `api_key`, `access_key`, ...) are sec-password-assignment's and are left to it.
  */
-const HIT = /key|pw/gi;
+/** Where a name's search starts: the prefilter's pass records these words' offsets. */
+const HIT_WORDS = ['key', 'pw'];
 const isNameChar = nameCharacters('.-');
 /** Right after a name: optional closing quote, the operator, then a quoted (2, 3) or bare (4) value. */
 const OPERATOR_VALUE = /["']?[ \t]*(?::=|=>|:|=)[ \t]*(?:@?(["'`])([^"'`\r\n]{1,400})\1|([^\s"'`,;#{}()[\]<>]{1,400}))/y;
@@ -36,16 +37,18 @@ export default defineRule({
   defaultSeverity: 'warning',
   fileKinds: '*',
   generic: true,
-  keywords: ['key', 'pw'],
+  keywords: HIT_WORDS,
+  locatesKeywords: true,
   docs,
   check({ document, report }) {
     const text = document.text;
     const language = document.codeLanguage;
     const code = language !== undefined && CODE_LANGUAGES.has(language);
     let scannedTo = 0;
-    for (const hit of text.matchAll(HIT)) {
-      if (hit.index < scannedTo) continue;
-      const { start, end } = nameAround(text, hit.index, hit.index + hit[0].length, isNameChar);
+    for (const hitStart of document.keywordStarts(HIT_WORDS)) {
+      if (hitStart < scannedTo) continue;
+      // The rest of the word is letters, which the name takes in.
+      const { start, end } = nameAround(text, hitStart, hitStart + 1, isNameChar);
       scannedTo = end;
       // Part of a path, a URL or an ARN, not a name.
       if (start > 0 && /[:/]/.test(text[start - 1]!)) continue;

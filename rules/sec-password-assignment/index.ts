@@ -5,11 +5,14 @@ import { nameAround, nameCharacters } from '../lib/name-around';
 import docs from './docs.md';
 
 /**
- * Where a credential word occurs; each hit is expanded to the identifier around it and checked for
- * `= value`, `: value`, `:= value`, `=> value` right after. Work is proportional to the hits, not
- * to every identifier in the file.
+ * Words whose occurrences start the search; each is expanded to the identifier around it and
+ * checked for `= value`, `: value`, `:= value`, `=> value` right after. The prefilter's pass
+ * records where they occur, so work is proportional to the hits, not to the text.
  */
-const CREDENTIAL_HIT = /pass|pwd|secret|token|credential|api[_-]?key|private[_-]?key|access[_-]?key|auth[_-]?key|signing[_-]?key|contrase|senha|kennwort|wachtwoord|salasana|haslo|jelszo|heslo/gi;
+const CREDENTIAL_WORDS = ['pass', 'pwd', 'secret', 'token', 'key', 'credential', 'contrase', 'senha', 'kennwort', 'wachtwoord', 'salasana', 'haslo', 'jelszo', 'heslo'];
+/** `key` counts only as part of a key name: `api_key`, `PrivateKey`, `access-key`, `authKey`, `signing_key`. */
+const KEY_QUALIFIER = /(?:api|private|access|auth|signing)[_-]?$/i;
+const QUALIFIER_REACH = 'signing_'.length;
 /**
  * Right after a name: a C array declarator (`api_key[] =`), an optional closing quote, the
  * operator, then a quoted value (groups 1, 2), with an optional string prefix (C# and Objective-C
@@ -56,7 +59,8 @@ export default defineRule({
   defaultSeverity: 'warning',
   fileKinds: '*',
   generic: true,
-  keywords: ['pass', 'pwd', 'secret', 'token', 'key', 'credential', 'contrase', 'senha', 'kennwort', 'wachtwoord', 'salasana', 'haslo', 'jelszo', 'heslo'],
+  keywords: CREDENTIAL_WORDS,
+  locatesKeywords: true,
   docs,
   check({ document, report }) {
     const text = document.text;
@@ -101,9 +105,17 @@ export default defineRule({
     };
     const operatorValue = CONFIGURATION_KINDS.some((kind) => document.kinds.has(kind)) && language === undefined ? OPERATOR_VALUE_CONFIG : OPERATOR_VALUE_CODE;
     let scannedTo = 0;
-    for (const hit of text.matchAll(CREDENTIAL_HIT)) {
-      if (hit.index < scannedTo) continue;
-      const { start, end } = nameAround(text, hit.index, hit.index + hit[0].length, isNameChar);
+    for (const hitStart of document.keywordStarts(CREDENTIAL_WORDS)) {
+      if (hitStart < scannedTo) continue;
+      let from = hitStart;
+      if (text.slice(hitStart, hitStart + 3).toLowerCase() === 'key') {
+        const qualifier = KEY_QUALIFIER.exec(text.slice(Math.max(0, hitStart - QUALIFIER_REACH), hitStart));
+        if (!qualifier) continue;
+        from -= qualifier[0].length;
+        if (from < scannedTo) continue;
+      }
+      // The rest of the word is letters, which the name takes in.
+      const { start, end } = nameAround(text, from, hitStart + 1, isNameChar);
       scannedTo = end;
       // `...:secret:/path` and `a/secret=b` are parts of a path or an ARN, not a name.
       if (start > 0 && (text[start - 1] === ':' || text[start - 1] === '/')) continue;

@@ -61,3 +61,38 @@ describe('sec-password-assignment values', () => {
     assert.deepEqual(await reportedValues('app-br.yaml', 'banco:\n  senha: Rio#2024xq\n'), ['Rio#2024xq']);
   });
 });
+
+describe('sec-password-assignment names', () => {
+  const text = [
+    'API-Key: Zq8vN2xL5wR7tY1u',
+    'apiKEY = "Zq8vN2xL5wR7tY1u"',
+    'x_private_key=Zq8vN2xL5wR7tY1u',
+    'signing-key: Zq8vN2xL5wR7tY1u',
+    'cache_key: Zq8vN2xL5wR7tY1u',
+    'keyring: Zq8vN2xL5wR7tY1u',
+    'DB_PASSWORD=Zq8vN2xL5wR7tY1u',
+    'wachtwoord: Zq8vN2xL5wR7tY1u',
+    '',
+  ].join('\n');
+
+  it('reports names with a credential word, and `key` only after api, private, access, auth or signing', async () => {
+    const document = ParsedDocument.of('settings.yaml', text);
+    const result = await new Scanner([rule]).scan(document, { rules: {} });
+    assert.deepEqual(
+      result.findings.map((finding) => finding.range.start.line),
+      [0, 1, 2, 3, 6, 7],
+    );
+  });
+
+  it('finds the same with the prefilter locating the words as with a search of its own', async () => {
+    const reports = (document: ParsedDocument) => {
+      const spans: Array<readonly [number, number]> = [];
+      rule.check({ document, options: {}, report: (report) => void spans.push(report.span), readReferencedFile: () => undefined });
+      return spans;
+    };
+    const scanned = ParsedDocument.of('settings.yaml', text);
+    await new Scanner([rule]).scan(scanned, { rules: {} });
+    assert.deepEqual(reports(scanned), reports(ParsedDocument.of('settings.yaml', text)));
+    assert.equal(reports(scanned).length, 6);
+  });
+});

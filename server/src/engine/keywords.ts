@@ -1,17 +1,24 @@
 /**
  * The keyword prefilter: finds which of a fixed set of lower-case keywords occur in a text, in one
- * case-insensitive pass, without a lower-cased copy of the text.
+ * case-insensitive pass, without a lower-cased copy of the text; for the keywords asked to be
+ * located, the same pass records where each occurrence starts.
  *
  * It is an Aho-Corasick automaton compiled to a dense transition table over ASCII: one table
  * lookup per character whatever the number of keywords. A regex alternation of the registry's
- * ~200 keywords tries the alternatives at every position and spent a quarter of a headless scan
+ * ~370 keywords tries the alternatives at every position and spent a quarter of a headless scan
  * here; frequent short keywords (`key`, `token`) made it worse, since each hit restarted the search.
  */
 const ROW_SHIFT = 7;
 const ALPHABET = 1 << ROW_SHIFT;
 
+/** Flags of a state in `find`'s working copy: keywords to report (once per text), offsets to record. */
+const REPORT = 1;
+const RECORD = 2;
+
 export class KeywordIndex {
   readonly keywords: ReadonlySet<string>;
+  /** Keywords whose occurrences `find` records when asked (ASCII ones only). */
+  readonly located: ReadonlySet<string>;
   /**
    * `transitions[row + code]`: the next state's row (state * ALPHABET), failure links already
    * folded in. Rows rather than state numbers save a multiplication per character.
@@ -19,17 +26,27 @@ export class KeywordIndex {
   private readonly transitions: Int32Array;
   /** For each state, the ids of the keywords that end there (its own and its suffixes'). */
   private readonly outputs: ReadonlyArray<readonly number[] | undefined>;
-  /** 1 where a state has outputs: the per-`find` copy is cleared as its keywords are found. */
+  /** For each state, the ids of the located keywords that end there. */
+  private readonly recordedAt: ReadonlyArray<readonly number[] | undefined>;
+  /** Per state: REPORT where keywords end, plus RECORD where a located one does; `find` works on a copy. */
   private readonly accepting: Uint8Array;
+  /** The same without RECORD, for a `find` that records nothing. */
+  private readonly reportingOnly: Uint8Array;
   private readonly byId: readonly string[];
   /** Keywords with characters outside ASCII: rare, looked up with `includes` on a lower-cased copy. */
   private readonly nonAscii: readonly string[];
 
-  constructor(keywords: Iterable<string>) {
+  /**
+   * @param located keywords (also among `keywords`) whose every occurrence `find` can record:
+   * rules that start their work where a keyword occurs read them instead of searching the text.
+   */
+  constructor(keywords: Iterable<string>, located: Iterable<string> = []) {
     this.keywords = new Set([...keywords].map((keyword) => keyword.toLowerCase()).filter(Boolean));
     const ascii = [...this.keywords].filter((keyword) => /^[\x00-\x7f]*$/.test(keyword));
     this.nonAscii = [...this.keywords].filter((keyword) => !ascii.includes(keyword));
     this.byId = ascii;
+    const wanted = new Set([...located].map((keyword) => keyword.toLowerCase()));
+    this.located = new Set(ascii.filter((keyword) => wanted.has(keyword)));
 
     // The trie, with goto edges only.
     const edges: Array<Map<number, number>> = [new Map()];
@@ -78,18 +95,29 @@ export class KeywordIndex {
     for (let i = 0; i < transitions.length; i++) transitions[i] = transitions[i]! << ROW_SHIFT;
     this.transitions = transitions;
     this.outputs = outputs;
-    this.accepting = Uint8Array.from(outputs, (ids) => (ids ? 1 : 0));
+    this.recordedAt = outputs.map((ids) => {
+      const recorded = ids?.filter((id) => this.located.has(ascii[id]!));
+      return recorded?.length ? recorded : undefined;
+    });
+    this.accepting = Uint8Array.from(outputs, (ids, state) => (ids ? REPORT : 0) | (this.recordedAt[state] ? RECORD : 0));
+    this.reportingOnly = this.accepting.map((flags) => flags & REPORT);
   }
 
-  /** The keywords present in `text`, overlapping occurrences included. */
-  find(text: string): Set<string> {
+  /**
+   * The keywords present in `text`, overlapping occurrences included. With `starts`, the offsets
+   * where each located keyword occurs are set in it, in increasing order, by keyword.
+   */
+  find(text: string, starts?: Map<string, number[]>): Set<string> {
     const found = new Set<string>();
-    const { transitions, outputs, byId } = this;
-    // A state stops accepting once all its keywords are found, so a frequent keyword (`key`,
-    // `token`) costs one byte test per later occurrence, not a walk over its ids.
-    const accepting = this.accepting.slice();
+    const { transitions, outputs, recordedAt, byId } = this;
+    const recording = starts !== undefined && this.located.size > 0;
+    // A state stops reporting once all its keywords are found, so a frequent keyword (`key`,
+    // `token`) costs one byte test per later occurrence, not a walk over its ids; unless one of
+    // them is located, when each occurrence is recorded.
+    const accepting = recording ? this.accepting.slice() : this.reportingOnly.slice();
+    const offsets: Array<number[] | undefined> = recording ? new Array(byId.length) : [];
     const seen = new Uint8Array(byId.length);
-    let remaining = byId.length;
+    let remaining = recording ? Infinity : byId.length;
     let row = 0;
     const length = text.length;
     for (let i = 0; i < length; i++) {
@@ -97,16 +125,23 @@ export class KeywordIndex {
       // Any other character ends every partial match, as no keyword here contains one.
       row = code < ALPHABET ? transitions[row + code]! : 0;
       const state = row >>> ROW_SHIFT;
-      if (accepting[state] === 0) continue;
-      accepting[state] = 0;
-      for (const id of outputs[state]!) {
-        if (seen[id] === 1) continue;
-        seen[id] = 1;
-        found.add(byId[id]!);
-        remaining--;
+      const flags = accepting[state]!;
+      if (flags === 0) continue;
+      if (flags & RECORD) {
+        for (const id of recordedAt[state]!) (offsets[id] ??= []).push(i + 1 - byId[id]!.length);
       }
-      if (remaining === 0) break;
+      if (flags & REPORT) {
+        accepting[state] = flags & RECORD;
+        for (const id of outputs[state]!) {
+          if (seen[id] === 1) continue;
+          seen[id] = 1;
+          found.add(byId[id]!);
+          remaining--;
+        }
+        if (remaining === 0) break;
+      }
     }
+    if (recording) offsets.forEach((list, id) => list && starts.set(byId[id]!, list));
     if (this.nonAscii.length > 0) {
       const lower = text.toLowerCase();
       for (const keyword of this.nonAscii) if (lower.includes(keyword)) found.add(keyword);

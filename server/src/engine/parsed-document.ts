@@ -1,12 +1,21 @@
 import { changedRegion, SourceDocument } from './document';
 import { detectFileKinds } from './file-kind';
-import type { KeywordIndex } from './keywords';
+import { KeywordIndex } from './keywords';
 import { ParseBudgetError, parseWith, type TreeSitterLanguage, type Tree } from './parse/tree-sitter';
 import { parseYamlVersion, type YamlDocument } from './parse/yaml';
 import type { YamlChunkState } from './parse/yaml-chunks';
 import type { FileKind } from './types';
 
 const BINARY_HEAD_BYTES = 8192;
+
+/** Automata for `keywordStarts` outside a scan (a rule run alone, a test), by keyword set. */
+const locators = new Map<string, KeywordIndex>();
+function locatorFor(keywords: readonly string[]): KeywordIndex {
+  const key = [...keywords].sort().join('\n');
+  let locator = locators.get(key);
+  if (!locator) locators.set(key, (locator = new KeywordIndex(keywords, keywords)));
+  return locator;
+}
 
 /**
  * One document version plus everything derived from it: file kinds, and each syntax tree parsed
@@ -20,7 +29,7 @@ export class ParsedDocument {
   private readonly trees = new Map<TreeSitterLanguage, Tree>();
   private readonly keywordHits = new Map<string, boolean>();
   private readonly derivedValues = new Map<(document: ParsedDocument) => unknown, unknown>();
-  private indexed: { index: KeywordIndex; found: ReadonlySet<string> } | undefined;
+  private indexed: { index: KeywordIndex; found: ReadonlySet<string>; starts: ReadonlyMap<string, number[]> } | undefined;
   /** Set when building a syntax tree was given up; syntax rules then skip this version. */
   private abandoned: ParseBudgetError | undefined;
 
@@ -66,8 +75,32 @@ export class ParsedDocument {
    * are set lookups.
    */
   foundKeywords(index: KeywordIndex): ReadonlySet<string> {
-    if (this.indexed?.index !== index) this.indexed = { index, found: index.find(this.source.text) };
+    if (this.indexed?.index !== index) {
+      const starts = new Map<string, number[]>();
+      this.indexed = { index, found: index.find(this.source.text, starts), starts };
+    }
     return this.indexed.found;
+  }
+
+  /**
+   * Where any of these keywords occurs (case-insensitively), as increasing start offsets: from the
+   * prefilter's pass for the keywords it locates (rules with `locatesKeywords`), else from a pass
+   * of its own with the same automaton.
+   */
+  keywordStarts(keywords: readonly string[]): number[] {
+    const indexed = this.indexed;
+    let starts: ReadonlyMap<string, number[]>;
+    if (indexed && keywords.every((keyword) => indexed.index.located.has(keyword))) {
+      starts = indexed.starts;
+    } else {
+      const own = new Map<string, number[]>();
+      locatorFor(keywords).find(this.source.text, own);
+      starts = own;
+    }
+    const lists = keywords.map((keyword) => starts.get(keyword)).filter((list) => list !== undefined);
+    if (lists.length === 1) return lists[0]!.slice();
+    const merged = lists.flat().sort((a, b) => a - b);
+    return merged.filter((offset, i) => i === 0 || merged[i - 1] !== offset);
   }
 
   /** Case-insensitive containment (keywords are lower case): from the prefilter, else memoised. */

@@ -57,7 +57,10 @@ export class Scanner {
   constructor(readonly rules: readonly Rule[]) {
     this.byId = new Map(rules.map((rule) => [rule.id, rule]));
     this.idByAlias = new Map(rules.flatMap((rule) => (rule.aliases ?? []).map((alias) => [alias, rule.id] as const)));
-    this.keywords = new KeywordIndex([...rules.flatMap((rule) => rule.keywords), ...SUPPRESSION_MARKERS]);
+    this.keywords = new KeywordIndex(
+      [...rules.flatMap((rule) => rule.keywords), ...SUPPRESSION_MARKERS],
+      rules.flatMap((rule) => (rule.locatesKeywords ? rule.keywords : [])),
+    );
     const byKeyword = new Map<string, number[]>();
     rules.forEach((rule, position) => {
       for (const keyword of new Set(rule.keywords.map((word) => word.toLowerCase()))) {

@@ -187,6 +187,12 @@ export interface Rule {
    * cheap gate before any regex or parse. An empty list means the rule always runs.
    */
   readonly keywords: readonly string[];
+  /**
+   * The rule starts its work where its keywords occur and reads the offsets with
+   * `document.keywordStarts`: the prefilter then records every occurrence of them in its one pass,
+   * and the rule needs no search of its own over the text.
+   */
+  readonly locatesKeywords?: boolean;
   readonly options?: Readonly<Record<string, RuleOptionSpec>>;
   readonly docs: RuleDocs;
   /**
