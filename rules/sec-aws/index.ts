@@ -20,6 +20,9 @@ export default secretlintRule({
   // The secret pattern needs `secret` + optional `_` + `access` in the key name; reported key IDs
   // start with AKIA or ASIA (account IDs are dropped below).
   keywords: ['secret_access', 'secretaccess', 'akia', 'asia'],
+  // `asia` is in every time-zone table: the pattern holds what each reported match holds, a key ID
+  // or the secret's key name, so secretlint runs only where one is.
+  pattern: /(?:AKIA|ASIA)[A-Z0-9]{16}|(?:SECRET|secret|Secret)_?(?:ACCESS|access|Access)/,
   // secretlint's range for a secret access key starts at the key name and is as long as the value;
   // the secret is the 40-character value of the assignment (secretlint's own assignment shape).
   secretPart:

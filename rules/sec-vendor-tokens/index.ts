@@ -76,7 +76,9 @@ const FORMATS: readonly TokenFormat[] = [
   {
     vendor: 'Discord bot token',
     keywords: ['.'],
-    pattern: /(?<![\w-])[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}(?![\w-])/g,
+    // Every three digits of the id encode as one of these four-character groups; the first three
+    // groups in the pattern let it drop a run of letters at its second character, not its 25th.
+    pattern: /(?<![\w-])(?:[MNO][DTjz][AEIMQUYcgk][w-z0-5]){3}[A-Za-z0-9_-]{12,16}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}(?![\w-])/g,
     // The first part is the bot's numeric user id in base64; files that name Discord are left to sec-provider-tokens.
     accept: (secret, document) => !document.containsKeyword('discord') && encodesDigits(secret.slice(0, secret.indexOf('.'))),
     advice: 'reset it in the Discord developer portal and load the new one at run time',
