@@ -231,6 +231,50 @@ const FORMATS: readonly TokenFormat[] = [
   // Social platforms. Both formats are long runs of base64 letters, so a match must not sit inside a longer base64 run.
   { vendor: 'X (Twitter) app bearer token', keywords: ['aaaaaaaaaaaaaaaaaaaaa'], pattern: /(?<![A-Za-z0-9+/%])A{21,23}[A-Za-z0-9%]{60,120}(?![A-Za-z0-9+/=%])/g, accept: mixesLettersAndDigits, advice: ROTATE },
   { vendor: 'Meta (Facebook) access token', keywords: ['eaa'], pattern: /(?<![A-Za-z0-9+/])EAA[A-Z][A-Za-z0-9]{100,400}(?![A-Za-z0-9+/=])/g, accept: mixesLettersAndDigits, advice: 'use a system user token with an expiry, fetched at run time' },
+  // Platforms and developer tools. Where the vendor does not document a length, the bounds are
+  // those of the tokens it issues; bodies without a documented alphabet must mix letters and digits.
+  { vendor: 'OpenShift OAuth access token', keywords: ['sha256~'], pattern: /(?<![\w~-])sha256~[A-Za-z0-9_][A-Za-z0-9_-]{42}(?![\w-])/g, advice: 'use a service account token bound to a pod (projected, short-lived), or log in at run time' },
+  {
+    vendor: 'HubSpot private app access token',
+    keywords: ['pat-'],
+    pattern: /(?<![\w-])pat-[a-z]{2}\d-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![\w-])/g,
+    advice: ROTATE,
+  },
+  { vendor: 'Bitbucket app password', keywords: ['atbb'], pattern: /(?<![\w-])ATBB[A-Za-z0-9]{24}[0-9A-Fa-f]{8}(?![\w-])/g, advice: 'use an OIDC-federated pipeline or a repository access token with an expiry' },
+  { vendor: 'Bitbucket access token', keywords: ['atctt3xffgn0'], pattern: /(?<![\w-])ATCTT3xFfGN0[\w=-]{100,400}(?![\w=-])/g, advice: 'give it an expiry, or use Bitbucket Pipelines OIDC; rotate this one' },
+  { vendor: 'Snyk API token', keywords: ['snyk_uat.', 'snyk_sat.'], pattern: /(?<![\w-])snyk_[us]at\.[a-z0-9]{8}\.[\w-]{10,2000}\.[\w-]{10,1000}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'Datadog application key', keywords: ['ddapp_'], pattern: /(?<![\w-])ddapp_[A-Za-z0-9]{34}(?![\w-])/g, accept: mixesLettersAndDigits, advice: 'scope it to the actions it needs and load it at run time from a secret store' },
+  {
+    vendor: 'LaunchDarkly SDK key or access token',
+    keywords: ['sdk-', 'mob-', 'api-'],
+    pattern: /(?<![\w-])(?:sdk|mob|api)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![\w-])/g,
+    // `api-<uuid>` is a common id outside LaunchDarkly; SDK and mobile keys are its own prefixes.
+    accept: (secret, document) => !secret.startsWith('api-') || document.containsKeyword('launchdarkly'),
+    advice: 'serve server-side SDK keys from a secret store and rotate this one',
+  },
+  { vendor: 'Render API key', keywords: ['rnd_'], pattern: /(?<![\w-])rnd_[A-Za-z0-9]{28}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  {
+    vendor: 'Infisical service token',
+    keywords: ['infisical'],
+    pattern: /(?<![\w.-])st\.[0-9a-f-]{24,36}\.[0-9a-f]{32}\.[0-9a-f]{32}(?![\w.-])/g,
+    advice: 'use a machine identity with OIDC or Kubernetes auth instead of a service token',
+  },
+  { vendor: 'Adafruit IO key', keywords: ['aio_'], pattern: /(?<![\w-])aio_[A-Za-z0-9]{28}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  { vendor: 'ClickHouse Cloud API key secret', keywords: ['4b1d'], pattern: /(?<![\w-])4b1d[A-Za-z0-9]{38}(?![\w-])/g, accept: (secret) => /[g-zG-Z]/.test(secret), advice: ROTATE },
+  { vendor: 'SettleMint access token', keywords: ['sm_pat_', 'sm_aat_', 'sm_sat_'], pattern: /(?<![\w-])sm_[pas]at_[A-Za-z0-9]{16,64}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  {
+    vendor: 'Asana personal access token',
+    keywords: ['asana'],
+    pattern: /(?<![\w/.-])(?:[12]\/\d{10,20}(?:\/\d{10,20})?:[0-9a-f]{32}|0\/[0-9a-f]{32})(?![\w/-])/g,
+    advice: ROTATE,
+  },
+  {
+    vendor: 'Dropbox access token',
+    keywords: ['dropbox'],
+    pattern: /(?<![\w.-])sl\.(?:u\.)?[A-Za-z0-9_-]{120,1400}(?![\w-])/g,
+    accept: mixesLettersAndDigits,
+    advice: 'use short-lived tokens refreshed at run time (offline access with a refresh token in a secret store)',
+  },
   // An npm registry credential line outside `.npmrc` (sec-npm reads `.npmrc` files): a Dockerfile
   // or CI script that writes one, or a copy of one. Found from `/:_auth…=`; the registry before it
   // must start with `//`.
