@@ -50,6 +50,15 @@ const NOT_A_SECRET_VALUE = /^(?:true|false|null|nil|none|yes|no|on|off|undefined
 /** Values that point at a secret kept elsewhere: references, lookups, calls, secret-store paths. */
 const REFERENCE_VALUE = /^(?:\$|%|&|\*|\{|!Ref\b|!Sub\b|!GetAtt\b|arn:|vault:|secretsmanager:|ssm:|projects\/[^/]+\/secrets\/|sm:\/\/|ref\+|op:\/\/|keyvault|akv:)|^(?:process\.env|os\.environ|os\.getenv|System\.getenv|env\.|secrets\.|vars\.|var\.|local\.|data\.|module\.|self\.|this\.|config\.|settings\.)/i;
 
+/**
+ * A dependency as package manifests and lockfiles give it, under a package's name (`jsonwebtoken`,
+ * `csrf-token`): a version or range (`^9.0.0`, `~> 2.7`, `>=1.2 <2`, `1.x || 2.x`), a dist-tag, or
+ * a protocol spec (`npm:`, `workspace:`, `git+https:`). Every repetition starts with a character
+ * the one before cannot take, so it is linear.
+ */
+const DEPENDENCY_SPEC =
+  /^(?:(?:[~^=]|[<>]=?|~>)?[ \t]*v?\d+(?:\.(?:\d+|[xX*])){1,3}(?:[-+][0-9A-Za-z.-]{1,40})?(?:[ \t]+(?:\|\|[ \t]*|-[ \t]+|[<>]=?)?v?\d[\d.xX*]*)*|\*|latest|next|(?:npm|workspace|file|link|portal|patch|github|git\+(?:https?|ssh|file)):\S+)$/;
+
 /** An HCL attribute traversal: `aws_iam_access_key.ci.secret`, `random_password.db[0].result`. */
 const HCL_TRAVERSAL = /^[A-Za-z_][\w-]*(?:\[[^\]\s]{1,40}\])?(?:\.[\w-]+(?:\[[^\]\s]{1,40}\])?)+$/;
 
@@ -74,7 +83,7 @@ export default defineRule({
       // A custom resource's `ServiceToken` is the ARN of the Lambda or topic that serves it.
       if (cloudFormation && name === 'ServiceToken') return;
       const trimmed = value.trim();
-      if (trimmed.length < 4 || NOT_A_SECRET_VALUE.test(trimmed) || REFERENCE_VALUE.test(trimmed)) return;
+      if (trimmed.length < 4 || NOT_A_SECRET_VALUE.test(trimmed) || REFERENCE_VALUE.test(trimmed) || DEPENDENCY_SPEC.test(trimmed)) return;
       // Punctuation only is a set of characters (`password_symbols = "!@#$%"`), not a password.
       if (!/[\p{L}\p{N}]/u.test(trimmed)) return;
       // `file(var.key_path)`, `getenv(...)`: a bare word followed by `(` is a call.

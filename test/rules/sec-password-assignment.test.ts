@@ -28,6 +28,21 @@ describe('sec-password-assignment values', () => {
     assert.deepEqual(await reportedValues('values.yaml', 'db: {password: s3cr3t!x9}\n'), ['s3cr3t!x9']);
   });
 
+  it('leaves dependencies named like credentials, and still reports a password beside them', async () => {
+    const manifest = JSON.stringify(
+      {
+        dependencies: { jsonwebtoken: '^9.0.0', 'csrf-token': '~1.2.3', 'node-password': '2.0.1-beta.3', secret: 'latest', apitoken: 'npm:other@1.0.0' },
+        devDependencies: { 'keytar-password': '>=1.2.0 <2.0.0 || 3.x', 'jwt-token': 'github:acme/jwt-token#v2', 'mock-secret': 'workspace:*' },
+        config: { password: 'Opsr00m!2023' },
+      },
+      null,
+      2,
+    );
+    assert.deepEqual(await reportedValues('package.json', manifest), ['Opsr00m!2023']);
+    assert.deepEqual(await reportedValues('pnpm-lock.yaml', 'packages:\n  /jsonwebtoken@9.0.2:\n    dependencies:\n      jws: 3.2.2\n  csrf-token: 1.2.3\n'), []);
+    assert.deepEqual(await reportedValues('Cargo.toml', '[dependencies]\njsonwebtoken = "9.3"\nsecrets = "~> 2.7"\n'), []);
+  });
+
   it('stops a value in source code where an expression would go on', async () => {
     assert.deepEqual(await reportedValues('settings.py', 'password = api_key[0]\nsecret = make(1)\n'), []);
   });
