@@ -59,6 +59,13 @@ const REFERENCE_VALUE = /^(?:\$|%|&|\*|\{|!Ref\b|!Sub\b|!GetAtt\b|arn:|vault:|se
 const DEPENDENCY_SPEC =
   /^(?:(?:[~^=]|[<>]=?|~>)?[ \t]*v?\d+(?:\.(?:\d+|[xX*])){1,3}(?:[-+][0-9A-Za-z.-]{1,40})?(?:[ \t]+(?:\|\|[ \t]*|-[ \t]+|[<>]=?)?v?\d[\d.xX*]*)*|\*|latest|next|(?:npm|workspace|file|link|portal|patch|github|git\+(?:https?|ssh|file)):\S+)$/;
 
+/** In a JSON string, where an embedded line or the string ends: an escaped line break or quote. */
+const JSON_LINE_END = /\\[nr"]/;
+/** Words, then sentence punctuation at the end (`Unerwartetes Token.`, `Jeton inattendu !`), with a space. */
+const SENTENCE = /^[\p{L}\p{M}][\p{L}\p{M} ,'’-]*[.!?。！？]$/u;
+/** Letters, marks, punctuation and spaces only: with no Latin letter, text in another script. */
+const NON_LATIN_TEXT = /^[\p{L}\p{M}\p{P} ]+$/u;
+
 /** An HCL attribute traversal: `aws_iam_access_key.ci.secret`, `random_password.db[0].result`. */
 const HCL_TRAVERSAL = /^[A-Za-z_][\w-]*(?:\[[^\]\s]{1,40}\])?(?:\.[\w-]+(?:\[[^\]\s]{1,40}\])?)+$/;
 
@@ -78,6 +85,7 @@ export default defineRule({
     const hcl = language === 'hcl';
     const charQuotes = CHARACTER_QUOTE_LANGUAGES.test(document.path);
     const cloudFormation = document.kinds.has('cloudformation');
+    const json = document.kinds.has('json');
     const consider = (name: string, value: string, quoted: boolean, valueStart: number) => {
       if (!namesCredential(name)) return;
       // A custom resource's `ServiceToken` is the ARN of the Lambda or topic that serves it.
@@ -102,6 +110,9 @@ export default defineRule({
       if (/^[A-Za-z _-]+$/.test(trimmed) && trimmed.toLowerCase().replace(/[^a-z]/g, '') === name.slice(name.lastIndexOf('.') + 1).toLowerCase().replace(/[^a-z]/g, '')) return;
       // Words and spaces only, or several spaces, is a label or a sentence (UI strings, docs).
       if ((/^[\p{L} ]+$/u.test(trimmed) && trimmed.includes(' ')) || (trimmed.match(/ /g)?.length ?? 0) >= 3) return;
+      // A sentence (`Unerwartetes Token.`) or words in a script without Latin letters
+      // (`予期しないトークンです。`): a message or its translation, keyed by a name that mentions a token.
+      if ((SENTENCE.test(trimmed) && trimmed.includes(' ')) || (NON_LATIN_TEXT.test(trimmed) && !/[A-Za-z]/.test(trimmed))) return;
       // In code, string constants are mostly identifiers, event names and paths; a secret there
       // has the texture of one: no spaces, and digits mixed with letters, or symbols.
       if (code && !looksLikeSecretInCode(trimmed)) return;
@@ -138,7 +149,17 @@ export default defineRule({
         // A bare value opening with a bracket is a list, a note (`(optional)`) or a placeholder;
         // `#` after a space opens a comment.
         if (bareValue !== undefined && (/^[([<]/.test(bareValue) || (bareValue[0] === '#' && /\s/.test(whole[whole.length - bareValue.length - 1] ?? '')))) continue;
-        const value = quotedValue ?? trimTrailingPunctuation(bareValue ?? '');
+        // In JSON a bare run is inside a string, and ends at an escaped line break or quote. After
+        // a colon, words in a message (`"getTokenCredential: cache hit"`) are skipped; a value that
+        // ends the string or one of its lines (YAML or a `.env` embedded in a string) is kept, as
+        // is anything after `=` (`"release": "NPM_TOKEN=… npm publish"`).
+        let bare = bareValue;
+        if (json && bare !== undefined) {
+          const escape = bare.search(JSON_LINE_END);
+          if (escape !== -1) bare = bare.slice(0, escape);
+          else if (text[end + whole.length] !== '"' && whole.slice(0, whole.length - bare.length).trimEnd().endsWith(':')) continue;
+        }
+        const value = quotedValue ?? trimTrailingPunctuation(bare ?? '');
         const valueStart = end + whole.length - (quotedValue !== undefined ? value.length + 1 : bareValue!.length);
         consider(name, value, quote !== undefined, valueStart);
         continue;

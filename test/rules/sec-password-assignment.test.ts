@@ -43,6 +43,16 @@ describe('sec-password-assignment values', () => {
     assert.deepEqual(await reportedValues('Cargo.toml', '[dependencies]\njsonwebtoken = "9.3"\nsecrets = "~> 2.7"\n'), []);
   });
 
+  it('leaves messages and their translations keyed by names that mention a token', async () => {
+    const messages = '{\n  "Unexpected_token_1012": "Unerwartetes Token.",\n  "Unexpected_token_1013": "予期しないトークンです。",\n  "Invalid_token_1014": "Jeton inattendu !",\n  "message": "CacheManager.getRefreshTokenCredential: cache hit",\n  "password": "Opsr00m!2023"\n}\n';
+    assert.deepEqual(await reportedValues('locales/de/messages.json', messages), ['Opsr00m!2023']);
+    // An assignment inside a JSON string is still one, and so is YAML embedded in one.
+    assert.deepEqual(await reportedValues('snapshot.json', '{ "source": "kind: Secret\\ndata:\\n  password: MWYyZDFlMmU2\\n" }\n'), ['MWYyZDFlMmU2']);
+    assert.deepEqual(await reportedValues('package.json', '{ "scripts": { "release": "NPM_TOKEN=Zq81vXk2LmP0w npm publish" } }\n'), ['Zq81vXk2LmP0w']);
+    // Letters-only passwords still count where nothing marks them as a sentence.
+    assert.deepEqual(await reportedValues('app.env', 'DB_PASSWORD=Qwertzuiop!\n'), ['Qwertzuiop!']);
+  });
+
   it('stops a value in source code where an expression would go on', async () => {
     assert.deepEqual(await reportedValues('settings.py', 'password = api_key[0]\nsecret = make(1)\n'), []);
   });
