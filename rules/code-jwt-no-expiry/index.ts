@@ -2,7 +2,7 @@ import { defineRule } from '../../server/src/engine/define-rule';
 import type { SyntaxNode, Tree } from '../../server/src/engine/parse/tree-sitter';
 import type { Fix } from '../../server/src/engine/types';
 import { durationSeconds, parseDuration } from '../lib/duration';
-import { addMember, jsStringValue, nodeAt, nodesAtText, parentOf } from '../lib/syntax';
+import { addMember, jsStringValue, localValue, nodeAt, nodesAtText, parentOf } from '../lib/syntax';
 import docs from './docs.md';
 import { checkGo, fixGo } from './go';
 import { checkJava, fixJava } from './java';
@@ -53,7 +53,7 @@ export default defineRule({
       if (!call || !callee || callee.endIndex !== match.index + 4 || !isSignCall(callee, namespaces, signFunctions)) continue;
       const args = call.childForFieldName('arguments')?.namedChildren.filter((n): n is SyntaxNode => n !== null) ?? [];
       const [payload, , options3] = args;
-      if (!payload || (payload.type === 'object' && objectKey(payload, 'exp'))) continue;
+      if (!payload || setsExpiry(payload, document.text)) continue;
       const optionsObject = options3?.type === 'object' ? options3 : undefined;
       if (options3 && !optionsObject && !isFunction(options3)) continue; // options built elsewhere: unknown
       const expiresIn = optionsObject && objectKey(optionsObject, 'expiresIn');
@@ -169,6 +169,20 @@ function objectKey(object: SyntaxNode, key: string): SyntaxNode | undefined {
     if (name && (name.text === key || jsStringValue(name) === key)) return child;
   }
   return object.namedChildren.find((c) => c?.type === 'shorthand_property_identifier' && c.text === key) ?? undefined;
+}
+
+/** A computed key that names the expiry claim: `[JwtConstants.EXPIRATION_TIME]`, `[CLAIMS.exp]`. */
+const EXPIRY_CONSTANT = /(?:^|[.\s_])(?:exp|expiration(?:_?time)?|expires(?:_?at)?)\]$/i;
+
+/**
+ * Whether the payload carries its own `exp` claim: an object literal with an `exp` key (or a
+ * computed key naming the expiry), written at the call or assigned to the local passed there.
+ */
+function setsExpiry(payload: SyntaxNode, text: string): boolean {
+  const object = payload.type === 'identifier' ? localValue(payload, payload.text, text) : payload;
+  if (object?.type !== 'object') return false;
+  if (objectKey(object, 'exp')) return true;
+  return object.namedChildren.some((child) => child?.type === 'pair' && child.childForFieldName('key')?.type === 'computed_property_name' && EXPIRY_CONSTANT.test(child.childForFieldName('key')!.text));
 }
 
 function isFunction(node: SyntaxNode): boolean {
