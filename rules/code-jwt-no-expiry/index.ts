@@ -182,7 +182,10 @@ function setsExpiry(payload: SyntaxNode, text: string): boolean {
   const object = payload.type === 'identifier' ? localValue(payload, payload.text, text) : payload;
   if (object?.type !== 'object') return false;
   if (objectKey(object, 'exp')) return true;
-  return object.namedChildren.some((child) => child?.type === 'pair' && child.childForFieldName('key')?.type === 'computed_property_name' && EXPIRY_CONSTANT.test(child.childForFieldName('key')!.text));
+  return object.namedChildren.some((child) => {
+    const key = child?.type === 'pair' ? child.childForFieldName('key') : undefined;
+    return key?.type === 'computed_property_name' && EXPIRY_CONSTANT.test(key.text);
+  });
 }
 
 function isFunction(node: SyntaxNode): boolean {

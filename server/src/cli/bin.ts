@@ -85,7 +85,8 @@ function load(): Cli {
 }
 
 const argv = process.argv.slice(2);
-if (argv[0] === 'scan' || argv[0] === 'baseline') {
+const scanning = argv[0] === 'scan' || argv[0] === 'baseline';
+if (scanning) {
   // Tree-sitter's WebAssembly runs on Liftoff's baseline code only, never optimised by TurboFan.
   // A CLI run is short: a pre-commit run takes a few hundred milliseconds, in which the tier-up
   // (compiled on a second thread that the scan's own compilation and GC also want) costs more than
@@ -94,7 +95,7 @@ if (argv[0] === 'scan' || argv[0] === 'baseline') {
   // long-running server gains from the optimised parser on every keystroke.
   setFlagsFromString('--liftoff-only');
 }
-if (process.env[RELAUNCHED] !== undefined && (argv[0] === 'scan' || argv[0] === 'baseline')) {
+if (scanning && process.env[RELAUNCHED] !== undefined) {
   // A scan of a tree: the relaunched child (`lsp` relaunches too, and keeps the server's flags).
   // TurboFan inlined the rules' helpers into the scan's large functions and compiled those again
   // after each deoptimization: about 1.2 s of compiler threads' CPU on the bench's 93 MB tree,
