@@ -66,6 +66,11 @@ const SENTENCE = /^[\p{L}\p{M}][\p{L}\p{M} ,'’-]*[.!?。！？]$/u;
 /** Letters, marks, punctuation and spaces only: with no Latin letter, text in another script. */
 const NON_LATIN_TEXT = /^[\p{L}\p{M}\p{P} ]+$/u;
 
+/** A member path in code quoted by prose or docs (`key.publicKey`, `jsTokens.matchToToken`). */
+const MEMBER_PATH = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+/** A CSS attribute selector (`[type=password]`): what matches a password field, not a password. */
+const ATTRIBUTE_SELECTOR = /^\[[\w-]+(?:[~|^$*]?=[^\]]*)?\]$/;
+
 /** An HCL attribute traversal: `aws_iam_access_key.ci.secret`, `random_password.db[0].result`. */
 const HCL_TRAVERSAL = /^[A-Za-z_][\w-]*(?:\[[^\]\s]{1,40}\])?(?:\.[\w-]+(?:\[[^\]\s]{1,40}\])?)+$/;
 
@@ -86,6 +91,7 @@ export default defineRule({
     const charQuotes = CHARACTER_QUOTE_LANGUAGES.test(document.path);
     const cloudFormation = document.kinds.has('cloudformation');
     const json = document.kinds.has('json');
+    const configuration = CONFIGURATION_KINDS.some((kind) => document.kinds.has(kind)) && language === undefined;
     const consider = (name: string, value: string, quoted: boolean, valueStart: number) => {
       if (!namesCredential(name)) return;
       // A custom resource's `ServiceToken` is the ARN of the Lambda or topic that serves it.
@@ -103,6 +109,10 @@ export default defineRule({
       // In Terraform a bare `type.name.attribute` is a reference to another resource's attribute
       // (`aws_iam_access_key.ci.secret`, `random_password.db.result`); HCL literals are quoted.
       if (!quoted && hcl && HCL_TRAVERSAL.test(trimmed)) return;
+      // Outside configuration, where bare values run to the next space, a bare `a.b` is code
+      // quoted in a README or a changelog (`var signingKey = key.publicKey`).
+      if (!quoted && !configuration && MEMBER_PATH.test(trimmed)) return;
+      if (ATTRIBUTE_SELECTOR.test(trimmed)) return;
       if (!quoted && /^[A-Za-z_][\w]*\(/.test(trimmed)) return;
       // `userPass[2]`, `creds.get(k)`: an index or a call, code embedded in configuration.
       if (!quoted && /^[A-Za-z_][\w.]*(?:\[[^\]]*\]|\([^)]*\))$/.test(trimmed)) return;
@@ -123,7 +133,7 @@ export default defineRule({
         construct: name,
       });
     };
-    const operatorValue = CONFIGURATION_KINDS.some((kind) => document.kinds.has(kind)) && language === undefined ? OPERATOR_VALUE_CONFIG : OPERATOR_VALUE_CODE;
+    const operatorValue = configuration ? OPERATOR_VALUE_CONFIG : OPERATOR_VALUE_CODE;
     let scannedTo = 0;
     for (const hitStart of document.keywordStarts(CREDENTIAL_WORDS)) {
       if (hitStart < scannedTo) continue;
@@ -159,8 +169,10 @@ export default defineRule({
           if (escape !== -1) bare = bare.slice(0, escape);
           else if (text[end + whole.length] !== '"' && whole.slice(0, whole.length - bare.length).trimEnd().endsWith(':')) continue;
         }
-        const value = quotedValue ?? trimTrailingPunctuation(bare ?? '');
-        const valueStart = end + whole.length - (quotedValue !== undefined ? value.length + 1 : bareValue!.length);
+        // A quoted run in JSON ends at an escaped quote (`"Token. \"{\" expected"`): the value is
+        // the text before the escape, without its backslash.
+        const value = quotedValue !== undefined ? (json && quotedValue.endsWith('\\') ? quotedValue.slice(0, -1) : quotedValue) : trimTrailingPunctuation(bare ?? '');
+        const valueStart = end + whole.length - (quotedValue !== undefined ? quotedValue.length + 1 : bareValue!.length);
         consider(name, value, quote !== undefined, valueStart);
         continue;
       }

@@ -46,11 +46,21 @@ describe('sec-password-assignment values', () => {
   it('leaves messages and their translations keyed by names that mention a token', async () => {
     const messages = '{\n  "Unexpected_token_1012": "Unerwartetes Token.",\n  "Unexpected_token_1013": "予期しないトークンです。",\n  "Invalid_token_1014": "Jeton inattendu !",\n  "message": "CacheManager.getRefreshTokenCredential: cache hit",\n  "password": "Opsr00m!2023"\n}\n';
     assert.deepEqual(await reportedValues('locales/de/messages.json', messages), ['Opsr00m!2023']);
+    // A quoted value ends at an escaped quote; the sentence before it is still a sentence.
+    assert.deepEqual(await reportedValues('de/diagnostics.json', '{ "Unexpected_token_expected_1179": "Unerwartetes Token. \\"{\\" wurde erwartet.", "token": "Opsr00m!2023" }\n'), ['Opsr00m!2023']);
     // An assignment inside a JSON string is still one, and so is YAML embedded in one.
     assert.deepEqual(await reportedValues('snapshot.json', '{ "source": "kind: Secret\\ndata:\\n  password: MWYyZDFlMmU2\\n" }\n'), ['MWYyZDFlMmU2']);
     assert.deepEqual(await reportedValues('package.json', '{ "scripts": { "release": "NPM_TOKEN=Zq81vXk2LmP0w npm publish" } }\n'), ['Zq81vXk2LmP0w']);
     // Letters-only passwords still count where nothing marks them as a sentence.
     assert.deepEqual(await reportedValues('app.env', 'DB_PASSWORD=Qwertzuiop!\n'), ['Qwertzuiop!']);
+  });
+
+  it('leaves code quoted in prose and selectors for password fields', async () => {
+    const readme = '```js\nvar signingKey = key.publicKey || key.rsaPublicKey;\nvar matchToToken = jsTokens.matchToToken\n```\nAPI_TOKEN=cbdeb34vzyuk5l4gxc4q\n';
+    assert.deepEqual(await reportedValues('README.md', readme), ['cbdeb34vzyuk5l4gxc4q']);
+    assert.deepEqual(await reportedValues('aliases.js', 'export const aliases = {\n    password: "[type=password]",\n    secret: "[q7Rk2=mVx9]x",\n};\n'), ['[q7Rk2=mVx9]x']);
+    // In configuration a bare value runs to the next space, and a dotted one is still a value.
+    assert.deepEqual(await reportedValues('app.properties', 'db.password=Vault.Sesame\n'), ['Vault.Sesame']);
   });
 
   it('stops a value in source code where an expression would go on', async () => {
