@@ -4,8 +4,9 @@ import { KeywordIndex } from './keywords';
 import { maskSecret } from './mask';
 import { ensureLanguage, ParseBudgetError, type TreeSitterLanguage } from './parse/tree-sitter';
 import { detectFileKinds } from './file-kind';
-import { codeLanguageOf, type ParsedDocument } from './parsed-document';
+import { codeLanguageOf, ParsedDocument } from './parsed-document';
 import { readReferencedFile } from './referenced-files';
+import { embeddedSources, type EmbeddedSource } from './source-map';
 import { isPlaceholderSecret } from './secret-values';
 import { applySuppressions, readSuppressions, SUPPRESSION_MARKERS, type DirectiveNotice, type Suppression } from './suppressions';
 import { SEVERITY_RANK, type Finding, type Fix, type Report, type Rule, type RuleOptions, type Severity } from './types';
@@ -115,6 +116,19 @@ export class Scanner {
   async scan(document: ParsedDocument, config: EngineConfig, signal?: AbortSignal): Promise<ScanResult> {
     const limits: ScanLimits = { ...DEFAULT_LIMITS, ...config.limits };
     const skipped = skipReason(document, limits);
+    const sources = skipped ? undefined : embeddedSources(document.path, document.text);
+    if (sources) return this.scanEmbedded(document, sources, config, signal);
+    return this.scanText(document, config, limits, skipped, signal);
+  }
+
+  private async scanText(
+    document: ParsedDocument,
+    config: EngineConfig,
+    limits: ScanLimits,
+    skipped: ScanResult['skipped'],
+    signal: AbortSignal | undefined,
+    textRulesOnly = false,
+  ): Promise<ScanResult> {
     // A binary file is skipped, unless a rule reads binary files of its name (key stores).
     const readers = skipped?.reason === 'binary' && document.bytes ? this.rules.filter((rule) => rule.binaryFiles?.test(document.path)) : [];
     if (skipped && readers.length === 0) return { findings: [], suppressed: [], notices: [], failures: [], skipped };
@@ -131,7 +145,7 @@ export class Scanner {
       if (!inFileKinds(rule, document)) continue;
       const resolved = resolveRule(rule, config);
       if (!resolved || !patternMatches(rule, document)) continue;
-      if (bounded && usesSyntaxTree(rule)) continue;
+      if ((bounded || textRulesOnly) && usesSyntaxTree(rule)) continue;
       try {
         await this.runRule(rule, resolved, document, findings);
       } catch (error) {
@@ -159,6 +173,30 @@ export class Scanner {
       failures,
       ...(bounded ? { bounded } : {}),
     };
+  }
+
+  /**
+   * A source map: each source it carries is scanned as the file it was, by the rules that read
+   * text (syntax rules run on the source where it lives; a map repeats it), and its findings are
+   * moved onto the map's text. A directive in the source holds in its map too.
+   */
+  private async scanEmbedded(map: ParsedDocument, sources: readonly EmbeddedSource[], config: EngineConfig, signal?: AbortSignal): Promise<ScanResult> {
+    const limits: ScanLimits = { ...DEFAULT_LIMITS, ...config.limits };
+    const findings: Finding[] = [];
+    const suppressed: Array<ScanResult['suppressed'][number]> = [];
+    const failures: RuleFailure[] = [];
+    const onMap = (finding: Finding, source: EmbeddedSource): Finding => {
+      const span: Finding['span'] = [source.outerOffset(finding.span[0]), source.outerOffset(finding.span[1])];
+      return { ...finding, span, range: map.source.rangeOf(span), message: `${finding.message} (in ${source.path}, embedded in this source map)`, fixable: false };
+    };
+    for (const source of sources) {
+      const result = await this.scanText(ParsedDocument.of(source.path, source.text), config, limits, undefined, signal, true);
+      for (const finding of result.findings) findings.push(onMap(finding, source));
+      for (const entry of result.suppressed) suppressed.push({ ...entry, finding: onMap(entry.finding, source) });
+      failures.push(...result.failures);
+    }
+    // Directive notices (unused, expired) belong to the source file, where they are reported.
+    return { findings: withUniqueFingerprints(findings), suppressed, notices: [], failures };
   }
 
   /** The fixes a rule offers for one of its findings in this document version. */
