@@ -45,8 +45,8 @@ const NESTED_VALUE = /\n([ \t]+)value:[ \t]*(?:(["'])([^"'\r\n]{1,300})\2|([^\s"
 /** The line above: a key with nothing after it but a comment. */
 const KEY_ALONE = /^([ \t]*)["']?([.A-Za-z_][\w.-]{0,80})["']?:[ \t]*(?:#.*)?\r?$/;
 
-/** Values that are settings, not secrets. */
-const NOT_A_SECRET_VALUE = /^(?:true|false|null|nil|none|yes|no|on|off|undefined|required|optional|string|int|number|boolean|bool|read|write|info|warn|warning|error|debug|trace|\d{1,8}|[\d.]+[smhd])$/i;
+/** Values that are settings, not secrets; `#ffffff` is a colour (a theme's `Token:` style). */
+const NOT_A_SECRET_VALUE = /^(?:true|false|null|nil|none|yes|no|on|off|undefined|required|optional|string|int|number|boolean|bool|read|write|info|warn|warning|error|debug|trace|\d{1,8}|[\d.]+[smhd]|#(?:[\da-f]{3,4}|[\da-f]{6}|[\da-f]{8}))$/i;
 /** Values that point at a secret kept elsewhere: references, lookups, calls, secret-store paths. */
 const REFERENCE_VALUE = /^(?:\$|%|&|\*|\{|!Ref\b|!Sub\b|!GetAtt\b|arn:|vault:|secretsmanager:|ssm:|projects\/[^/]+\/secrets\/|sm:\/\/|ref\+|op:\/\/|keyvault|akv:)|^(?:process\.env|os\.environ|os\.getenv|System\.getenv|env\.|secrets\.|vars\.|var\.|local\.|data\.|module\.|self\.|this\.|config\.|settings\.)/i;
 
@@ -68,6 +68,11 @@ const NON_LATIN_TEXT = /^[\p{L}\p{M}\p{P} ]+$/u;
 
 /** A member path in code quoted by prose or docs (`key.publicKey`, `jsTokens.matchToToken`). */
 const MEMBER_PATH = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+/**
+ * Regular-expression syntax: a class escape (`\w`, `\d`), a group construct (`(?:`, `(?=`) or a
+ * negated class (`[^`). A tokenizer's `_token = r'[^\W\d]\w*'` is a pattern, not a token.
+ */
+const REGEX_SYNTAX = /\\[wdsWDSbB]|\(\?[:=!<]|\[\^/;
 /** A CSS attribute selector (`[type=password]`): what matches a password field, not a password. */
 const ATTRIBUTE_SELECTOR = /^\[[\w-]+(?:[~|^$*]?=[^\]]*)?\]$/;
 
@@ -112,7 +117,7 @@ export default defineRule({
       // Outside configuration, where bare values run to the next space, a bare `a.b` is code
       // quoted in a README or a changelog (`var signingKey = key.publicKey`).
       if (!quoted && !configuration && MEMBER_PATH.test(trimmed)) return;
-      if (ATTRIBUTE_SELECTOR.test(trimmed)) return;
+      if (ATTRIBUTE_SELECTOR.test(trimmed) || REGEX_SYNTAX.test(trimmed)) return;
       if (!quoted && /^[A-Za-z_][\w]*\(/.test(trimmed)) return;
       // `userPass[2]`, `creds.get(k)`: an index or a call, code embedded in configuration.
       if (!quoted && /^[A-Za-z_][\w.]*(?:\[[^\]]*\]|\([^)]*\))$/.test(trimmed)) return;

@@ -40,7 +40,7 @@ const FORMATS: readonly TokenFormat[] = [
   { kind: 'PyPI API token', keyword: 'pypi-', pattern: /\bpypi-AgE[A-Za-z0-9_-]{50,400}/g, advice: 'publish with PyPI trusted publishing (OIDC) instead' },
   { kind: 'Mailchimp API key', keyword: '-us', keywordOffset: 32, pattern: /\b[0-9a-f]{32}-us\d{1,2}\b/g, advice: 'read it from a secret store' },
   { kind: 'Square access token or secret', keyword: 'sq0', pattern: /\bsq0(?:atp|csp)-[0-9A-Za-z_-]{22,60}/g, advice: 'read it from a secret store' },
-  { kind: 'Artifactory API key', keyword: 'akc', pattern: /\bAKC[a-zA-Z0-9]{10,80}\b/g, advice: 'use an access token with an expiry, or OIDC to JFrog' },
+  { kind: 'Artifactory API key', keyword: 'akc', pattern: /(?<![A-Za-z0-9+/])AKC[a-zA-Z0-9]{10,80}(?![A-Za-z0-9+/=])/g, advice: 'use an access token with an expiry, or OIDC to JFrog' },
   { kind: 'Azure Storage account key', keyword: 'accountkey=', pattern: /AccountKey=([A-Za-z0-9+/]{86}==)/g, group: 1, advice: 'use Entra ID (managed identity) or a short-lived SAS' },
   { kind: 'Google API key', keyword: 'aiza', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g, advice: 'restrict it to its APIs and referrers, and load it at run time' },
   { kind: 'Heroku API key', keyword: 'hrku-', pattern: /\bHRKU-(?:[0-9A-Za-z_-]{60}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b/g, advice: 'read it from a secret store' },

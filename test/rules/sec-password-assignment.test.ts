@@ -63,6 +63,18 @@ describe('sec-password-assignment values', () => {
     assert.deepEqual(await reportedValues('app.properties', 'db.password=Vault.Sesame\n'), ['Vault.Sesame']);
   });
 
+  it('leaves colours and regular expressions assigned to names with "token"', async () => {
+    const style = "class Fruity(Style):\n    styles = {\n        Token:              '#ffffff',\n        Token.Comment:      '#008800 italic',\n    }\n";
+    assert.deepEqual(await reportedValues('styles/fruity.py', style), []);
+    const lexer = "_core_token = r'(?:[^%s]+|%s)'\njsonnet_token = r'[^\\W\\d]\\w*'\napi_token = 'q7Rk2(mVx9)Tz'\n";
+    assert.deepEqual(await reportedValues('lexers/shell.py', lexer), ['q7Rk2(mVx9)Tz']);
+  });
+
+  it('leaves the example credentials of the OAuth specifications', async () => {
+    const docstring = '"""\n    {\n        "access_token":"2YotnFZFEjr1zCsicMWpAA",\n        "refresh_token":"tGzv3JOkF0XG5Qx2TlKWIA",\n    }\n    oauth_token="ad180jjd733klru7",\n"""\nrefresh_token = "tGzv3JOkF0XG5Qx2TlKWIB"\n';
+    assert.deepEqual(await reportedValues('oauth2/parameters.py', docstring), ['tGzv3JOkF0XG5Qx2TlKWIB']);
+  });
+
   it('stops a value in source code where an expression would go on', async () => {
     assert.deepEqual(await reportedValues('settings.py', 'password = api_key[0]\nsecret = make(1)\n'), []);
   });

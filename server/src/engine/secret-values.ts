@@ -17,6 +17,20 @@ const PLACEHOLDER_WORD = /(?:^|[^a-z0-9])(?:your|dummy|sample|fake|insert|todo|t
 /** A user/password pair spelled with the field names themselves (`username:password`, `user:pass`). */
 const FIELD_NAMES_PAIR = /^(?:user(?:[-_]?name)?|login):(?:pass(?:word|wd)?|pwd)$/i;
 
+/**
+ * Credentials published in standards as worked examples, and copied from there into countless
+ * docs, docstrings and tests: OAuth 2.0 (RFC 6749 and 6750: tokens, code, client secrets, and the
+ * client's Basic credentials) and OAuth 1.0 (RFC 5849 and its test vectors: consumer and token
+ * keys and secrets). Like AWS's `…EXAMPLE` keys, they open nothing.
+ */
+const DOCUMENTED_EXAMPLE_VALUES = [
+  '2YotnFZFEjr1zCsicMWpAA', 'tGzv3JOkF0XG5Qx2TlKWIA', 'SplxlOBeZQQYbYS6WxSbIA', '7Fjfp0ZBr1KtDRbnfVdmIw', 'gX1fBat3bV', 'mF_9.B5f-4.1JqM',
+  'czZCaGRSa3F0MzpnWDFmQmF0M2JW', 'czZCaGRSa3F0Mzo3RmpmcDBaQnIxS3REUmJuZlZkbUl3',
+  '0685bd9184jfhq22', 'ad180jjd733klru7', 'dpf43f3p2l4k3l03', 'kd94hf93k423kf44', 'nnch734d00sl2jdk', 'pfkkdhi9sl3r4s00',
+  'hh5s93j4hdidpola', 'hdhd0244k9j7ao03', 'djr9rjt0jd78jf88',
+];
+const DOCUMENTED_EXAMPLE = new RegExp(DOCUMENTED_EXAMPLE_VALUES.map((value) => value.replace(/[.]/g, '\\.')).join('|'));
+
 /** True for template references, placeholders, masked values and documentation examples. */
 export function isPlaceholderSecret(value: string): boolean {
   const trimmed = value.trim();
@@ -24,6 +38,7 @@ export function isPlaceholderSecret(value: string): boolean {
   if (TEMPLATE_REFERENCE.test(trimmed)) return true;
   if (PLACEHOLDER_ANYWHERE.test(trimmed) || PLACEHOLDER_WORD.test(trimmed)) return true;
   if (FIELD_NAMES_PAIR.test(trimmed)) return true;
+  if (DOCUMENTED_EXAMPLE.test(trimmed)) return true;
   // A single repeated character or a run like "0000…" / "aaaa…" is filler, not entropy.
   if (/^(.)\1+$/.test(trimmed)) return true;
   return false;
