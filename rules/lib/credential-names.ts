@@ -36,7 +36,7 @@ const DESCRIBES = new Set([
   'version', 'format', 'location', 'source', 'prefix', 'suffix', 'regex', 'pattern', 'hash', 'hashed', 'digest', 'salt', 'rotation',
   'provider', 'store', 'manager', 'user', 'username', 'usr', 'login', 'email', 'audience', 'issuer', 'scope', 'scopes', 'region',
   'algorithm', 'alg', 'bits', 'usage', 'label', 'description', 'help', 'hint', 'placeholder', 'status', 'state', 'index', 'position',
-  'pos', 'start', 'end', 'class', 'error', 'public', 'pub',
+  'pos', 'start', 'end', 'class', 'error', 'public', 'pub', 'encryption', 'scheme', 'method', 'strength', 'complexity',
 ]);
 /** A first word that makes the name a switch or an action about a credential (`use_token`, `update_password`). */
 const SWITCH_FIRST_WORDS = new Set(['no', 'skip', 'use', 'has', 'is', 'allow', 'enable', 'disable', 'require', 'show', 'forgot', 'reset', 'update', 'change']);

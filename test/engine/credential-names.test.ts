@@ -46,7 +46,7 @@ describe('namesCredential', () => {
   });
 
   it('leaves names that only describe or contain a secret', () => {
-    for (const name of ['secrets', 'secretName', 'secretsmanager', 'secretary', 'password_file', 'token-url', 'passthrough']) {
+    for (const name of ['secrets', 'secretName', 'secretsmanager', 'secretary', 'password_file', 'token-url', 'passthrough', 'password_encryption', 'token_signing_method', 'passwordStrength']) {
       assert.ok(!namesCredential(name), name);
     }
   });

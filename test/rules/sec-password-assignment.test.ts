@@ -73,6 +73,8 @@ describe('sec-password-assignment values', () => {
   it('leaves the example credentials of the OAuth specifications', async () => {
     const docstring = '"""\n    {\n        "access_token":"2YotnFZFEjr1zCsicMWpAA",\n        "refresh_token":"tGzv3JOkF0XG5Qx2TlKWIA",\n    }\n    oauth_token="ad180jjd733klru7",\n"""\nrefresh_token = "tGzv3JOkF0XG5Qx2TlKWIB"\n';
     assert.deepEqual(await reportedValues('oauth2/parameters.py', docstring), ['tGzv3JOkF0XG5Qx2TlKWIB']);
+    // Hex filler is no key either.
+    assert.deepEqual(await reportedValues('README.md', "org.ls('myorg', {token: 'deadbeef'})\nconst npmToken = 'deadbeefcafebad'\n"), []);
   });
 
   it('stops a value in source code where an expression would go on', async () => {

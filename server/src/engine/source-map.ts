@@ -29,7 +29,7 @@ export function embeddedSources(path: string, text: string): EmbeddedSource[] | 
     const sources: EmbeddedSource[] = [];
     let index = 0;
     for (const [start, end] of arrayElements(text, contents[0])) {
-      const name = Array.isArray(names) && typeof names[index] === 'string' ? (names[index] as string).replace(/[?#].*$/, '') : `${path}#${index}`;
+      const name = Array.isArray(names) && typeof names[index] === 'string' ? withoutQuery(names[index] as string) : `${path}#${index}`;
       index++;
       if (text[start] !== '"') continue; // `null`: a source the map does not carry
       sources.push({ path: name, text: JSON.parse(text.slice(start, end)) as string, outerOffset: (offset) => rawOffset(text, start, end, offset) });
@@ -39,6 +39,12 @@ export function embeddedSources(path: string, text: string): EmbeddedSource[] | 
     // Not JSON after all, or not a map: scanned as the text it is.
     return undefined;
   }
+}
+
+/** `src/app.ts?v=3#x` → `src/app.ts`: the file kind is in the name, not the query. */
+function withoutQuery(name: string): string {
+  const query = name.search(/[?#]/);
+  return query === -1 ? name : name.slice(0, query);
 }
 
 /** Each top-level field of a JSON object: its name and the `[start, end)` of its value. */
