@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import type { FileKind } from '../../server/src/engine/types';
-import { namesCredential } from '../lib/credential-names';
+import { namesCredential, nameWords } from '../lib/credential-names';
 import { nameAround, nameCharacters } from '../lib/name-around';
 import docs from './docs.md';
 
@@ -66,8 +66,13 @@ const SENTENCE = /^[\p{L}\p{M}][\p{L}\p{M} ,'’-]*[.!?。！？]$/u;
 /** Letters, marks, punctuation and spaces only: with no Latin letter, text in another script. */
 const NON_LATIN_TEXT = /^[\p{L}\p{M}\p{P} ]+$/u;
 
-/** A member path in code quoted by prose or docs (`key.publicKey`, `jsTokens.matchToToken`). */
-const MEMBER_PATH = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+/**
+ * A member path in code quoted by prose or docs (`key.publicKey`, `jsTokens.matchToToken`), or its
+ * start where markup cuts it (`alice.<span>computeSecret</span>` in highlighted HTML).
+ */
+const MEMBER_PATH = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\.(?:[A-Za-z_$][\w$]*)?$/;
+/** An absolute or home-relative file path (`/run/secrets/db`, `PWD: '/Users/maciej'`): where a secret or a directory is, not a secret. */
+const FILE_PATH = /^~?\/[\w.@-]+(?:\/[\w.@-]+)*\/?$/;
 /**
  * Regular-expression syntax: a class escape (`\w`, `\d`), a group construct (`(?:`, `(?=`) or a
  * negated class (`[^`). A tokenizer's `_token = r'[^\W\d]\w*'` is a pattern, not a token.
@@ -117,7 +122,9 @@ export default defineRule({
       // Outside configuration, where bare values run to the next space, a bare `a.b` is code
       // quoted in a README or a changelog (`var signingKey = key.publicKey`).
       if (!quoted && !configuration && MEMBER_PATH.test(trimmed)) return;
-      if (ATTRIBUTE_SELECTOR.test(trimmed) || REGEX_SYNTAX.test(trimmed)) return;
+      if (ATTRIBUTE_SELECTOR.test(trimmed) || REGEX_SYNTAX.test(trimmed) || FILE_PATH.test(trimmed)) return;
+      // A value that spells out a name of several words is made from it (`git-credential-helper.o`).
+      if (nameWords(name).length >= 2 && trimmed.toLowerCase().includes(name.toLowerCase())) return;
       if (!quoted && /^[A-Za-z_][\w]*\(/.test(trimmed)) return;
       // `userPass[2]`, `creds.get(k)`: an index or a call, code embedded in configuration.
       if (!quoted && /^[A-Za-z_][\w.]*(?:\[[^\]]*\]|\([^)]*\))$/.test(trimmed)) return;

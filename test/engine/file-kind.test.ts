@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { lineCommentPrefix } from '../../server/src/engine/comment-syntax';
 import { detectFileKinds } from '../../server/src/engine/file-kind';
 import type { FileKind } from '../../server/src/engine/types';
 
@@ -67,6 +68,9 @@ const CASES: Array<[string, string, FileKind[]]> = [
   ['src/auth.c', '', ['source']],
   ['Sources/App/Client.swift', '', ['source']],
   ['Services/Login.cs', '', ['source']],
+  ['config/initializers/mailer.rb', '', ['source']],
+  ['lib/Deploy/Credentials.pm', '', ['source']],
+  ['scripts/deploy.ps1', '', ['source']],
   ['force-app/main/default/classes/Auth.cls', '', ['source']],
   ['infra/main.bicep', '', ['source']],
   ['README.md', '# hi', []],
@@ -97,5 +101,17 @@ describe('detectFileKinds', () => {
     // Files saved by Windows editors often start with U+FEFF; the CLI reads them as is.
     assert.ok(kinds('deploy/app.yaml', `\uFEFF${MANIFEST}`).includes('kubernetes'), 'manifest with BOM');
     assert.ok(kinds('ci/template.yml', `\uFEFF${WORKFLOW}`).includes('github-actions'), 'workflow template with BOM');
+  });
+});
+
+describe('line comments for suppression directives', () => {
+  it('writes # in Ruby, Perl and PowerShell, // in the C family, nothing in JSON', () => {
+    const prefix = (path: string) => lineCommentPrefix(detectFileKinds(path, ''), path);
+    assert.equal(prefix('config/initializers/mailer.rb'), '#');
+    assert.equal(prefix('lib/Deploy/Credentials.pm'), '#');
+    assert.equal(prefix('scripts/deploy.ps1'), '#');
+    assert.equal(prefix('Services/Login.cs'), '//');
+    assert.equal(prefix('src/app.ts'), '//');
+    assert.equal(prefix('config/app.json'), undefined);
   });
 });

@@ -77,6 +77,19 @@ describe('sec-password-assignment values', () => {
     assert.deepEqual(await reportedValues('README.md', "org.ls('myorg', {token: 'deadbeef'})\nconst npmToken = 'deadbeefcafebad'\n"), []);
   });
 
+  it('reads Ruby, Perl and PowerShell as code', async () => {
+    const perl = "my @global_credential_args = @ARGV;\nour $exists_token = \\undef;\nmy $out = $as->{pass} ? 'PASS' : 'FAIL';\nmy $db_password = 'Vf8#kq2LmZ!r';\n";
+    assert.deepEqual(await reportedValues('lib/Deploy/Credentials.pm', perl), ['Vf8#kq2LmZ!r']);
+    assert.deepEqual(await reportedValues('config/initializers/mailer.rb', "smtp_password = ENV.fetch('SMTP_PASSWORD')\napi_token = 'q7Rk2mVx9TzL4wPb'\n"), ['q7Rk2mVx9TzL4wPb']);
+    assert.deepEqual(await reportedValues('deploy.ps1', '$token = Get-Secret -Name ci\n$password = "Lq7$pW2xRt9z"\n'), ['Lq7$pW2xRt9z']);
+  });
+
+  it('leaves file paths, values made from the name, and member paths cut by markup', async () => {
+    assert.deepEqual(await reportedValues('report.json', '{ "PWD": "/home/nodeuser/project", "OLDPWD": "~/src", "db_password": "/run/secrets/db" }\n'), []);
+    assert.deepEqual(await reportedValues('Makefile', 'git-credential-osxkeychain: git-credential-osxkeychain.o\n'), []);
+    assert.deepEqual(await reportedValues('crypto.html', '<span class="hljs-keyword">const</span> aliceSecret = alice.<span class="hljs-title">computeSecret</span>(bobKey);\n'), []);
+  });
+
   it('stops a value in source code where an expression would go on', async () => {
     assert.deepEqual(await reportedValues('settings.py', 'password = api_key[0]\nsecret = make(1)\n'), []);
   });

@@ -4,6 +4,8 @@ const HASH_KINDS: readonly FileKind[] = [
   'yaml', 'github-actions', 'gitlab-ci', 'circleci', 'kubernetes', 'cloudformation', 'docker-compose', 'dockerfile',
   'dotenv', 'shell', 'python', 'ini', 'properties', 'terraform',
 ];
+/** Languages of the `source` kind whose line comments start with `#`: Ruby, Perl, PowerShell, R. */
+const HASH_COMMENT_SOURCE = /\.(?:rb|rake|gemspec|pl|pm|ps1|psm1|r)$/i;
 const SLASH_KINDS: readonly FileKind[] = ['javascript', 'typescript', 'go', 'java', 'source'];
 
 /**
@@ -12,6 +14,7 @@ const SLASH_KINDS: readonly FileKind[] = ['javascript', 'typescript', 'go', 'jav
  */
 export function lineCommentPrefix(kinds: ReadonlySet<FileKind>, path: string): string | undefined {
   if (path.toLowerCase().endsWith('.json')) return undefined;
+  if (kinds.has('source') && HASH_COMMENT_SOURCE.test(path)) return '#';
   if (SLASH_KINDS.some((kind) => kinds.has(kind))) return '//';
   if (HASH_KINDS.some((kind) => kinds.has(kind))) return '#';
   return undefined;

@@ -88,6 +88,14 @@ export function detectFileKinds(path: string, rawText: string): ReadonlySet<File
     case 'php':
     case 'cls':
     case 'bicep':
+    case 'rb':
+    case 'rake':
+    case 'gemspec':
+    case 'pl':
+    case 'pm':
+    case 'ps1':
+    case 'psm1':
+    case 'r':
       kinds.add('source');
       break;
   }

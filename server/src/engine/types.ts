@@ -39,7 +39,7 @@ export type FileKind =
   | 'yaml'
   | 'ini'
   | 'properties'
-  /** Source code in a `//`-commented language without a bundled grammar (C, C#, Swift, Kotlin, Rust, PHP, Apex, Bicep…). */
+  /** Source code in a language without a bundled grammar (C, C#, Swift, Kotlin, Rust, PHP, Apex, Bicep, Ruby, Perl, PowerShell, R…). */
   | 'source'
   | 'text';
 
