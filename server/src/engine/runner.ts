@@ -117,7 +117,7 @@ export class Scanner {
     const limits: ScanLimits = { ...DEFAULT_LIMITS, ...config.limits };
     const skipped = skipReason(document, limits);
     const sources = skipped ? undefined : embeddedSources(document.path, document.text);
-    if (sources) return this.scanEmbedded(document, sources, config, signal);
+    if (sources) return this.scanEmbedded(document, sources, config, limits, signal);
     return this.scanText(document, config, limits, skipped, signal);
   }
 
@@ -180,8 +180,7 @@ export class Scanner {
    * text (syntax rules run on the source where it lives; a map repeats it), and its findings are
    * moved onto the map's text. A directive in the source holds in its map too.
    */
-  private async scanEmbedded(map: ParsedDocument, sources: readonly EmbeddedSource[], config: EngineConfig, signal?: AbortSignal): Promise<ScanResult> {
-    const limits: ScanLimits = { ...DEFAULT_LIMITS, ...config.limits };
+  private async scanEmbedded(map: ParsedDocument, sources: readonly EmbeddedSource[], config: EngineConfig, limits: ScanLimits, signal?: AbortSignal): Promise<ScanResult> {
     const findings: Finding[] = [];
     const suppressed: Array<ScanResult['suppressed'][number]> = [];
     const failures: RuleFailure[] = [];
