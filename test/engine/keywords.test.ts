@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { allRules } from '../../rules/index';
+import { changedRegion } from '../../server/src/engine/document';
 import { KeywordIndex } from '../../server/src/engine/keywords';
 import { ParsedDocument } from '../../server/src/engine/parsed-document';
 import { SUPPRESSION_MARKERS } from '../../server/src/engine/suppressions';
@@ -67,6 +68,54 @@ describe('KeywordIndex', () => {
   it('handles an empty keyword set and regex metacharacters', () => {
     assert.equal(new KeywordIndex([]).find('anything').size, 0);
     assert.deepEqual([...new KeywordIndex(['a.b', '(x)']).find('aXb (x)')], ['(x)']);
+  });
+});
+
+describe('KeywordIndex.scan of a new version', () => {
+  const registry = new KeywordIndex([...allRules.flatMap((rule) => rule.keywords), ...SUPPRESSION_MARKERS], ['key', 'token', 'pass']);
+  const base = readFileSync('rules/sec-password-assignment/index.ts', 'utf8').repeat(3);
+  let seed = 23;
+  const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+  const pieces = ['x', '\n', 'token', 'KEY', 'pa', 'ss', '', '\n\nconst secret = 1;\n', 'é'];
+
+  it('finds what a fresh scan finds after each of many edits (inserts, deletes, line breaks, pastes)', () => {
+    let text = base;
+    let previous = registry.scan(text);
+    for (let round = 0; round < 400; round++) {
+      const at = random(text.length + 1);
+      const removed = random(4) === 0 ? random(Math.min(9000, text.length - at) + 1) : 0;
+      const next = text.slice(0, at) + pieces[random(pieces.length)]! + text.slice(at + removed);
+      const region = changedRegion(text, next);
+      const incremental = registry.scan(next, { scan: previous, region });
+      const fresh = registry.scan(next);
+      assert.deepEqual([...incremental.found].sort(), [...fresh.found].sort(), `round ${round}`);
+      assert.deepEqual(Object.fromEntries(incremental.starts()), Object.fromEntries(fresh.starts()), `round ${round}`);
+      text = next;
+      previous = incremental;
+    }
+  });
+
+  it('keeps the blocks the edit does not touch and rescans only the one it does', () => {
+    const before = registry.scan(base);
+    assert.ok(before.blocks.length > 10, 'a long file is split into blocks');
+    const at = before.blocks[5]!.start + 10;
+    const next = base.slice(0, at) + 'token' + base.slice(at);
+    const after = registry.scan(next, { scan: before, region: changedRegion(base, next) });
+    assert.equal(after.blocks.length, before.blocks.length);
+    after.blocks.forEach((block, i) => {
+      if (i === 5) assert.notEqual(block, before.blocks[i]);
+      else assert.equal(block.ids, before.blocks[i]!.ids, `block ${i} is reused`);
+    });
+  });
+
+  it('is reused by the next version of a parsed document', () => {
+    const first = ParsedDocument.of('a.ts', base, 1);
+    const second = ParsedDocument.of('a.ts', base + '\nconst passphrase = x;\n', 2, first);
+    const removed = ParsedDocument.of('a.ts', base.replaceAll('token', 'tok'), 3, second);
+    for (const document of [first, second, removed]) {
+      assert.deepEqual([...document.foundKeywords(registry)].sort(), [...registry.find(document.text)].sort());
+      assert.deepEqual(document.keywordStarts(['token', 'key']), ParsedDocument.of('b.ts', document.text).keywordStarts(['token', 'key']));
+    }
   });
 });
 

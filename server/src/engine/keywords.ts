@@ -1,3 +1,5 @@
+import type { ChangedRegion } from './document';
+
 /**
  * The keyword prefilter: finds which of a fixed set of lower-case keywords occur in a text, in one
  * case-insensitive pass, without a lower-cased copy of the text; for the keywords asked to be
@@ -11,9 +13,13 @@
 const ROW_SHIFT = 7;
 const ALPHABET = 1 << ROW_SHIFT;
 
-/** Flags of a state in `find`'s working copy: keywords to report (once per text), offsets to record. */
+/** Flags of a state: keywords end there (to report, once per block), located ones too (to record). */
 const REPORT = 1;
 const RECORD = 2;
+
+/** About 4 KiB: a keystroke rescans one block; a 10,000-line file holds about a hundred. */
+const BLOCK_SIZE = 4096;
+const NONE: readonly string[] = [];
 
 export class KeywordIndex {
   readonly keywords: ReadonlySet<string>;
@@ -28,11 +34,18 @@ export class KeywordIndex {
   private readonly outputs: ReadonlyArray<readonly number[] | undefined>;
   /** For each state, the ids of the located keywords that end there. */
   private readonly recordedAt: ReadonlyArray<readonly number[] | undefined>;
-  /** Per state: REPORT where keywords end, plus RECORD where a located one does; `find` works on a copy. */
+  /** Per state: REPORT where keywords end, plus RECORD where a located one does. */
   private readonly accepting: Uint8Array;
-  /** The same without RECORD, for a `find` that records nothing. */
-  private readonly reportingOnly: Uint8Array;
   private readonly byId: readonly string[];
+  /** Per state and per keyword id: the stamp of the last block that reported it. */
+  private readonly reportedIn: Uint32Array;
+  private readonly idSeenIn: Uint32Array;
+  private stamp = 0;
+  /**
+   * Characters per block, rounded up to the next line end; blocks are what a new version rescans.
+   * Unbounded (one block, no reuse) if a keyword spans lines, as a block must hold its matches.
+   */
+  private readonly blockSize: number;
   /** Keywords with characters outside ASCII: rare, looked up with `includes` on a lower-cased copy. */
   private readonly nonAscii: readonly string[];
 
@@ -100,7 +113,9 @@ export class KeywordIndex {
       return recorded?.length ? recorded : undefined;
     });
     this.accepting = Uint8Array.from(outputs, (ids, state) => (ids ? REPORT : 0) | (this.recordedAt[state] ? RECORD : 0));
-    this.reportingOnly = this.accepting.map((flags) => flags & REPORT);
+    this.reportedIn = new Uint32Array(edges.length);
+    this.idSeenIn = new Uint32Array(ascii.length);
+    this.blockSize = ascii.some((keyword) => keyword.includes('\n')) ? Infinity : BLOCK_SIZE;
   }
 
   /**
@@ -108,44 +123,154 @@ export class KeywordIndex {
    * where each located keyword occurs are set in it, in increasing order, by keyword.
    */
   find(text: string, starts?: Map<string, number[]>): Set<string> {
-    const found = new Set<string>();
-    const { transitions, outputs, recordedAt, byId } = this;
-    const recording = starts !== undefined && this.located.size > 0;
-    // A state stops reporting once all its keywords are found, so a frequent keyword (`key`,
-    // `token`) costs one byte test per later occurrence, not a walk over its ids; unless one of
-    // them is located, when each occurrence is recorded.
-    const accepting = recording ? this.accepting.slice() : this.reportingOnly.slice();
-    const offsets: Array<number[] | undefined> = recording ? new Array(byId.length) : [];
-    const seen = new Uint8Array(byId.length);
-    let remaining = recording ? Infinity : byId.length;
-    let row = 0;
-    const length = text.length;
-    for (let i = 0; i < length; i++) {
-      const code = text.charCodeAt(i);
-      // Any other character ends every partial match, as no keyword here contains one.
-      row = code < ALPHABET ? transitions[row + code]! : 0;
-      const state = row >>> ROW_SHIFT;
-      const flags = accepting[state]!;
-      if (flags === 0) continue;
-      if (flags & RECORD) {
-        for (const id of recordedAt[state]!) (offsets[id] ??= []).push(i + 1 - byId[id]!.length);
+    const scan = this.scan(text);
+    if (starts) for (const [keyword, offsets] of scan.starts()) starts.set(keyword, offsets);
+    return scan.found;
+  }
+
+  /**
+   * One pass over `text`, kept as blocks of whole lines. Given the scan of the previous version
+   * and the region where the two differ, only the blocks that region touches are scanned again:
+   * the others are the previous version's, moved, so a keystroke in a 10,000-line file costs a
+   * block, not the file.
+   */
+  scan(text: string, previous?: { readonly scan: KeywordScan; readonly region: ChangedRegion }): KeywordScan {
+    const blocks: KeywordBlock[] = [];
+    let from = 0;
+    let to = text.length;
+    let moved: KeywordBlock[] = [];
+    if (previous && previous.scan.index === this && this.blockSize !== Infinity) {
+      const { scan, region } = previous;
+      const delta = region.newEnd - region.oldEnd;
+      let first = 0;
+      // Blocks that end before the region: their text, and the line break that ends them, are unchanged.
+      while (first < scan.blocks.length && scan.blocks[first]!.end <= region.start) blocks.push(scan.blocks[first++]!);
+      // Blocks that start after the region: the line break before them is unchanged too.
+      let last = scan.blocks.length;
+      while (last > first && scan.blocks[last - 1]!.start > region.oldEnd) last--;
+      from = first > 0 ? scan.blocks[first - 1]!.end : 0;
+      to = last < scan.blocks.length ? scan.blocks[last]!.start + delta : text.length;
+      moved = scan.blocks.slice(last).map((block) => (delta === 0 ? block : { ...block, start: block.start + delta, end: block.end + delta }));
+    }
+    this.scanBlocks(text, from, to, blocks);
+    for (const block of moved) blocks.push(block);
+    return new KeywordScan(this, blocks);
+  }
+
+  /** Scans `[from, to)` (both at line starts, or the text's ends) into blocks of whole lines. */
+  private scanBlocks(text: string, from: number, to: number, blocks: KeywordBlock[]): void {
+    const { transitions, outputs, recordedAt, accepting, reportedIn, idSeenIn, byId } = this;
+    for (let start = from; start < to; ) {
+      let end = to;
+      if (this.blockSize !== Infinity && to - start > this.blockSize) {
+        const lineEnd = text.indexOf('\n', start + this.blockSize - 1);
+        if (lineEnd !== -1 && lineEnd + 1 < to) end = lineEnd + 1;
       }
-      if (flags & REPORT) {
-        accepting[state] = flags & RECORD;
-        for (const id of outputs[state]!) {
-          if (seen[id] === 1) continue;
-          seen[id] = 1;
-          found.add(byId[id]!);
-          remaining--;
+      const stamp = this.nextStamp();
+      const ids: number[] = [];
+      const located: number[] = [];
+      // The automaton restarts at the block's start: no keyword holds a line break, so after one
+      // it is at its root anyway.
+      let row = 0;
+      for (let i = start; i < end; i++) {
+        const code = text.charCodeAt(i);
+        // Any other character ends every partial match, as no keyword here contains one.
+        row = code < ALPHABET ? transitions[row + code]! : 0;
+        const state = row >>> ROW_SHIFT;
+        const flags = accepting[state]!;
+        if (flags === 0) continue;
+        if (flags & RECORD) {
+          for (const id of recordedAt[state]!) located.push(id, i + 1 - byId[id]!.length - start);
         }
-        if (remaining === 0) break;
+        // A state reports once per block, so a frequent keyword (`key`, `token`) costs one test
+        // per later occurrence, not a walk over its ids.
+        if (flags & REPORT && reportedIn[state] !== stamp) {
+          reportedIn[state] = stamp;
+          for (const id of outputs[state]!) {
+            if (idSeenIn[id] === stamp) continue;
+            idSeenIn[id] = stamp;
+            ids.push(id);
+          }
+        }
+      }
+      let nonAscii: readonly string[] = NONE;
+      if (this.nonAscii.length > 0) {
+        const lower = text.slice(start, end).toLowerCase();
+        nonAscii = this.nonAscii.filter((keyword) => lower.includes(keyword));
+      }
+      blocks.push({ start, end, ids, located, nonAscii });
+      start = end;
+    }
+  }
+
+  /** A fresh mark for the per-block "already reported" tables, which are never cleared otherwise. */
+  private nextStamp(): number {
+    if (++this.stamp === 0xffffffff) {
+      this.reportedIn.fill(0);
+      this.idSeenIn.fill(0);
+      this.stamp = 1;
+    }
+    return this.stamp;
+  }
+
+  /** The keyword with this id (ids index the automaton's ASCII keywords). */
+  keywordOf(id: number): string {
+    return this.byId[id]!;
+  }
+
+  /** Adds to `found` the keywords of every block, each once. */
+  addKeywordsOf(blocks: readonly KeywordBlock[], found: Set<string>): void {
+    const stamp = this.nextStamp();
+    const seen = this.idSeenIn;
+    for (const block of blocks) {
+      for (const id of block.ids) {
+        if (seen[id] === stamp) continue;
+        seen[id] = stamp;
+        found.add(this.byId[id]!);
+      }
+      for (const keyword of block.nonAscii) found.add(keyword);
+    }
+  }
+}
+
+/** What one pass found in a run of whole lines. Shared, unchanged, by later versions' scans. */
+interface KeywordBlock {
+  readonly start: number;
+  readonly end: number;
+  /** Ids of the ASCII keywords that occur in the block. */
+  readonly ids: readonly number[];
+  /** Located occurrences, as pairs: keyword id, then offset from the block's start. */
+  readonly located: readonly number[];
+  /** Non-ASCII keywords that occur in the block (found on a lower-cased copy; rare). */
+  readonly nonAscii: readonly string[];
+}
+
+/** The prefilter's result for one version of a text: the keywords it holds, and where located ones start. */
+export class KeywordScan {
+  readonly found: Set<string>;
+  private located: Map<string, number[]> | undefined;
+
+  constructor(
+    readonly index: KeywordIndex,
+    readonly blocks: readonly KeywordBlock[],
+  ) {
+    this.found = new Set();
+    index.addKeywordsOf(blocks, this.found);
+  }
+
+  /** The offsets where each located keyword occurs, in increasing order; built on first use. */
+  starts(): ReadonlyMap<string, number[]> {
+    if (this.located) return this.located;
+    const located = new Map<string, number[]>();
+    for (const block of this.blocks) {
+      const pairs = block.located;
+      for (let i = 0; i < pairs.length; i += 2) {
+        const keyword = this.index.keywordOf(pairs[i]!);
+        let offsets = located.get(keyword);
+        if (!offsets) located.set(keyword, (offsets = []));
+        offsets.push(block.start + pairs[i + 1]!);
       }
     }
-    if (recording) offsets.forEach((list, id) => list && starts.set(byId[id]!, list));
-    if (this.nonAscii.length > 0) {
-      const lower = text.toLowerCase();
-      for (const keyword of this.nonAscii) if (lower.includes(keyword)) found.add(keyword);
-    }
-    return found;
+    return (this.located = located);
   }
 }

@@ -1,6 +1,6 @@
-import { changedRegion, SourceDocument } from './document';
+import { changedRegion, type ChangedRegion, SourceDocument } from './document';
 import { detectFileKinds } from './file-kind';
-import { KeywordIndex } from './keywords';
+import { KeywordIndex, type KeywordScan } from './keywords';
 import { ParseBudgetError, parseWith, type TreeSitterLanguage, type Tree } from './parse/tree-sitter';
 import { parseYamlVersion, type YamlDocument } from './parse/yaml';
 import type { YamlChunkState } from './parse/yaml-chunks';
@@ -29,7 +29,9 @@ export class ParsedDocument {
   private readonly trees = new Map<TreeSitterLanguage, Tree>();
   private readonly keywordHits = new Map<string, boolean>();
   private readonly derivedValues = new Map<(document: ParsedDocument) => unknown, unknown>();
-  private indexed: { index: KeywordIndex; found: ReadonlySet<string>; starts: ReadonlyMap<string, number[]> } | undefined;
+  private indexed: KeywordScan | undefined;
+  /** Where this version differs from the previous one, computed once for all incremental work. */
+  private changed: ChangedRegion | undefined;
   /** Set when building a syntax tree was given up; syntax rules then skip this version. */
   private abandoned: ParseBudgetError | undefined;
 
@@ -76,10 +78,18 @@ export class ParsedDocument {
    */
   foundKeywords(index: KeywordIndex): ReadonlySet<string> {
     if (this.indexed?.index !== index) {
-      const starts = new Map<string, number[]>();
-      this.indexed = { index, found: index.find(this.source.text, starts), starts };
+      // The previous version's scan by the same automaton is reused outside the changed region.
+      const before = this.previous?.indexed;
+      const region = before?.index === index ? this.changedFromPrevious() : undefined;
+      this.indexed = index.scan(this.source.text, before && region ? { scan: before, region } : undefined);
     }
     return this.indexed.found;
+  }
+
+  /** Where this version's text differs from the previous version's, if there is one. */
+  private changedFromPrevious(): ChangedRegion | undefined {
+    if (!this.changed && this.previous) this.changed = changedRegion(this.previous.source.text, this.source.text);
+    return this.changed;
   }
 
   /**
@@ -91,7 +101,7 @@ export class ParsedDocument {
     const indexed = this.indexed;
     let starts: ReadonlyMap<string, number[]>;
     if (indexed && keywords.every((keyword) => indexed.index.located.has(keyword))) {
-      starts = indexed.starts;
+      starts = indexed.starts();
     } else {
       const own = new Map<string, number[]>();
       locatorFor(keywords).find(this.source.text, own);
@@ -160,7 +170,8 @@ export class ParsedDocument {
     let tree = this.trees.get(language);
     if (!tree) {
       if (this.abandoned) throw this.abandoned;
-      const old = this.previous?.editedTreeFor(language, this.source);
+      const region = this.changedFromPrevious();
+      const old = region && this.previous?.editedTreeFor(language, this.source, region);
       try {
         tree = parseWith(language, this.source.text, old);
       } catch (error) {
@@ -171,15 +182,13 @@ export class ParsedDocument {
       }
       this.trees.set(language, tree);
     }
-    this.previous = undefined;
     return tree;
   }
 
   /** A copy of this version's tree, edited to line up with `next` (one changed region), or undefined. */
-  private editedTreeFor(language: TreeSitterLanguage, next: SourceDocument): Tree | undefined {
+  private editedTreeFor(language: TreeSitterLanguage, next: SourceDocument, { start, oldEnd, newEnd }: ChangedRegion): Tree | undefined {
     const tree = this.trees.get(language);
     if (!tree) return undefined;
-    const { start, oldEnd, newEnd } = changedRegion(this.source.text, next.text);
     const point = (document: SourceDocument, offset: number) => {
       const position = document.positionAt(offset);
       return { row: position.line, column: position.character };
