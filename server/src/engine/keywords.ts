@@ -37,8 +37,9 @@ export class KeywordIndex {
   /** Per state: REPORT where keywords end, plus RECORD where a located one does. */
   private readonly accepting: Uint8Array;
   private readonly byId: readonly string[];
-  /** Per state and per keyword id: the stamp of the last block that reported it. */
-  private readonly reportedIn: Uint32Array;
+  /** `accepting`, copied afresh for each block and cleared where a state has reported. */
+  private readonly working: Uint8Array;
+  /** Per keyword id: the stamp of the last block (or union) that counted it. */
   private readonly idSeenIn: Uint32Array;
   private stamp = 0;
   /**
@@ -113,7 +114,7 @@ export class KeywordIndex {
       return recorded?.length ? recorded : undefined;
     });
     this.accepting = Uint8Array.from(outputs, (ids, state) => (ids ? REPORT : 0) | (this.recordedAt[state] ? RECORD : 0));
-    this.reportedIn = new Uint32Array(edges.length);
+    this.working = new Uint8Array(this.accepting.length);
     this.idSeenIn = new Uint32Array(ascii.length);
     this.blockSize = ascii.some((keyword) => keyword.includes('\n')) ? Infinity : BLOCK_SIZE;
   }
@@ -159,7 +160,6 @@ export class KeywordIndex {
 
   /** Scans `[from, to)` (both at line starts, or the text's ends) into blocks of whole lines. */
   private scanBlocks(text: string, from: number, to: number, blocks: KeywordBlock[]): void {
-    const { transitions, outputs, recordedAt, accepting, reportedIn, idSeenIn, byId } = this;
     for (let start = from; start < to; ) {
       let end = to;
       if (this.blockSize !== Infinity && to - start > this.blockSize) {
@@ -167,32 +167,11 @@ export class KeywordIndex {
         if (lineEnd !== -1 && lineEnd + 1 < to) end = lineEnd + 1;
       }
       const stamp = this.nextStamp();
+      // A fresh copy of the flags per block: a state stops reporting once it has (below).
+      this.working.set(this.accepting);
       const ids: number[] = [];
       const located: number[] = [];
-      // The automaton restarts at the block's start: no keyword holds a line break, so after one
-      // it is at its root anyway.
-      let row = 0;
-      for (let i = start; i < end; i++) {
-        const code = text.charCodeAt(i);
-        // Any other character ends every partial match, as no keyword here contains one.
-        row = code < ALPHABET ? transitions[row + code]! : 0;
-        const state = row >>> ROW_SHIFT;
-        const flags = accepting[state]!;
-        if (flags === 0) continue;
-        if (flags & RECORD) {
-          for (const id of recordedAt[state]!) located.push(id, i + 1 - byId[id]!.length - start);
-        }
-        // A state reports once per block, so a frequent keyword (`key`, `token`) costs one test
-        // per later occurrence, not a walk over its ids.
-        if (flags & REPORT && reportedIn[state] !== stamp) {
-          reportedIn[state] = stamp;
-          for (const id of outputs[state]!) {
-            if (idSeenIn[id] === stamp) continue;
-            idSeenIn[id] = stamp;
-            ids.push(id);
-          }
-        }
-      }
+      this.scanBlock(text, start, end, stamp, ids, located);
       let nonAscii: readonly string[] = NONE;
       if (this.nonAscii.length > 0) {
         const lower = text.slice(start, end).toLowerCase();
@@ -203,10 +182,40 @@ export class KeywordIndex {
     }
   }
 
-  /** A fresh mark for the per-block "already reported" tables, which are never cleared otherwise. */
+  /** One block: the automaton restarts at its start (no keyword holds a line break, so after one it is at its root anyway). */
+  private scanBlock(text: string, start: number, end: number, stamp: number, ids: number[], located: number[]): void {
+    const { transitions, outputs, recordedAt, working: accepting, idSeenIn, byId } = this;
+    let row = 0;
+    for (let i = start; i < end; i++) {
+      const code = text.charCodeAt(i);
+      // Any other character ends every partial match, as no keyword here contains one.
+      row = code < ALPHABET ? transitions[row + code]! : 0;
+      const state = row >>> ROW_SHIFT;
+      const flags = accepting[state]!;
+      if (flags === 0) continue;
+      if (flags & RECORD) {
+        const recorded = recordedAt[state]!;
+        for (let k = 0; k < recorded.length; k++) {
+          const id = recorded[k]!;
+          located.push(id, i + 1 - byId[id]!.length - start);
+        }
+      }
+      // A state reports once per block, so a frequent keyword (`key`, `token`) costs one byte
+      // test per later occurrence, not a walk over its ids; unless it is located.
+      if (flags & REPORT) {
+        accepting[state] = flags & RECORD;
+        for (const id of outputs[state]!) {
+          if (idSeenIn[id] === stamp) continue;
+          idSeenIn[id] = stamp;
+          ids.push(id);
+        }
+      }
+    }
+  }
+
+  /** A fresh mark for the "already counted" table, which is never cleared otherwise. */
   private nextStamp(): number {
     if (++this.stamp === 0xffffffff) {
-      this.reportedIn.fill(0);
       this.idSeenIn.fill(0);
       this.stamp = 1;
     }
