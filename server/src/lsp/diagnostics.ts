@@ -20,16 +20,23 @@ export interface DiagnosticData {
   readonly version: number;
 }
 
+/** Documentation URLs by docs root and rule. */
+const docsUrls = new Map<string, string>();
+
 /**
  * Where a rule's documentation lives: the `docs.md` shipped beside the server when present (works
  * offline, matches the installed version), else the public repository page.
  */
 export function docsUrl(ruleId: string, docsRoot: string | undefined): string {
-  if (docsRoot) {
-    const local = join(docsRoot, ruleId, 'docs.md');
-    if (existsSync(local)) return pathToFileURL(local).toString();
+  // Asked for every diagnostic of every version: the file system is asked once per rule.
+  const key = `${docsRoot ?? ''}\0${ruleId}`;
+  let url = docsUrls.get(key);
+  if (url === undefined) {
+    const local = docsRoot ? join(docsRoot, ruleId, 'docs.md') : undefined;
+    url = local && existsSync(local) ? pathToFileURL(local).toString() : publicDocsUrl(ruleId);
+    docsUrls.set(key, url);
   }
-  return publicDocsUrl(ruleId);
+  return url;
 }
 
 export function toDiagnostic(finding: Finding, version: number, docsRoot: string | undefined): Diagnostic {
