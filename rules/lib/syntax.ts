@@ -26,8 +26,24 @@ export function visit(tree: Tree, types: ReadonlySet<string>, callback: (node: S
  * siblings the same way, so asking either for each of n top-level statements is quadratic. Here
  * the children of each node passed are fetched once per tree, their ranges read once and searched
  * by binary search, and every parent seen on the way down is remembered.
+ *
+ * Fetching children costs, though: a top-level node of a 10,000-line module has 1,700 children,
+ * 3 ms of marshalling on every keystroke when a rule asks about one spot. So questions go first
+ * to tree-sitter's own scans, which cost a few nanoseconds per child passed against two
+ * microseconds per child fetched, within a budget per tree that grows with the root's children
+ * (what indexing would fetch first): a wide file may be asked a few hundred questions this way,
+ * while deep nesting or one huge node soon spends it and is indexed. A few questions stay cheap,
+ * and many stay linear.
  */
+const NATIVE_BUDGET_PER_ROOT_CHILD = 512;
+/** What one level of a native descent costs in the budget's unit (children passed): a wasm call and a node. */
+const NATIVE_LEVEL_COST = 256;
+
 interface TreeIndex {
+  /** The tree's root, fetched once. */
+  readonly root: SyntaxNode;
+  /** Children tree-sitter may still scan for this tree's questions; once spent, the index answers. */
+  nativeBudget: number;
   readonly parents: Map<number, SyntaxNode>;
   /** Children of the nodes passed on the way down, by node id, with their ranges read once. */
   readonly children: Map<number, Children>;
@@ -51,7 +67,9 @@ function treeIndex(tree: Tree): TreeIndex {
   let index = treeIndexes.get(tree);
   if (!index) {
     const root = tree.rootNode;
-    index = { parents: new Map(), children: new Map(), path: [{ node: root, start: root.startIndex, end: root.endIndex }] };
+    // An HCL file's root holds one body, which holds the blocks.
+    const top = root.childCount === 1 ? (root.child(0) ?? root) : root;
+    index = { root, nativeBudget: NATIVE_BUDGET_PER_ROOT_CHILD * Math.max(16, top.childCount), parents: new Map(), children: new Map(), path: [{ node: root, start: root.startIndex, end: root.endIndex }] };
     treeIndexes.set(tree, index);
   }
   return index;
@@ -79,6 +97,8 @@ function childHolding(index: TreeIndex, node: SyntaxNode, start: number, end: nu
 /** The deepest node (named or not) whose range holds `offset` (start <= offset < end). */
 export function nodeAt(tree: Tree, offset: number): SyntaxNode {
   const index = treeIndex(tree);
+  const found = nativeNodeAt(index, offset);
+  if (found) return found;
   const path = index.path;
   while (path.length > 1 && !(path[path.length - 1]!.start <= offset && offset < path[path.length - 1]!.end)) path.pop();
   let node = path[path.length - 1]!.node;
@@ -89,14 +109,52 @@ export function nodeAt(tree: Tree, offset: number): SyntaxNode {
   return node;
 }
 
+/**
+ * The deepest node holding `offset` by tree-sitter's scans, one level at a time (so the parents
+ * on the way are known when a rule climbs back up); undefined once the budget is spent.
+ */
+function nativeNodeAt(index: TreeIndex, offset: number): SyntaxNode | undefined {
+  let node = index.root;
+  for (;;) {
+    const children = node.childCount;
+    if (children === 0) return node;
+    if (children + NATIVE_LEVEL_COST > index.nativeBudget) return undefined;
+    index.nativeBudget -= children + NATIVE_LEVEL_COST;
+    const child = node.firstChildForIndex(offset);
+    if (!child || child.startIndex > offset) return node;
+    index.parents.set(child.id, node);
+    node = child;
+  }
+}
+
+/** `node`'s parent by tree-sitter's scans, down from the root towards it; undefined once the budget is spent. */
+function nativeParentOf(index: TreeIndex, node: SyntaxNode): SyntaxNode | null | undefined {
+  const start = node.startIndex;
+  let current = index.root;
+  if (current.id === node.id) return null;
+  for (;;) {
+    const children = current.childCount;
+    if (children === 0 || children + NATIVE_LEVEL_COST > index.nativeBudget) return undefined;
+    index.nativeBudget -= children + NATIVE_LEVEL_COST;
+    // The child holding the node's start; a zero-width node is not found this way (the index finds it).
+    const child = current.firstChildForIndex(start);
+    if (!child || child.startIndex > start) return undefined;
+    index.parents.set(child.id, current);
+    if (child.id === node.id) return current;
+    current = child;
+  }
+}
+
 /** The parent of `node`, in time proportional to its depth. */
 export function parentOf(node: SyntaxNode | null | undefined): SyntaxNode | null {
   if (!node) return null;
   const index = treeIndex(node.tree);
   const known = index.parents.get(node.id);
   if (known) return known;
+  const found = nativeParentOf(index, node);
+  if (found !== undefined) return found;
   // Down from the root through the nodes that hold this one's range, until it is a child.
-  for (let current: SyntaxNode | undefined = node.tree.rootNode; current && current.id !== node.id; ) {
+  for (let current: SyntaxNode | undefined = index.root; current && current.id !== node.id; ) {
     current = childHolding(index, current, node.startIndex, Math.max(node.endIndex, node.startIndex + 1));
     const found = index.parents.get(node.id);
     if (found) return found;
