@@ -97,7 +97,7 @@ function childHolding(index: TreeIndex, node: SyntaxNode, start: number, end: nu
 /** The deepest node (named or not) whose range holds `offset` (start <= offset < end). */
 export function nodeAt(tree: Tree, offset: number): SyntaxNode {
   const index = treeIndex(tree);
-  const found = nativeNodeAt(index, offset);
+  const found = nativeDescent(index, offset);
   if (found) return found;
   const path = index.path;
   while (path.length > 1 && !(path[path.length - 1]!.start <= offset && offset < path[path.length - 1]!.end)) path.pop();
@@ -110,38 +110,24 @@ export function nodeAt(tree: Tree, offset: number): SyntaxNode {
 }
 
 /**
- * The deepest node holding `offset` by tree-sitter's scans, one level at a time (so the parents
- * on the way are known when a rule climbs back up); undefined once the budget is spent.
+ * Down from the root towards `offset` by tree-sitter's scans, one level at a time, recording the
+ * parents on the way (so a rule climbing back up finds them): the deepest node holding the offset,
+ * or with `target`, its parent (null for the root). Undefined once the budget is spent, or when
+ * `target` is not met on the way (a zero-width node; the index finds it).
  */
-function nativeNodeAt(index: TreeIndex, offset: number): SyntaxNode | undefined {
+function nativeDescent(index: TreeIndex, offset: number, target?: SyntaxNode): SyntaxNode | null | undefined {
   let node = index.root;
+  if (target && node.id === target.id) return null;
   for (;;) {
     const children = node.childCount;
-    if (children === 0) return node;
+    if (children === 0) return target ? undefined : node;
     if (children + NATIVE_LEVEL_COST > index.nativeBudget) return undefined;
     index.nativeBudget -= children + NATIVE_LEVEL_COST;
     const child = node.firstChildForIndex(offset);
-    if (!child || child.startIndex > offset) return node;
+    if (!child || child.startIndex > offset) return target ? undefined : node;
     index.parents.set(child.id, node);
+    if (target && child.id === target.id) return node;
     node = child;
-  }
-}
-
-/** `node`'s parent by tree-sitter's scans, down from the root towards it; undefined once the budget is spent. */
-function nativeParentOf(index: TreeIndex, node: SyntaxNode): SyntaxNode | null | undefined {
-  const start = node.startIndex;
-  let current = index.root;
-  if (current.id === node.id) return null;
-  for (;;) {
-    const children = current.childCount;
-    if (children === 0 || children + NATIVE_LEVEL_COST > index.nativeBudget) return undefined;
-    index.nativeBudget -= children + NATIVE_LEVEL_COST;
-    // The child holding the node's start; a zero-width node is not found this way (the index finds it).
-    const child = current.firstChildForIndex(start);
-    if (!child || child.startIndex > start) return undefined;
-    index.parents.set(child.id, current);
-    if (child.id === node.id) return current;
-    current = child;
   }
 }
 
@@ -151,7 +137,7 @@ export function parentOf(node: SyntaxNode | null | undefined): SyntaxNode | null
   const index = treeIndex(node.tree);
   const known = index.parents.get(node.id);
   if (known) return known;
-  const found = nativeParentOf(index, node);
+  const found = nativeDescent(index, node.startIndex, node);
   if (found !== undefined) return found;
   // Down from the root through the nodes that hold this one's range, until it is a child.
   for (let current: SyntaxNode | undefined = index.root; current && current.id !== node.id; ) {

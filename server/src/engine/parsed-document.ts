@@ -37,7 +37,7 @@ export class ParsedDocument {
 
   constructor(
     readonly source: SourceDocument,
-    /** The previous version of the same document, whose syntax trees an incremental parse reuses. */
+    /** The previous version of the same document, whose syntax trees and keyword scan this one's reuse. */
     private previous?: ParsedDocument,
     /** The file's bytes, for a binary file (whose text is only its head: enough to see it is binary). */
     readonly bytes?: Uint8Array,
