@@ -1,6 +1,7 @@
 import { changedRegion, type ChangedRegion, SourceDocument } from './document';
 import { detectFileKinds } from './file-kind';
 import { KeywordIndex, type KeywordScan } from './keywords';
+import { blankRanges, containable, containHcl, hclChunkStarts, topLevelStarts, UnitVerdicts, unitVerdict, Verdict } from './parse/hcl-units';
 import { ParseBudgetError, parseWith, type TreeSitterLanguage, type Tree } from './parse/tree-sitter';
 import { parseYamlVersion, type YamlDocument } from './parse/yaml';
 import type { YamlChunkState } from './parse/yaml-chunks';
@@ -32,6 +33,8 @@ export class ParsedDocument {
   private indexed: KeywordScan | undefined;
   /** Where this version differs from the previous one, computed once for all incremental work. */
   private changed: ChangedRegion | undefined;
+  /** For the HCL tree: the text it was parsed from (the source, or it with broken units blanked), and when blanked, its chunks and the verdicts on its units. */
+  private hclUnits: { readonly parsed: string; readonly contained: boolean; readonly starts?: readonly number[]; readonly verdicts?: UnitVerdicts } | undefined;
   /** Set when building a syntax tree was given up; syntax rules then skip this version. */
   private abandoned: ParseBudgetError | undefined;
 
@@ -164,45 +167,112 @@ export class ParsedDocument {
 
   /**
    * The syntax tree for `language`; the grammar must be loaded (the runner does that). When the
-   * previous version has a tree for it, the parse is incremental.
+   * previous version has a tree for it, the parse is incremental. A Terraform file that does not
+   * parse cleanly has its broken units blanked first (parse/hcl-units.ts).
    */
   tree(language: TreeSitterLanguage): Tree {
     let tree = this.trees.get(language);
     if (!tree) {
       if (this.abandoned) throw this.abandoned;
-      const region = this.changedFromPrevious();
-      const old = region && this.previous?.editedTreeFor(language, this.source, region);
       try {
-        tree = parseWith(language, this.source.text, old);
+        tree = language === 'hcl' ? this.containedHclTree() : this.parseAfterPrevious(language, this.source.text);
       } catch (error) {
         if (error instanceof ParseBudgetError) this.abandoned = error;
         throw error;
-      } finally {
-        old?.delete();
       }
       this.trees.set(language, tree);
     }
     return tree;
   }
 
-  /** A copy of this version's tree, edited to line up with `next` (one changed region), or undefined. */
-  private editedTreeFor(language: TreeSitterLanguage, next: SourceDocument, { start, oldEnd, newEnd }: ChangedRegion): Tree | undefined {
-    const tree = this.trees.get(language);
-    if (!tree) return undefined;
-    const point = (document: SourceDocument, offset: number) => {
-      const position = document.positionAt(offset);
-      return { row: position.line, column: position.character };
+  /**
+   * Parses `text` (this version's source, or it with units blanked) reusing the previous version's
+   * tree for `language`, which was parsed from `previousParsed` (by default, its source).
+   */
+  private parseAfterPrevious(language: TreeSitterLanguage, text: string, previousParsed?: string): Tree {
+    const previous = this.previous;
+    const before = previous?.trees.get(language);
+    let old: Tree | undefined;
+    if (previous && before) {
+      const sources = text === this.source.text && (previousParsed === undefined || previousParsed === previous.source.text);
+      const region = sources ? this.changedFromPrevious() : changedRegion(previousParsed ?? previous.source.text, text);
+      if (region) old = editedCopy(before, region, previous.source, this.source);
+    }
+    try {
+      return parseWith(language, text, old);
+    } finally {
+      old?.delete();
+    }
+  }
+
+  /**
+   * The whole-file parse when it is clean, else the file with the units that do not parse alone
+   * blanked: a function of the text alone, reached incrementally. A clean previous version tries
+   * the whole file first; a contained one cuts into units first, and parses the whole file only
+   * to settle an uncertain unit (parse/hcl-units.ts).
+   */
+  private containedHclTree(): Tree {
+    const source = this.source.text;
+    const before = this.previous?.trees.has('hcl') ? this.previous.hclUnits : undefined;
+    let whole: Tree | undefined;
+    if (!before?.contained) {
+      whole = this.parseAfterPrevious('hcl', source, before?.parsed);
+      if (!whole.rootNode.hasError) {
+        this.hclUnits = { parsed: source, contained: false };
+        return whole;
+      }
+    }
+    // A unit wholly before or after the change has the text it had, and so its verdict.
+    const verdicts = new UnitVerdicts();
+    const region = before && this.changedFromPrevious();
+    const shift = region ? region.oldEnd - region.newEnd : 0;
+    const previousVerdict = before?.verdicts?.reader();
+    // From a clean previous version (this file's first error): its runs of whole items are clean.
+    const previousTree = this.previous?.trees.get('hcl');
+    const previousItems = region && before && !before.contained && previousTree && !previousTree.rootNode.hasError ? topLevelStarts(previousTree) : undefined;
+    const previousRun = (start: number, end: number) => (start === 0 || previousItems!.has(start)) && previousItems!.has(end);
+    const judge = (start: number, end: number): Verdict => {
+      let verdict: Verdict | undefined;
+      if (region && previousVerdict) {
+        if (end <= region.start) verdict = previousVerdict(start, end);
+        else if (start >= region.newEnd) verdict = previousVerdict(start + shift, end + shift);
+      } else if (region && previousItems) {
+        if (end <= region.start ? previousRun(start, end) : start >= region.newEnd && previousRun(start + shift, end + shift)) verdict = Verdict.Clean;
+      }
+      // The whole file as one unit (nothing at column 0 cuts it): the whole-file parse is its verdict.
+      if (verdict === undefined && whole && start === 0 && end === source.length) verdict = unitVerdict(whole.rootNode);
+      if (verdict === undefined) {
+        try {
+          const alone = parseWith('hcl', source.slice(start, end));
+          verdict = unitVerdict(alone.rootNode);
+          alone.delete();
+        } catch (error) {
+          if (!(error instanceof ParseBudgetError)) throw error;
+          verdict = Verdict.Broken;
+        }
+      }
+      verdicts.record(start, end, verdict);
+      return verdict;
     };
-    const copy = tree.copy();
-    copy.edit({
-      startIndex: start,
-      oldEndIndex: oldEnd,
-      newEndIndex: newEnd,
-      startPosition: point(this.source, start),
-      oldEndPosition: point(this.source, oldEnd),
-      newEndPosition: point(next, newEnd),
-    });
-    return copy;
+    const starts = hclChunkStarts(source, before?.starts && region ? { starts: before.starts, region } : undefined);
+    if (!containable(source.length, starts)) {
+      whole ??= this.parseAfterPrevious('hcl', source, before?.parsed);
+      this.hclUnits = { parsed: source, contained: false };
+      return whole;
+    }
+    const { broken, uncertain } = containHcl(source, starts, judge);
+    if (!whole && (uncertain || broken.length === 0)) whole = this.parseAfterPrevious('hcl', source, before?.parsed);
+    if (broken.length === 0 || (whole && !whole.rootNode.hasError)) {
+      this.hclUnits = { parsed: source, contained: false };
+      return whole!;
+    }
+    const blanked = blankRanges(source, broken);
+    // From the previous version's tree, which is clean: a tree with errors, edited across a long
+    // broken stretch, can cost tree-sitter far more to reuse than to parse afresh (hostile input).
+    whole?.delete();
+    const tree = this.parseAfterPrevious('hcl', blanked, before?.parsed);
+    this.hclUnits = { parsed: blanked, contained: true, starts, verdicts };
+    return tree;
   }
 
   /** The tree-sitter grammar for this document's source language, if it has one. */
@@ -217,8 +287,30 @@ export class ParsedDocument {
     this.trees.clear();
     this.yamlDocs = undefined;
     this.yamlChunks = undefined;
+    this.hclUnits = undefined;
     this.derivedValues.clear();
   }
+}
+
+/**
+ * A copy of `tree`, edited for one changed region: `[start, oldEnd)` of a text laid out like
+ * `before` became `[start, newEnd)` of one laid out like `after` (blanking keeps the lines).
+ */
+function editedCopy(tree: Tree, { start, oldEnd, newEnd }: ChangedRegion, before: SourceDocument, after: SourceDocument): Tree {
+  const point = (document: SourceDocument, offset: number) => {
+    const position = document.positionAt(offset);
+    return { row: position.line, column: position.character };
+  };
+  const copy = tree.copy();
+  copy.edit({
+    startIndex: start,
+    oldEndIndex: oldEnd,
+    newEndIndex: newEnd,
+    startPosition: point(before, start),
+    oldEndPosition: point(before, oldEnd),
+    newEndPosition: point(after, newEnd),
+  });
+  return copy;
 }
 
 /** The tree-sitter grammar for a file of these kinds, if its source language has one. */

@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { allRules } from '../../rules';
+import { blankRanges, containHcl, hclChunkStarts, unitVerdict, Verdict } from '../../server/src/engine/parse/hcl-units';
+import { changedRegion } from '../../server/src/engine/document';
+import { ensureLanguage, parseWith, type SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
+import { ParsedDocument } from '../../server/src/engine/parsed-document';
+import { Scanner } from '../../server/src/engine/runner';
+
+const ROOTS = [join(__dirname, '../../rules'), join(__dirname, '../../examples'), join(__dirname, '../../../shared/corpus')];
+
+/** Every Terraform file of the rules' fixtures, the demo workspace and the corpora (when beside the checkout). */
+function terraformFiles(): Array<{ path: string; text: string }> {
+  const files: Array<{ path: string; text: string }> = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (/\.(tf|tfvars)$/.test(name)) files.push({ path, text: readFileSync(path, 'utf8') });
+    }
+  };
+  for (const root of ROOTS) if (existsSync(root)) walk(root);
+  return files;
+}
+
+/** A tree as text with every named node's type and range, to compare two parses exactly. */
+function shape(node: SyntaxNode): string {
+  const children = node.namedChildren.filter((child): child is SyntaxNode => child !== null).map(shape);
+  return `(${node.type}@${node.startIndex}-${node.endIndex}${children.length ? ' ' + children.join(' ') : ''})`;
+}
+
+function judgeAlone(text: string) {
+  return (start: number, end: number): Verdict => {
+    const tree = parseWith('hcl', text.slice(start, end));
+    try {
+      return unitVerdict(tree.rootNode);
+    } finally {
+      tree.delete();
+    }
+  };
+}
+
+let seed = 20261124;
+const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+
+describe('HCL error containment', () => {
+  before(() => ensureLanguage('hcl'));
+
+  it('cuts chunks at column-0 names, not inside heredocs or block comments', () => {
+    const text = [
+      'resource "aws_instance" "web" {',
+      '  user_data = <<EOF',
+      'yum install -y httpd',
+      'EOF',
+      '}',
+      '/* locals {',
+      'x = 1 */',
+      'locals {',
+      'region = "eu-west-1"',
+      '}',
+      '# user_data = <<EOF',
+      'output "ip" {}',
+      '',
+    ].join('\n');
+    const lines = hclChunkStarts(text).map((start) => text.slice(start, text.indexOf('\n', start)));
+    assert.deepEqual(lines, ['resource "aws_instance" "web" {', 'locals {', 'region = "eu-west-1"', 'output "ip" {}']);
+  });
+
+  it('judges a unit by where its error is: none, at its end (open), or inside it (broken)', () => {
+    const verdict = (text: string) => judgeAlone(text)(0, text.length);
+    assert.equal(verdict('locals {\n  a = 1\n}\n'), Verdict.Clean);
+    for (const open of ['locals {\n', 'x = [\n  1,\n', 'x = f(\n', 'x = "${\n', 'x = <<EOF\nabc\n', 'x = a ==\n']) assert.equal(verdict(open), Verdict.Open, open);
+    for (const broken of ['x = 1\n}\n', 'resource "a" "b" {\n  bucket =x "acme"\n}\n']) assert.equal(verdict(broken), Verdict.Broken, broken);
+  });
+
+  it('gives the whole-file parse for every Terraform fixture that parses', () => {
+    const files = terraformFiles();
+    assert.ok(files.length > 30, `only ${files.length} Terraform files`);
+    let clean = 0;
+    for (const { path, text } of files) {
+      const whole = parseWith('hcl', text);
+      if (!whole.rootNode.hasError) {
+        clean++;
+        // Unindented blocks and heredocs widen into units; nothing of a file that parses is blanked.
+        assert.deepEqual(containHcl(text, hclChunkStarts(text), judgeAlone(text)).broken, [], path);
+      }
+      whole.delete();
+    }
+    assert.ok(clean > 30, `only ${clean} clean Terraform files`);
+  });
+
+  it('keeps the blocks after a broken one, which the whole-file parse sweeps into one error', () => {
+    const blocks = Array.from({ length: 6 }, (_, i) => `resource "aws_s3_bucket" "b${i}" {\n  bucket = "acme-${i}"\n}\n`);
+    blocks[1] = 'resource "aws_s3_bucket" "b1" {\n  tags = { team = "data" x}\n  bucket = [\n}\n';
+    const text = blocks.join('\n');
+    const document = ParsedDocument.of('main.tf', text);
+    const tree = document.tree('hcl');
+    assert.equal(tree.rootNode.hasError, false);
+    const names = [...text.matchAll(/"(b\d)"/g)].map((match) => match[1]).filter((name) => name !== 'b1');
+    assert.deepEqual(
+      tree.rootNode.descendantsOfType('block').map((block) => block!.text.match(/"(b\d)"/)?.[1]),
+      names,
+    );
+    document.dispose();
+  });
+
+  it('keeps reporting every intact certificate block through random edits', async () => {
+    // A generated module edited at seeded random places until tree-sitter's own recovery sweeps a
+    // stretch of it into one top-level ERROR (what the edit-latency benchmark does to it).
+    let text = '';
+    for (let i = 0; i < 200; i++) {
+      text += `resource "aws_s3_bucket" "b${i}" {\n  bucket = "acme-${i}"\n  tags = { team = "data", index = "${i}" }\n}\n\n`;
+      if (i % 25 === 0) text += `resource "tls_self_signed_cert" "c${i}" {\n  private_key_pem       = tls_private_key.k.private_key_pem\n  validity_period_hours = 87600\n}\n\n`;
+    }
+    // Edited as in the editor, each version parsed from the last: tree-sitter's own recovery
+    // then sweeps a stretch of the module into one ERROR within these edits.
+    let edit = 20261123;
+    const next = (n: number) => ((edit = (edit * 1103515245 + 12345) % 2 ** 31), edit % n);
+    let document = ParsedDocument.of('main.tf', text, 1);
+    document.tree('hcl');
+    for (let version = 2; version < 42; version++) {
+      const at = next(text.length);
+      text = text.slice(0, at) + 'x' + text.slice(at);
+      const edited = ParsedDocument.of('main.tf', text, version, document);
+      edited.tree('hcl');
+      document.dispose();
+      document = edited;
+    }
+    const certificates = [...text.matchAll(/resource "tls_self_signed_cert" "(c\d+)" \{\n {2}private_key_pem {7}= tls_private_key\.k\.private_key_pem\n {2}validity_period_hours = 87600\n\}\n/g)].map((match) => match[1]);
+    const findings = (await new Scanner(allRules).scan(document, { rules: {} })).findings.filter((finding) => finding.ruleId === 'tf-tls-cert-validity');
+    document.dispose();
+    const reported = findings.map((finding) => /tls_self_signed_cert\.(c\d+)/.exec(finding.message)?.[1]);
+    // Every certificate block the edits left intact is reported, the last one included.
+    for (const name of certificates) assert.ok(reported.includes(name), `${name} not reported (reported: ${reported.join(', ')})`);
+    assert.ok(certificates.includes('c175'), 'the last certificate block was edited');
+  });
+
+  it('gives the same tree editing as parsing each version afresh (random edits, every Terraform fixture)', () => {
+    const files = terraformFiles().filter(({ text }) => text.length > 200);
+    let edits = 0;
+    let contained = 0;
+    for (const { path, text: original } of files.slice(0, 40)) {
+      let text = original;
+      let previous = ParsedDocument.of(path, text, 1);
+      previous.tree('hcl');
+      for (let version = 2; version < 22; version++) {
+        const at = random(text.length);
+        const kind = random(4);
+        const insert = ['x', '{', '}', '"', '\n', '<<EOF\n', '/*', '='][random(8)]!;
+        text = kind === 0 ? text.slice(0, at) + text.slice(at + 1 + random(20)) : text.slice(0, at) + insert + text.slice(at);
+        const edited = ParsedDocument.of(path, text, version, previous);
+        const fresh = ParsedDocument.of(path, text, version);
+        const got = shape(edited.tree('hcl').rootNode);
+        assert.equal(got, shape(fresh.tree('hcl').rootNode), `${path} after ${version - 1} edits`);
+        if (edited.tree('hcl').rootNode.text !== text) contained++;
+        fresh.dispose();
+        previous.dispose();
+        previous = edited;
+        edits++;
+      }
+      previous.dispose();
+    }
+    assert.ok(edits > 300, `only ${edits} edits`);
+    assert.ok(contained > edits / 10, `only ${contained} of ${edits} versions had units blanked`);
+  });
+
+  it('blanks characters but keeps line breaks, so offsets and lines stay put', () => {
+    const text = 'a = 1\r\nb =x 2\nc = 3\n';
+    const blanked = blankRanges(text, [[7, 14]]);
+    assert.equal(blanked.length, text.length);
+    assert.equal(blanked, 'a = 1\r\n      \nc = 3\n');
+    assert.deepEqual(changedRegion(text, blanked), { start: 7, oldEnd: 13, newEnd: 13 });
+  });
+});
