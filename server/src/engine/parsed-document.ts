@@ -1,7 +1,7 @@
 import { changedRegion, type ChangedRegion, SourceDocument } from './document';
 import { detectFileKinds } from './file-kind';
 import { KeywordIndex, type KeywordScan } from './keywords';
-import { blankRanges, containable, containHcl, hclChunkStarts, topLevelStarts, UnitVerdicts, unitVerdict, Verdict } from './parse/hcl-units';
+import { blankRanges, chunkStarts, type ContainedLanguage, containUnits, isContained, topLevelStarts, UnitVerdicts, unitVerdict, Verdict } from './parse/containment';
 import { ParseBudgetError, parseWith, type TreeSitterLanguage, type Tree } from './parse/tree-sitter';
 import { parseYamlVersion, type YamlDocument } from './parse/yaml';
 import type { YamlChunkState } from './parse/yaml-chunks';
@@ -33,8 +33,8 @@ export class ParsedDocument {
   private indexed: KeywordScan | undefined;
   /** Where this version differs from the previous one, computed once for all incremental work. */
   private changed: ChangedRegion | undefined;
-  /** For the HCL tree: the text it was parsed from (the source, or it with broken units blanked), and when blanked, its chunks and the verdicts on its units. */
-  private hclUnits: { readonly parsed: string; readonly contained: boolean; readonly starts?: readonly number[]; readonly verdicts?: UnitVerdicts } | undefined;
+  /** For each contained tree: the text it was parsed from (the source, or it with broken units blanked), and when blanked, its chunks and the verdicts on its units. */
+  private readonly units = new Map<ContainedLanguage, { readonly parsed: string; readonly contained: boolean; readonly starts?: readonly number[]; readonly verdicts?: UnitVerdicts }>();
   /** Set when building a syntax tree was given up; syntax rules then skip this version. */
   private abandoned: ParseBudgetError | undefined;
 
@@ -167,15 +167,15 @@ export class ParsedDocument {
 
   /**
    * The syntax tree for `language`; the grammar must be loaded (the runner does that). When the
-   * previous version has a tree for it, the parse is incremental. A Terraform file that does not
-   * parse cleanly has its broken units blanked first (parse/hcl-units.ts).
+   * previous version has a tree for it, the parse is incremental. A Terraform, JavaScript or
+   * TypeScript file that does not parse cleanly has its broken units blanked first (parse/containment.ts).
    */
   tree(language: TreeSitterLanguage): Tree {
     let tree = this.trees.get(language);
     if (!tree) {
       if (this.abandoned) throw this.abandoned;
       try {
-        tree = language === 'hcl' ? this.containedHclTree() : this.parseAfterPrevious(language, this.source.text);
+        tree = isContained(language) ? this.containedTree(language) : this.parseAfterPrevious(language, this.source.text);
       } catch (error) {
         if (error instanceof ParseBudgetError) this.abandoned = error;
         throw error;
@@ -209,16 +209,16 @@ export class ParsedDocument {
    * The whole-file parse when it is clean, else the file with the units that do not parse alone
    * blanked: a function of the text alone, reached incrementally. A clean previous version tries
    * the whole file first; a contained one cuts into units first, and parses the whole file only
-   * to settle an uncertain unit (parse/hcl-units.ts).
+   * to settle an uncertain unit (parse/containment.ts).
    */
-  private containedHclTree(): Tree {
+  private containedTree(language: ContainedLanguage): Tree {
     const source = this.source.text;
-    const before = this.previous?.trees.has('hcl') ? this.previous.hclUnits : undefined;
+    const before = this.previous?.trees.has(language) ? this.previous.units.get(language) : undefined;
     let whole: Tree | undefined;
     if (!before?.contained) {
-      whole = this.parseAfterPrevious('hcl', source, before?.parsed);
+      whole = this.parseAfterPrevious(language, source, before?.parsed);
       if (!whole.rootNode.hasError) {
-        this.hclUnits = { parsed: source, contained: false };
+        this.units.set(language, { parsed: source, contained: false });
         return whole;
       }
     }
@@ -228,7 +228,7 @@ export class ParsedDocument {
     const shift = region ? region.oldEnd - region.newEnd : 0;
     const previousVerdict = before?.verdicts?.reader();
     // From a clean previous version (this file's first error): its runs of whole items are clean.
-    const previousTree = this.previous?.trees.get('hcl');
+    const previousTree = this.previous?.trees.get(language);
     const previousItems = region && before && !before.contained && previousTree && !previousTree.rootNode.hasError ? topLevelStarts(previousTree) : undefined;
     const previousRun = (start: number, end: number) => (start === 0 || previousItems!.has(start)) && previousItems!.has(end);
     const judge = (start: number, end: number): Verdict => {
@@ -240,11 +240,12 @@ export class ParsedDocument {
         if (end <= region.start ? previousRun(start, end) : start >= region.newEnd && previousRun(start + shift, end + shift)) verdict = Verdict.Clean;
       }
       // The whole file as one unit (nothing at column 0 cuts it): the whole-file parse is its verdict.
-      if (verdict === undefined && whole && start === 0 && end === source.length) verdict = unitVerdict(whole.rootNode);
+      if (verdict === undefined && whole && start === 0 && end === source.length) verdict = unitVerdict(whole.rootNode, source, language);
       if (verdict === undefined) {
         try {
-          const alone = parseWith('hcl', source.slice(start, end));
-          verdict = unitVerdict(alone.rootNode);
+          const unit = source.slice(start, end);
+          const alone = parseWith(language, unit);
+          verdict = unitVerdict(alone.rootNode, unit, language);
           alone.delete();
         } catch (error) {
           if (!(error instanceof ParseBudgetError)) throw error;
@@ -254,24 +255,19 @@ export class ParsedDocument {
       verdicts.record(start, end, verdict);
       return verdict;
     };
-    const starts = hclChunkStarts(source, before?.starts && region ? { starts: before.starts, region } : undefined);
-    if (!containable(source.length, starts)) {
-      whole ??= this.parseAfterPrevious('hcl', source, before?.parsed);
-      this.hclUnits = { parsed: source, contained: false };
-      return whole;
-    }
-    const { broken, uncertain } = containHcl(source, starts, judge);
-    if (!whole && (uncertain || broken.length === 0)) whole = this.parseAfterPrevious('hcl', source, before?.parsed);
+    const starts = chunkStarts(source, language, before?.starts && region ? { starts: before.starts, region } : undefined);
+    const { broken, uncertain } = containUnits(source, starts, judge);
+    if (!whole && (uncertain || broken.length === 0)) whole = this.parseAfterPrevious(language, source, before?.parsed);
     if (broken.length === 0 || (whole && !whole.rootNode.hasError)) {
-      this.hclUnits = { parsed: source, contained: false };
+      this.units.set(language, { parsed: source, contained: false });
       return whole!;
     }
     const blanked = blankRanges(source, broken);
     // From the previous version's tree, which is clean: a tree with errors, edited across a long
     // broken stretch, can cost tree-sitter far more to reuse than to parse afresh (hostile input).
     whole?.delete();
-    const tree = this.parseAfterPrevious('hcl', blanked, before?.parsed);
-    this.hclUnits = { parsed: blanked, contained: true, starts, verdicts };
+    const tree = this.parseAfterPrevious(language, blanked, before?.parsed);
+    this.units.set(language, { parsed: blanked, contained: true, starts, verdicts });
     return tree;
   }
 
@@ -287,7 +283,7 @@ export class ParsedDocument {
     this.trees.clear();
     this.yamlDocs = undefined;
     this.yamlChunks = undefined;
-    this.hclUnits = undefined;
+    this.units.clear();
     this.derivedValues.clear();
   }
 }

@@ -3,27 +3,37 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { allRules } from '../../rules';
-import { blankRanges, containHcl, hclChunkStarts, unitVerdict, Verdict } from '../../server/src/engine/parse/hcl-units';
+import { blankRanges, chunkStarts, containUnits, unitVerdict, Verdict } from '../../server/src/engine/parse/containment';
 import { changedRegion } from '../../server/src/engine/document';
-import { ensureLanguage, parseWith, type SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
+import { ensureLanguage, parseWith, type SyntaxNode, type TreeSitterLanguage } from '../../server/src/engine/parse/tree-sitter';
 import { ParsedDocument } from '../../server/src/engine/parsed-document';
 import { Scanner } from '../../server/src/engine/runner';
 
 const ROOTS = [join(__dirname, '../../rules'), join(__dirname, '../../examples'), join(__dirname, '../../../shared/corpus')];
+/** This project's own TypeScript: realistic modules of every size. */
+const SOURCE_ROOTS = [join(__dirname, '../../server/src'), join(__dirname, '../../client')];
 
-/** Every Terraform file of the rules' fixtures, the demo workspace and the corpora (when beside the checkout). */
-function terraformFiles(): Array<{ path: string; text: string }> {
+/** Every file named like `pattern` under the rules' fixtures, the demo workspace and the corpora (when beside the checkout). */
+function filesNamed(pattern: RegExp, roots = ROOTS): Array<{ path: string; text: string }> {
   const files: Array<{ path: string; text: string }> = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path);
-      else if (/\.(tf|tfvars)$/.test(name)) files.push({ path, text: readFileSync(path, 'utf8') });
+      else if (pattern.test(name)) files.push({ path, text: readFileSync(path, 'utf8') });
     }
   };
-  for (const root of ROOTS) if (existsSync(root)) walk(root);
+  for (const root of roots) if (existsSync(root)) walk(root);
   return files;
 }
+
+const terraformFiles = () => filesNamed(/\.(tf|tfvars)$/);
+/** JavaScript and TypeScript files with their grammar. */
+const codeFiles = () =>
+  filesNamed(/\.(m?js|jsx|ts|tsx)$/, [...ROOTS, ...SOURCE_ROOTS])
+    .filter(({ path }) => !path.endsWith('.d.ts'))
+    .map((file) => ({ ...file, language: ParsedDocument.of(file.path, file.text).codeLanguage! }))
+    .filter(({ language }) => language === 'javascript' || language === 'typescript' || language === 'tsx');
 
 /** A tree as text with every named node's type and range, to compare two parses exactly. */
 function shape(node: SyntaxNode): string {
@@ -31,11 +41,11 @@ function shape(node: SyntaxNode): string {
   return `(${node.type}@${node.startIndex}-${node.endIndex}${children.length ? ' ' + children.join(' ') : ''})`;
 }
 
-function judgeAlone(text: string) {
+function judgeAlone(text: string, language: TreeSitterLanguage = 'hcl') {
   return (start: number, end: number): Verdict => {
-    const tree = parseWith('hcl', text.slice(start, end));
+    const tree = parseWith(language, text.slice(start, end));
     try {
-      return unitVerdict(tree.rootNode);
+      return unitVerdict(tree.rootNode, text.slice(start, end), language as 'hcl');
     } finally {
       tree.delete();
     }
@@ -64,7 +74,7 @@ describe('HCL error containment', () => {
       'output "ip" {}',
       '',
     ].join('\n');
-    const lines = hclChunkStarts(text).map((start) => text.slice(start, text.indexOf('\n', start)));
+    const lines = chunkStarts(text, 'hcl').map((start) => text.slice(start, text.indexOf('\n', start)));
     assert.deepEqual(lines, ['resource "aws_instance" "web" {', 'locals {', 'region = "eu-west-1"', 'output "ip" {}']);
   });
 
@@ -84,7 +94,7 @@ describe('HCL error containment', () => {
       if (!whole.rootNode.hasError) {
         clean++;
         // Unindented blocks and heredocs widen into units; nothing of a file that parses is blanked.
-        assert.deepEqual(containHcl(text, hclChunkStarts(text), judgeAlone(text)).broken, [], path);
+        assert.deepEqual(containUnits(text, chunkStarts(text, 'hcl'), judgeAlone(text)).broken, [], path);
       }
       whole.delete();
     }
@@ -139,29 +149,7 @@ describe('HCL error containment', () => {
 
   it('gives the same tree editing as parsing each version afresh (random edits, every Terraform fixture)', () => {
     const files = terraformFiles().filter(({ text }) => text.length > 200);
-    let edits = 0;
-    let contained = 0;
-    for (const { path, text: original } of files.slice(0, 40)) {
-      let text = original;
-      let previous = ParsedDocument.of(path, text, 1);
-      previous.tree('hcl');
-      for (let version = 2; version < 22; version++) {
-        const at = random(text.length);
-        const kind = random(4);
-        const insert = ['x', '{', '}', '"', '\n', '<<EOF\n', '/*', '='][random(8)]!;
-        text = kind === 0 ? text.slice(0, at) + text.slice(at + 1 + random(20)) : text.slice(0, at) + insert + text.slice(at);
-        const edited = ParsedDocument.of(path, text, version, previous);
-        const fresh = ParsedDocument.of(path, text, version);
-        const got = shape(edited.tree('hcl').rootNode);
-        assert.equal(got, shape(fresh.tree('hcl').rootNode), `${path} after ${version - 1} edits`);
-        if (edited.tree('hcl').rootNode.text !== text) contained++;
-        fresh.dispose();
-        previous.dispose();
-        previous = edited;
-        edits++;
-      }
-      previous.dispose();
-    }
+    const { edits, contained } = editedAgainstFresh(files.slice(0, 40), ['x', '{', '}', '"', '\n', '<<EOF\n', '/*', '='], 20);
     assert.ok(edits > 300, `only ${edits} edits`);
     assert.ok(contained > edits / 10, `only ${contained} of ${edits} versions had units blanked`);
   });
@@ -172,5 +160,81 @@ describe('HCL error containment', () => {
     assert.equal(blanked.length, text.length);
     assert.equal(blanked, 'a = 1\r\n      \nc = 3\n');
     assert.deepEqual(changedRegion(text, blanked), { start: 7, oldEnd: 13, newEnd: 13 });
+  });
+});
+
+/** Edits each file at seeded random places, and compares the tree of each version reached by editing with the tree of a parse afresh. */
+function editedAgainstFresh(files: ReadonlyArray<{ path: string; text: string }>, inserts: readonly string[], versions: number) {
+  let edits = 0;
+  let contained = 0;
+  for (const { path, text: original } of files) {
+    let text = original;
+    let previous = ParsedDocument.of(path, text, 1);
+    const language = previous.codeLanguage!;
+    previous.tree(language);
+    for (let version = 2; version < versions + 2; version++) {
+      const at = random(text.length);
+      text = random(4) === 0 ? text.slice(0, at) + text.slice(at + 1 + random(20)) : text.slice(0, at) + inserts[random(inserts.length)]! + text.slice(at);
+      const edited = ParsedDocument.of(path, text, version, previous);
+      const fresh = ParsedDocument.of(path, text, version);
+      assert.equal(shape(edited.tree(language).rootNode), shape(fresh.tree(language).rootNode), `${path} after ${version - 1} edits`);
+      if (edited.tree(language).rootNode.text !== text) contained++;
+      fresh.dispose();
+      previous.dispose();
+      previous = edited;
+      edits++;
+    }
+    previous.dispose();
+  }
+  return { edits, contained };
+}
+
+describe('JavaScript and TypeScript error containment', () => {
+  before(async () => {
+    for (const language of ['javascript', 'typescript', 'tsx'] as const) await ensureLanguage(language);
+  });
+
+  it('cuts chunks at column-0 statements, not inside template literals or comments, nor at continuations', () => {
+    const text = [
+      "import jwt from 'jsonwebtoken';",
+      'const query = `',
+      'select * from users',
+      '`;',
+      '/* export function hidden() {',
+      '} */',
+      "const quoted = '`';",
+      'if (ready) start()',
+      'else stop()',
+      'try { run() }',
+      'catch { retry() }',
+      '@Injectable()',
+      'export class Tokens {}',
+      '$(() => init());',
+      '',
+    ].join('\n');
+    const lines = chunkStarts(text, 'typescript').map((start) => text.slice(start, text.indexOf('\n', start)));
+    assert.deepEqual(lines, ["import jwt from 'jsonwebtoken';", 'const query = `', "const quoted = '`';", 'if (ready) start()', 'try { run() }', '@Injectable()', 'export class Tokens {}', '$(() => init());']);
+  });
+
+  it('gives the whole-file parse for every JavaScript and TypeScript file that parses', () => {
+    const files = codeFiles();
+    assert.ok(files.length > 150, `only ${files.length} code files`);
+    let clean = 0;
+    for (const { path, text, language } of files) {
+      const whole = parseWith(language, text);
+      if (!whole.rootNode.hasError) {
+        clean++;
+        assert.deepEqual(containUnits(text, chunkStarts(text, language as 'typescript'), judgeAlone(text, language)).broken, [], path);
+      }
+      whole.delete();
+    }
+    assert.ok(clean > 150, `only ${clean} clean code files`);
+  });
+
+  it('gives the same tree editing as parsing each version afresh (random edits, code fixtures and modules)', () => {
+    const files = codeFiles().filter(({ text }) => text.length > 300 && text.length < 40_000);
+    const { edits, contained } = editedAgainstFresh(files.filter((_, i) => i % 4 === 0).slice(0, 50), ['x', '{', '}', '`', '\n', '/*', '(', "'"], 16);
+    assert.ok(edits > 400, `only ${edits} edits`);
+    assert.ok(contained > edits / 10, `only ${contained} of ${edits} versions had units blanked`);
   });
 });
