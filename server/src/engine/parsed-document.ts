@@ -245,8 +245,11 @@ export class ParsedDocument {
         try {
           const unit = source.slice(start, end);
           const alone = parseWith(language, unit);
-          verdict = unitVerdict(alone.rootNode, unit, language);
-          alone.delete();
+          try {
+            verdict = unitVerdict(alone.rootNode, unit, language);
+          } finally {
+            alone.delete();
+          }
         } catch (error) {
           if (!(error instanceof ParseBudgetError)) throw error;
           verdict = Verdict.Broken;

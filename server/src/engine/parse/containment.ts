@@ -354,7 +354,8 @@ export function unitVerdict(root: SyntaxNode, unit: string, language: ContainedL
  * would be blanked.
  */
 function leftOpen(unit: string, language: ContainedLanguage): boolean {
-  const reader = GRAMMARS[language].reader(unit);
+  // Heredocs are read line by line, by the HCL reader; the rest character by character below.
+  const heredocs = language === 'hcl' ? HCL.reader(unit) : undefined;
   const hashComments = language === 'hcl';
   let depth = 0;
   let quote = 0;
@@ -362,8 +363,8 @@ function leftOpen(unit: string, language: ContainedLanguage): boolean {
   for (let lineStart = 0; lineStart < unit.length; ) {
     let lineEnd = unit.indexOf('\n', lineStart);
     if (lineEnd === -1) lineEnd = unit.length;
-    const heredocBefore = language === 'hcl' && reader.inside;
-    reader.read(lineStart, lineEnd);
+    const heredocBefore = heredocs?.inside ?? false;
+    heredocs?.read(lineStart, lineEnd);
     if (!heredocBefore) {
       for (let i = lineStart; i < lineEnd; i++) {
         const code = unit.charCodeAt(i);
@@ -382,14 +383,13 @@ function leftOpen(unit: string, language: ContainedLanguage): boolean {
           blockComment = true;
           i++;
         } else if ((code === 35 && hashComments) || (code === 47 && unit.charCodeAt(i + 1) === 47)) break;
-        else if (code === 60 && language === 'hcl' && reader.inside) break; // the heredoc opener ends the line
+        else if (code === 60 && heredocs?.inside) break; // the heredoc opener ends the line
       }
     }
     lineStart = lineEnd + 1;
   }
-  return depth > 0 || quote !== 0 || blockComment || (language === 'hcl' && reader.inside);
+  return depth > 0 || quote !== 0 || blockComment || (heredocs?.inside ?? false);
 }
-
 
 /**
  * The verdicts of one version, kept in the order they were given (units by increasing start), so
