@@ -76,11 +76,12 @@ const FORMATS: readonly TokenFormat[] = [
   {
     vendor: 'Discord bot token',
     keywords: ['.'],
-    // Every three digits of the id encode as one of these four-character groups; the first three
-    // groups in the pattern let it drop a run of letters at its second character, not its 25th.
-    pattern: /(?<![\w-])(?:[MNO][DTjz][AEIMQUYcgk][w-z0-5]){3}[A-Za-z0-9_-]{12,16}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}(?![\w-])/g,
-    // The first part is the bot's numeric user id in base64; files that name Discord are left to sec-provider-tokens.
-    accept: (secret, document) => !document.containsKeyword('discord') && encodesDigits(secret.slice(0, secret.indexOf('.'))),
+    // The bot's user id in base64, a six-character timestamp, and an HMAC.
+    pattern: /(?<![\w-])[MNO][\w-]{23,25}\.[\w-]{6}\.[\w-]{27,38}(?![\w-])/g,
+    // Files that name Discord are left to sec-provider-tokens. Elsewhere the shape must hold a
+    // real id (base64 of digits) or read as generated: test suites and leaks alike carry made-up
+    // ids, and a placeholder (`MTIzxxxx…`) has neither.
+    accept: (secret, document) => !document.containsKeyword('discord') && discordTokenParts(secret),
     advice: 'reset it in the Discord developer portal and load the new one at run time',
   },
   {
@@ -326,6 +327,16 @@ function hasSasVersion(document: ParsedDocument, index: number): boolean {
   const found = /(?:^|[?&;="'\s])sv=\d{4}-\d{2}-\d{2}(?:&|$|["'\s;])/.test(text.slice(start, end));
   sasLine.set(document, { start, end, found });
   return found;
+}
+
+function discordTokenParts(token: string): boolean {
+  const [id, , hmac] = token.split('.') as [string, string, string];
+  return encodesDigits(id) || (mixesCaseAndDigits(id) && mixesCaseAndDigits(hmac));
+}
+
+/** Upper- and lower-case letters and digits, as base64 of random bytes nearly always has. */
+function mixesCaseAndDigits(segment: string): boolean {
+  return /[A-Z]/.test(segment) && /[a-z]/.test(segment) && /\d/.test(segment);
 }
 
 /** Whether a base64 segment decodes to ASCII digits (a Discord user id, e.g. `MTk4NjIy…` → `198622…`). */
