@@ -65,19 +65,33 @@ export function yamlParsesCleanly(text: string): boolean {
   return !withoutStackTraces(() => parseAllDocuments(text)).some((doc) => doc.errors.length > 0);
 }
 
+/** Brackets, found by the regex engine's scan rather than a character loop: a keystroke checks the whole text. */
+const FLOW_BRACKET = /[[\]{}]/g;
+/** A line break not followed by indentation: the next line starts at column 0 (or is blank). */
+const COLUMN_ZERO_BREAK = /\n(?![ \t])/g;
+
 /** Whether `[`/`{` nest deeper than `limit` anywhere (quotes are not tracked: a cheap upper bound). */
 function flowNestingExceeds(text: string, limit: number): boolean {
   let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
+  // The first column-0 break at or after `searchedFrom`; both only move forward, so the text is searched once.
+  let searchedFrom = 0;
+  let nextBreak = -1;
+  FLOW_BRACKET.lastIndex = 0;
+  for (let match = FLOW_BRACKET.exec(text); match; match = FLOW_BRACKET.exec(text)) {
+    const at = match.index;
+    if (depth > 0) {
+      if (nextBreak < searchedFrom) {
+        COLUMN_ZERO_BREAK.lastIndex = searchedFrom;
+        nextBreak = COLUMN_ZERO_BREAK.exec(text)?.index ?? text.length;
+      }
+      // A line starting at column 0 ends any flow collection left open by a stray bracket in a plain scalar.
+      if (nextBreak < at) depth = 0;
+    }
+    searchedFrom = at + 1;
+    const code = text.charCodeAt(at);
     if (code === 91 || code === 123) {
       if (++depth > limit) return true;
-    } else if ((code === 93 || code === 125) && depth > 0) {
-      depth--;
-    } else if (code === 10 && depth > 0 && text.charCodeAt(i + 1) !== 32 && text.charCodeAt(i + 1) !== 9) {
-      // A line starting at column 0 ends any flow collection left open by a stray bracket in a plain scalar.
-      depth = 0;
-    }
+    } else if (depth > 0) depth--;
   }
   return false;
 }
