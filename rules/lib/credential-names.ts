@@ -41,15 +41,30 @@ const DESCRIBES = new Set([
 /** A first word that makes the name a switch or an action about a credential (`use_token`, `update_password`). */
 const SWITCH_FIRST_WORDS = new Set(['no', 'skip', 'use', 'has', 'is', 'allow', 'enable', 'disable', 'require', 'show', 'forgot', 'reset', 'update', 'change']);
 
-/** The words of an identifier, lower case: split at `_`, `-`, `.`, and lower-to-upper case changes; accents dropped. */
+/**
+ * Names already split, by name. The same few names (`password`, `token`, a workflow's `run`)
+ * come back in every document and on every keystroke; bounded, and cleared when full.
+ */
+const splitNames = new Map<string, readonly string[]>();
+const SPLIT_NAMES_KEPT = 4096;
+const SPLIT_NAME_MAX_LENGTH = 128;
+
+/** The words of an identifier, lower case: split at `_`, `-`, `.`, and lower-to-upper case changes; accents dropped. A fresh array the caller may change. */
 export function nameWords(name: string): string[] {
+  const known = splitNames.get(name);
+  if (known) return known.slice();
   // Only names with letters beyond ASCII pay for the normalisation.
   const ascii = /^[\x00-\x7f]*$/.test(name) ? name : name.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
-  return ascii
+  const words = ascii
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
+  if (name.length <= SPLIT_NAME_MAX_LENGTH) {
+    if (splitNames.size >= SPLIT_NAMES_KEPT) splitNames.clear();
+    splitNames.set(name, words.slice());
+  }
+  return words;
 }
 
 /** The key part of an access path: `this.config.apiKey` → `apiKey`, `env["DB_PASSWORD"]` → `DB_PASSWORD`. */
