@@ -71,15 +71,27 @@ function runSecretlint(document: ParsedDocument): Promise<ReadonlyMap<string, Me
   const config: SecretLintCoreConfig = {
     rules: candidates.map((entry) => ({ id: entry.secretlintRuleId, rule: entry.rule as never, ...(entry.options ? { options: entry.options } : {}) })),
   };
-  return Promise.all(
-    chunksOf(document.text).map(async ([start, end]) => {
-      const result = await lintSource({
-        source: { filePath: document.path, content: document.text.slice(start, end), ext: extname(document.path), contentType: 'text' },
-        options: { config, maskSecrets: true, noPhysicFilePath: true },
-      });
-      return result.messages.map((message) => ({ ...message, range: [message.range[0] + start, message.range[1] + start] as typeof message.range }));
-    }),
-  ).then((chunks) => {
+  const text = document.text;
+  const key = `${document.path}\0${candidates.map((entry) => entry.secretlintRuleId).join('\0')}`;
+  const before = lintedChunks.get(key);
+  const now = new Map<string, Promise<Message[]>>();
+  const lint = async (chunk: string): Promise<Message[]> => {
+    const result = await lintSource({
+      source: { filePath: document.path, content: chunk, ext: extname(document.path), contentType: 'text' },
+      options: { config, maskSecrets: true, noPhysicFilePath: true },
+    });
+    return result.messages;
+  };
+  const linted = chunksOf(text).map(([start, end]) => {
+    const chunk = text.slice(start, end);
+    const messages = now.get(chunk) ?? before?.get(chunk) ?? lint(chunk);
+    now.set(chunk, messages);
+    return messages.then((list) => list.map((message) => ({ ...message, range: [message.range[0] + start, message.range[1] + start] as typeof message.range })));
+  });
+  lintedChunks.delete(key);
+  lintedChunks.set(key, now);
+  if (lintedChunks.size > DOCUMENTS_REMEMBERED) lintedChunks.delete(lintedChunks.keys().next().value!);
+  return Promise.all(linted).then((chunks) => {
     const byRule = new Map<string, Message[]>();
     for (const message of chunks.flat()) {
       if (message.type !== 'message') continue;
@@ -91,12 +103,27 @@ function runSecretlint(document: ParsedDocument): Promise<ReadonlyMap<string, Me
   });
 }
 
+/**
+ * The last version's messages per chunk text (ranges in the chunk), for the few documents linted
+ * last, by path and the rules that ran: a keystroke in a large file lints the chunk it changed,
+ * not the file. secretlint's messages are a function of the chunk's text, so this changes no result.
+ */
+const lintedChunks = new Map<string, Map<string, Promise<Message[]>>>();
+const DOCUMENTS_REMEMBERED = 8;
+
 /** secretlint's work per call grows faster than linearly with the findings in it; chunks bound it. */
 const CHUNK_CHARS = 32 * 1024;
+/** A chunk ends at the first cut line after this many characters (or at CHUNK_CHARS). */
+const CHUNK_MIN_CHARS = 16 * 1024;
+/** About one line in this many is a cut line. */
+const CUT_LINE_ODDS = 16;
 
 /**
- * Splits a text into spans of about CHUNK_CHARS at line ends, never inside a PEM block (private
- * keys span lines), so every token secretlint can match lies wholly in one chunk.
+ * Splits a text into spans of 16 to about 32 KiB at line ends, never inside a PEM block (private
+ * keys span lines), so every token secretlint can match lies wholly in one chunk. Where a chunk
+ * ends depends on the lines near its end, not on its start (a content-defined cut: the first
+ * line past CHUNK_MIN_CHARS whose hash picks it), so an edit moves the cuts of its own chunk at
+ * most, and the chunks after it keep their text.
  */
 export function chunksOf(text: string): Array<[number, number]> {
   if (text.length <= CHUNK_CHARS) return [[0, text.length]];
@@ -105,11 +132,10 @@ export function chunksOf(text: string): Array<[number, number]> {
   const chunks: Array<[number, number]> = [];
   let start = 0;
   while (start < text.length) {
-    const target = Math.min(text.length, start + CHUNK_CHARS);
-    let end = text.indexOf('\n', target);
-    end = end === -1 ? text.length : end + 1;
+    const limit = Math.min(text.length, start + CHUNK_CHARS);
+    let end = cutAfter(text, Math.min(text.length, start + CHUNK_MIN_CHARS), limit);
     // A very long line (minified, generated) is cut at a separator no token contains.
-    if (end - target > CHUNK_CHARS) end = separatorAfter(text, target);
+    if (end - limit > CHUNK_CHARS) end = separatorAfter(text, limit);
     while (block < blocks.length && blocks[block]![1] < end) block++;
     // A block that starts before the cut and ends after it moves the cut to the line after it.
     const open = blocks[block];
@@ -121,6 +147,24 @@ export function chunksOf(text: string): Array<[number, number]> {
     start = end;
   }
   return chunks;
+}
+
+/** The end of the first cut line that ends at or after `from`; past `limit`, the end of the line there. */
+function cutAfter(text: string, from: number, limit: number): number {
+  let lineEnd = text.indexOf('\n', from);
+  while (lineEnd !== -1 && lineEnd < limit) {
+    if (isCutLine(text, lineEnd)) return lineEnd + 1;
+    lineEnd = text.indexOf('\n', lineEnd + 1);
+  }
+  if (lineEnd === -1) return text.length;
+  return lineEnd + 1;
+}
+
+/** Whether the line ending at `lineEnd` is a cut line: a hash of its last 32 characters. */
+function isCutLine(text: string, lineEnd: number): boolean {
+  let hash = 0x811c9dc5;
+  for (let i = Math.max(0, lineEnd - 32); i < lineEnd; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % CUT_LINE_ODDS === 0;
 }
 
 /** `[BEGIN, END]` offsets of each PEM-style block, in one forward pass (no search restarts from the start). */
