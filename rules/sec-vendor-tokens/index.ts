@@ -287,6 +287,24 @@ const FORMATS: readonly TokenFormat[] = [
     accept: (_secret, document, index) => !/(?:^|[\\/])\.npmrc$/i.test(document.path) && registryBefore(document.text, index),
     advice: 'publish with npm trusted publishing (OIDC) and read install tokens from the environment (`${NPM_TOKEN}`)',
   },
+  // Formats with a distinctive structure but no vendor prefix of their own.
+  { vendor: 'Square access token', keywords: ['eaaa'], pattern: /(?<![\w+/-])EAAA[\w+=-]{60}(?![\w+=-])/g, accept: mixesLettersAndDigits, advice: 'use an OAuth access token with an expiry, read at run time' },
+  { vendor: '42 (Intra) API client secret', keywords: ['s-s4t2'], pattern: /(?<![\w-])s-s4t2(?:ud|af)-[0-9a-f]{64}(?![\w-])/g, advice: ROTATE },
+  {
+    vendor: 'Authress service client access key',
+    keywords: ['.acc_', '.acc-'],
+    pattern: /(?<![\w.-])(?:sc|ext|scauth|authress)_[a-z0-9]{5,30}\.[a-z0-9]{4,6}\.acc[_-][a-z0-9-]{10,32}\.[a-z0-9+/_=-]{30,120}(?![\w+/=-])/gi,
+    advice: ROTATE,
+  },
+  {
+    vendor: 'Sidekiq Pro/Enterprise license credentials',
+    keywords: ['contribsys__com'],
+    pattern: /BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM[ \t]*[=:][ \t]*["']?([0-9a-f]{8}:[0-9a-f]{8})(?![0-9a-f])/gi,
+    group: 1,
+    advice: 'set it in the CI secret store and in the environment of the build, not in a file',
+  },
+  // Short and without a prefix of its own: looked for only in files that name Beamer.
+  { vendor: 'Beamer API key', keywords: ['beamer'], pattern: /(?<![\w-])b_[A-Za-z0-9=_-]{44}(?![\w=-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
 ];
 
 /** A random token mixes letters and digits; a word, an identifier or a run of one character class does not. */
