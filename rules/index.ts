@@ -56,6 +56,7 @@ import { secretlintBackedRules } from './secretlint-backed';
 import secPasswordAssignment from './sec-password-assignment';
 import secProviderTokens from './sec-provider-tokens';
 import secCredentialComparison from './sec-credential-comparison';
+import secConnectionStringPassword from './sec-connection-string-password';
 import secVendorTokens from './sec-vendor-tokens';
 import secPrivateKeyFormats from './sec-private-key-formats';
 import secGcpP12Key from './sec-gcp-p12-key';
@@ -92,6 +93,7 @@ const ruleModules: readonly Rule[] = [
   secCredentialCliFlag,
   secPasswordAssignment,
   secCredentialComparison,
+  secConnectionStringPassword,
   ghaStaticAwsKeys,
   ghaGcpSaKeyJson,
   ghaAzureCredsJson,
