@@ -11,9 +11,18 @@ import docs from './docs.md';
  */
 const LONG_OPTION = /(?<![\w-])--([A-Za-z][\w-]{1,60})[ \t]+(?:(["'])([^"'\r\n]{1,300})\2|([^\s"'`;|&<>()\\]{1,300}))/g;
 const VALUE_OPTION = /^(?:password|passwd|pass|pwd|pw|passphrase|secret|token|key|apikey|credential|credentials|\w{1,20}(?:password|secret|token|apikey))$/;
-const MYSQL_COMMAND = /\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)(?![\w-])/g;
+/** Commands whose short options take a credential: MySQL's `-p<password>`, curl's `-u user:password`, sshpass's `-p password`. */
+const COMMAND = /\b(mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|curl|sshpass)(?![\w-])/g;
 /** MySQL's `-p<password>` option: a word that starts with `-p` and goes on without a space. */
 const GLUED_PASSWORD = /^-p([^\s"'`;|&<>()]{3,100})$/;
+/** curl's options that take `user:password`. */
+const CURL_USER_OPTIONS = new Set(['-u', '--user', '-U', '--proxy-user']);
+
+/** A word of a command line and where it starts; quotes around the whole word are dropped. */
+interface Word {
+  readonly text: string;
+  readonly start: number;
+}
 
 export default defineRule({
   id: 'sec-credential-cli-flag',
@@ -21,7 +30,7 @@ export default defineRule({
   defaultSeverity: 'warning',
   fileKinds: '*',
   generic: true,
-  keywords: ['--', 'mysql', 'mariadb'],
+  keywords: ['--', 'mysql', 'mariadb', 'curl', 'sshpass'],
   docs,
   check({ document, report }) {
     const text = document.text;
@@ -44,28 +53,54 @@ export default defineRule({
       }
     }
 
-    if (document.containsKeyword('mysql') || document.containsKeyword('mariadb')) {
+    if (['mysql', 'mariadb', 'curl', 'sshpass'].some((keyword) => document.containsKeyword(keyword))) {
       let scannedTo = 0;
-      for (const command of text.matchAll(MYSQL_COMMAND)) {
+      for (const command of text.matchAll(COMMAND)) {
         if (command.index < scannedTo) continue;
-        // The words of the command, up to the end of the line or of the shell command.
-        let end = command.index + command[0].length;
-        while (end < text.length && end - command.index < 400 && !'\n;|&'.includes(text[end]!)) end++;
-        scannedTo = end;
-        let wordStart = -1;
-        for (let i = command.index + command[0].length; i <= end; i++) {
-          const blank = i === end || text[i] === ' ' || text[i] === '\t';
-          if (!blank && wordStart === -1) wordStart = i;
-          if (!blank || wordStart === -1) continue;
-          const word = text.slice(wordStart, i);
-          const glued = GLUED_PASSWORD.exec(word);
-          const value = glued?.[1];
-          if (value !== undefined && !value.startsWith('$') && looksLikeSecretLiteral(value)) {
-            report({ span: [wordStart + 2, i], secret: value, message: message('-p'), construct: '-p' });
+        const words = commandWords(text, command.index + command[0].length);
+        scannedTo = words.end;
+        const name = command[1]!;
+        const credential = (value: string, start: number, option: string) => {
+          if (!value.startsWith('$') && looksLikeSecretLiteral(value)) report({ span: [start, start + value.length], secret: value, message: message(option), construct: option });
+        };
+        for (let i = 0; i < words.list.length; i++) {
+          const word = words.list[i]!;
+          const next = words.list[i + 1];
+          if (name === 'curl') {
+            // `-u user:password`, `--user user:password`, or glued `-uuser:password`; the secret is after the first colon.
+            const [option, pair, pairStart] = CURL_USER_OPTIONS.has(word.text) && next ? [word.text, next.text, next.start] : word.text.startsWith('-u') && word.text.length > 2 ? ['-u', word.text.slice(2), word.start + 2] : [];
+            const colon = pair?.indexOf(':') ?? -1;
+            if (option && colon > 0) credential(pair!.slice(colon + 1), pairStart! + colon + 1, option);
+          } else if (name === 'sshpass') {
+            if (word.text === '-p' && next) credential(next.text, next.start, '-p');
+            else if (word.text.startsWith('-p') && word.text.length > 2) credential(word.text.slice(2), word.start + 2, '-p');
+          } else {
+            const value = GLUED_PASSWORD.exec(word.text)?.[1];
+            if (value !== undefined) credential(value, word.start + 2, '-p');
           }
-          wordStart = -1;
         }
       }
     }
   },
 });
+
+/**
+ * The words after a command, up to the end of its line or shell command (`;`, `|`, `&`), at most
+ * 400 characters: split at blanks, a word wholly in quotes taken without them.
+ */
+function commandWords(text: string, from: number): { list: Word[]; end: number } {
+  let end = from;
+  while (end < text.length && end - from < 400 && !'\n;|&'.includes(text[end]!)) end++;
+  const list: Word[] = [];
+  let wordStart = -1;
+  for (let i = from; i <= end; i++) {
+    const blank = i === end || text[i] === ' ' || text[i] === '\t';
+    if (!blank && wordStart === -1) wordStart = i;
+    if (!blank || wordStart === -1) continue;
+    const word = text.slice(wordStart, i);
+    const quoted = word.length >= 2 && (word[0] === '"' || word[0] === "'") && word.at(-1) === word[0];
+    list.push(quoted ? { text: word.slice(1, -1), start: wordStart + 1 } : { text: word, start: wordStart });
+    wordStart = -1;
+  }
+  return { list, end };
+}
