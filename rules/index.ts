@@ -57,6 +57,7 @@ import secPasswordAssignment from './sec-password-assignment';
 import secProviderTokens from './sec-provider-tokens';
 import secCredentialComparison from './sec-credential-comparison';
 import secConnectionStringPassword from './sec-connection-string-password';
+import secAuthorizationHeader from './sec-authorization-header';
 import secVendorTokens from './sec-vendor-tokens';
 import secPrivateKeyFormats from './sec-private-key-formats';
 import secGcpP12Key from './sec-gcp-p12-key';
@@ -94,6 +95,7 @@ const ruleModules: readonly Rule[] = [
   secPasswordAssignment,
   secCredentialComparison,
   secConnectionStringPassword,
+  secAuthorizationHeader,
   ghaStaticAwsKeys,
   ghaGcpSaKeyJson,
   ghaAzureCredsJson,

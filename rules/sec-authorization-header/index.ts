@@ -1,0 +1,75 @@
+import { defineRule } from '../../server/src/engine/define-rule';
+import { isPlaceholderSecret } from '../../server/src/engine/secret-values';
+import { looksGenerated } from '../sec-keyed-random-value';
+import docs from './docs.md';
+
+/**
+ * Credentials written into an HTTP `Authorization` header: `Basic <base64 of user:password>` and
+ * `Bearer <token>`, in code (a headers object, a request builder), scripts (`curl -H`), API
+ * collections and configuration. The scheme must follow a quote (the literal is the header value)
+ * or an `Authorization` name on the same line; a template or a concatenation is a value filled in
+ * at run time and is left alone.
+ */
+const SCHEMES = ['bearer', 'basic'];
+/** The scheme, blanks, then a token68 value (RFC 9110), bounded. */
+const CREDENTIAL = /(Bearer|Basic)[ \t]+([A-Za-z0-9._~+/-]{16,600}={0,2})(?![\w.~+/=$-])/iy;
+const AUTHORIZATION = /authorization/i;
+/** How far back on the line an `Authorization` name is looked for. */
+const REACH = 200;
+
+export default defineRule({
+  id: 'sec-authorization-header',
+  category: 'secret',
+  defaultSeverity: 'error',
+  fileKinds: '*',
+  keywords: SCHEMES,
+  locatesKeywords: true,
+  // A vendor's token in a header is better reported, with its vendor's advice, by the vendor's rule.
+  generic: true,
+  docs,
+  check({ document, report }) {
+    const text = document.text;
+    for (const start of document.keywordStarts(SCHEMES)) {
+      CREDENTIAL.lastIndex = start;
+      const match = CREDENTIAL.exec(text);
+      if (!match) continue;
+      const before = start > 0 ? text[start - 1]! : '';
+      if (/[\w-]/.test(before)) continue;
+      const lineStart = text.lastIndexOf('\n', start) + 1;
+      // The header value opens a string literal, or follows an `Authorization` name on its line.
+      if (!`"'\``.includes(before) && !AUTHORIZATION.test(text.slice(Math.max(lineStart, start - REACH), start))) continue;
+      const scheme = match[1]!.toLowerCase();
+      const value = match[2]!;
+      const valueStart = start + match[0].length - value.length;
+      if (scheme === 'basic') {
+        const password = basicPassword(value);
+        if (password === undefined) continue;
+        report({
+          span: [valueStart, valueStart + value.length],
+          secret: value,
+          message: 'Hardcoded HTTP Basic credentials ({{secret}}, base64 of a user name and password): base64 is an encoding, not a protection; anyone with the file can call the service as that account until the password is changed. Build the header at run time from a secret store, or use a short-lived token.',
+        });
+      } else {
+        // A JWT is reported by sec-provider-tokens, with what its claims say.
+        if (value.startsWith('eyJ') || !looksGenerated(value)) continue;
+        report({
+          span: [valueStart, valueStart + value.length],
+          secret: value,
+          message: 'Hardcoded bearer token in an Authorization header ({{secret}}): whoever reads it can call the service with it until it expires or is revoked. Request a short-lived token at run time (OAuth client credentials, workload identity) or read it from a secret store.',
+        });
+      }
+    }
+  },
+});
+
+/** The password of a Basic credential, if `value` is base64 of printable `user:password` with a real password. */
+function basicPassword(value: string): string | undefined {
+  if (value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
+  const decoded = Buffer.from(value, 'base64').toString('latin1');
+  if (!/^[\x20-\x7e]+$/.test(decoded)) return undefined;
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return undefined;
+  const password = decoded.slice(colon + 1);
+  if (password.length < 4 || isPlaceholderSecret(password) || /^(?:password|passwd|pass|secret|changeme|\$\{?\w+\}?)$/i.test(password)) return undefined;
+  return password;
+}
