@@ -58,6 +58,7 @@ import secProviderTokens from './sec-provider-tokens';
 import secCredentialComparison from './sec-credential-comparison';
 import secConnectionStringPassword from './sec-connection-string-password';
 import secAuthorizationHeader from './sec-authorization-header';
+import secCredentialStoreFile from './sec-credential-store-file';
 import secVendorTokens from './sec-vendor-tokens';
 import secPrivateKeyFormats from './sec-private-key-formats';
 import secGcpP12Key from './sec-gcp-p12-key';
@@ -96,6 +97,7 @@ const ruleModules: readonly Rule[] = [
   secCredentialComparison,
   secConnectionStringPassword,
   secAuthorizationHeader,
+  secCredentialStoreFile,
   ghaStaticAwsKeys,
   ghaGcpSaKeyJson,
   ghaAzureCredsJson,
