@@ -62,7 +62,8 @@ export function nameWords(name: string): string[] {
     .filter(Boolean);
   if (name.length <= SPLIT_NAME_MAX_LENGTH) {
     if (splitNames.size >= SPLIT_NAMES_KEPT) splitNames.clear();
-    splitNames.set(name, words.slice());
+    // A copy of the name: a slice of a document's text would keep the whole text alive.
+    splitNames.set((' ' + name).slice(1), words.slice());
   }
   return words;
 }

@@ -88,8 +88,9 @@ function runSecretlint(document: ParsedDocument): Promise<ReadonlyMap<string, Me
     now.set(chunk, messages);
     return messages.then((list) => list.map((message) => ({ ...message, range: [message.range[0] + start, message.range[1] + start] as typeof message.range })));
   });
+  // A document read from disk (version 0: the CLI, a closed file) has no next version to serve.
   lintedChunks.delete(key);
-  lintedChunks.set(key, now);
+  if (document.source.version > 0) lintedChunks.set(key, now);
   if (lintedChunks.size > DOCUMENTS_REMEMBERED) lintedChunks.delete(lintedChunks.keys().next().value!);
   return Promise.all(linted).then((chunks) => {
     const byRule = new Map<string, Message[]>();
@@ -104,8 +105,8 @@ function runSecretlint(document: ParsedDocument): Promise<ReadonlyMap<string, Me
 }
 
 /**
- * The last version's messages per chunk text (ranges in the chunk), for the few documents linted
- * last, by path and the rules that ran: a keystroke in a large file lints the chunk it changed,
+ * The last version's messages per chunk text (ranges in the chunk), for the few open documents
+ * linted last, by path and the rules that ran: a keystroke in a large file lints the chunk it changed,
  * not the file. secretlint's messages are a function of the chunk's text, so this changes no result.
  */
 const lintedChunks = new Map<string, Map<string, Promise<Message[]>>>();
