@@ -1,5 +1,6 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import { isPlaceholderSecret } from '../../server/src/engine/secret-values';
+import { decodeUserPassword } from '../lib/basic-credentials';
 import { looksGenerated } from '../sec-keyed-random-value';
 import docs from './docs.md';
 
@@ -64,12 +65,7 @@ export default defineRule({
 
 /** The password of a Basic credential, if `value` is base64 of printable `user:password` with a real password. */
 function basicPassword(value: string): string | undefined {
-  if (value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
-  const decoded = Buffer.from(value, 'base64').toString('latin1');
-  if (!/^[\x20-\x7e]+$/.test(decoded)) return undefined;
-  const colon = decoded.indexOf(':');
-  if (colon <= 0) return undefined;
-  const password = decoded.slice(colon + 1);
-  if (password.length < 4 || isPlaceholderSecret(password) || /^(?:password|passwd|pass|secret|changeme|\$\{?\w+\}?)$/i.test(password)) return undefined;
+  const password = decodeUserPassword(value)?.password;
+  if (password === undefined || password.length < 4 || isPlaceholderSecret(password) || /^(?:password|passwd|pass|secret|changeme|\$\{?\w+\}?)$/i.test(password)) return undefined;
   return password;
 }

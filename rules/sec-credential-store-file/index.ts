@@ -1,5 +1,6 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import { isPlaceholderSecret } from '../../server/src/engine/secret-values';
+import { decodeUserPassword } from '../lib/basic-credentials';
 import docs from './docs.md';
 
 /**
@@ -53,9 +54,8 @@ export default defineRule({
     } else if (DOCKER_CONFIG.test(path) && text.includes('"auths"')) {
       for (const match of text.matchAll(DOCKER_AUTH)) {
         const value = match[1]!;
-        const decoded = Buffer.from(value, 'base64').toString('latin1');
-        const colon = decoded.indexOf(':');
-        if (colon <= 0 || !/^[\x20-\x7e]+$/.test(decoded) || decoded.length - colon - 1 < 4) continue;
+        const password = decodeUserPassword(value)?.password;
+        if (password === undefined || password.length < 4) continue;
         found(value, match.index + match[0].length - value.length - 1, 'A Docker registry password (base64 of user:password in "auths")');
       }
     }
