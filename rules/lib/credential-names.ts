@@ -26,6 +26,10 @@ const SECRET_WORD_ENDINGS = new Set(['e', 'o', 'a', 'value', 'string']);
 const SECRET_LAST_WORDS = new Set(['pass', 'pwd', 'pat']);
 /** `<qualifier> key` names a credential; `primary key`, `public key`, `cache key` do not. */
 const KEY_QUALIFIERS = new Set(['api', 'access', 'private', 'secret', 'signing', 'auth', 'client', 'master', 'encryption', 'app', 'license', 'consumer', 'service', 'account', 'hmac']);
+/** `api` run together with a vendor's name counts too (`RAPIDAPI_KEY`, `WEBAPI_KEY`): an API key all the same. */
+function isKeyQualifier(word: string): boolean {
+  return KEY_QUALIFIERS.has(word) || (word.length > 4 && word.endsWith('api'));
+}
 /** Run-together words ending in a secret word (`PGPASSWORD`, `NPMTOKEN`), but not `bypass` or `tokenizer`. */
 const SECRET_SUFFIXES = ['password', 'passwd', 'secret', 'token', 'apikey', 'passphrase'];
 /** A last word that describes a credential rather than holding it. */
@@ -90,7 +94,7 @@ export function namesCredential(expression: string): boolean {
     if (SECRET_WORDS.has(word) || FOREIGN_PASSWORD_WORDS.has(word)) return true;
     if (word.startsWith('secret') && SECRET_WORD_ENDINGS.has(word.slice(6))) return true;
     if (word === 'passe' && words[i - 1] === 'de') return true; // French `mot_de_passe`
-    if (word === 'key' && i > 0 && KEY_QUALIFIERS.has(words[i - 1]!)) return true;
+    if (word === 'key' && i > 0 && isKeyQualifier(words[i - 1]!)) return true;
     if (word.length > 6 && !word.startsWith('by') && SECRET_SUFFIXES.some((suffix) => word.endsWith(suffix))) return true;
   }
   return false;

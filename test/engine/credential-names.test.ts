@@ -45,6 +45,11 @@ describe('namesCredential', () => {
     }
   });
 
+  it('takes an API key named after its API (`RAPIDAPI_KEY`), but not a key of other run-on words', () => {
+    for (const name of ['RAPIDAPI_KEY', 'webapiKey', 'x-rapidapi-key']) assert.ok(namesCredential(name), name);
+    for (const name of ['api_cache_key', 'apiary_key', 'CAPI_KEY']) assert.ok(!namesCredential(name), name);
+  });
+
   it('leaves names that only describe or contain a secret', () => {
     for (const name of ['secrets', 'secretName', 'secretsmanager', 'secretary', 'password_file', 'token-url', 'passthrough', 'password_encryption', 'token_signing_method', 'passwordStrength']) {
       assert.ok(!namesCredential(name), name);
