@@ -5,7 +5,8 @@
  *   places (the target's measure) and once typing ten characters at a time at line ends;
  * - server start to `initialized`, and first diagnostics of a 1,000-line file;
  * - CLI throughput and peak RSS over this project's installed dependencies plus ../shared/corpus,
- *   and the same files through secretlint's core with the recommended preset (the peer);
+ *   and the peer, secretlint with the recommended preset, over the same files twice: its core
+ *   in this process with its profiler off (the peer at its best), and its CLI as users run it;
  * - `scan --staged` with 20 staged files, wall time including process start.
  * Prints one table and writes it to .cache/bench/results.json.
  *
@@ -175,8 +176,21 @@ async function main(): Promise<void> {
     await lintSource({ source: { filePath: file, content: readFileSync(file, 'utf8'), ext: '', contentType: 'text' }, options: { config, maskSecrets: true } });
   }
   const peerSeconds = (performance.now() - peerStarted) / 1000;
-  add('secretlint core + preset, same files (in-process)', megabytes / peerSeconds, 'MB/s', undefined, false);
-  add('throughput ratio, NHI Hygiene / secretlint', peerSeconds / ours.seconds, 'x', 10, false);
+  add('secretlint core + preset, same files (in-process, profiler off)', megabytes / peerSeconds, 'MB/s', undefined, false);
+  add('throughput ratio, NHI Hygiene / secretlint core', peerSeconds / ours.seconds, 'x', 10, false);
+  // The peer as its users run it, a process like ours: the secretlint CLI with the same preset
+  // over the same trees (its globs, without .gitignore), the way the issue's anchor was measured.
+  const peerDir = mkdtempSync(join(tmpdir(), 'nhi-bench-secretlint-'));
+  const rc = join(peerDir, '.secretlintrc.json');
+  writeFileSync(rc, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }));
+  const peerCli = timed(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'secretlint', 'bin', 'secretlint.js'), '--secretlintrc', rc, '--no-gitignore', '--format', 'json', '--output', join(peerDir, 'report.json'), ...trees.map((tree) => `${tree}/**/*`)],
+    ROOT,
+  );
+  add('secretlint CLI + preset, same trees (process)', megabytes / peerCli.seconds, 'MB/s', undefined, false);
+  add('secretlint CLI peak RSS', peerCli.peakMb, 'MB', undefined);
+  add('throughput ratio, NHI Hygiene / secretlint CLI', peerCli.seconds / ours.seconds, 'x', 10, false);
 
   // Pre-commit.
   const repo = mkdtempSync(join(tmpdir(), 'nhi-bench-'));
