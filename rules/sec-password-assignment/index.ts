@@ -167,6 +167,7 @@ export default defineRule({
       scannedTo = end;
       // `...:secret:/path` and `a/secret=b` are parts of a path or an ARN, not a name.
       if (start > 0 && (text[start - 1] === ':' || text[start - 1] === '/')) continue;
+      if (start > 0 && (text[start - 1] === '?' || text[start - 1] === '&') && isBadgeQuery(text, start - 1)) continue;
       operatorValue.lastIndex = end;
       const match = operatorValue.exec(text);
       if (match) {
@@ -234,6 +235,21 @@ export default defineRule({
     }
   },
 });
+
+/** How far back from a query the start of its URL is looked for. */
+const URL_REACH = 300;
+
+/**
+ * Whether the query starting at `queryStart` belongs to a badge's URL (`…/graph/badge.svg?token=`,
+ * `…/api/project_badges/measure?…&token=`): a badge token only reads the badge, and is made to be
+ * published in a README with it.
+ */
+function isBadgeQuery(text: string, queryStart: number): boolean {
+  let urlStart = queryStart;
+  const limit = Math.max(0, queryStart - URL_REACH);
+  while (urlStart > limit && !/[\s"'`(<\[]/.test(text[urlStart - 1]!)) urlStart--;
+  return /badge/i.test(text.slice(urlStart, queryStart));
+}
 
 function looksLikeSecretInCode(value: string): boolean {
   if (value.length < 6 || /\s/.test(value) || value.startsWith('/') || value.startsWith('./')) return false;
