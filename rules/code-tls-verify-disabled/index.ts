@@ -136,6 +136,9 @@ function pythonUnverifiedContext(node: SyntaxNode): Candidate | undefined {
   const reference = parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === node.id ? parent : node;
   if (node.type !== 'identifier') return undefined;
   const holder = parentOf(reference);
+  // `def _create_unverified_context(…)`: where the function is defined (the standard library's
+  // `ssl`, a shim), not where it is used.
+  if (holder?.type === 'function_definition' && holder.childForFieldName('name')?.id === reference.id) return undefined;
   const call = holder?.type === 'call' && holder.childForFieldName('function')?.id === reference.id ? holder : undefined;
   // `_create_unverified_context(cert_reqs=…, …)` takes arguments `create_default_context` does not.
   const canSwap = !call || named(call.childForFieldName('arguments')).length === 0;
