@@ -108,48 +108,50 @@ export default defineRule({
     const cloudFormation = document.kinds.has('cloudformation');
     const json = document.kinds.has('json');
     const configuration = CONFIGURATION_KINDS.some((kind) => document.kinds.has(kind)) && language === undefined;
-    const consider = (name: string, value: string, quoted: boolean, valueStart: number) => {
-      if (!namesCredential(name)) return;
+    /** Checks one name and value, and reports it; true when reported. */
+    const consider = (name: string, value: string, quoted: boolean, valueStart: number): boolean => {
+      if (!namesCredential(name)) return false;
       // A custom resource's `ServiceToken` is the ARN of the Lambda or topic that serves it.
-      if (cloudFormation && name === 'ServiceToken') return;
+      if (cloudFormation && name === 'ServiceToken') return false;
       const trimmed = value.trim();
-      if (trimmed.length < 4 || NOT_A_SECRET_VALUE.test(trimmed) || REFERENCE_VALUE.test(trimmed) || DEPENDENCY_SPEC.test(trimmed)) return;
+      if (trimmed.length < 4 || NOT_A_SECRET_VALUE.test(trimmed) || REFERENCE_VALUE.test(trimmed) || DEPENDENCY_SPEC.test(trimmed)) return false;
       // Punctuation only is a set of characters (`password_symbols = "!@#$%"`), not a password.
-      if (!/[\p{L}\p{N}]/u.test(trimmed)) return;
+      if (!/[\p{L}\p{N}]/u.test(trimmed)) return false;
       // `file(var.key_path)`, `getenv(...)`: a bare word followed by `(` is a call.
-      if (!quoted && text[valueStart + value.length] === '(') return;
+      if (!quoted && text[valueStart + value.length] === '(') return false;
       // Letters only and naming a credential (`ParentMasterPassword`, `DB_TOKEN`) is the name of one.
-      if (/^[A-Za-z_]+$/.test(trimmed) && namesCredential(trimmed)) return;
+      if (/^[A-Za-z_]+$/.test(trimmed) && namesCredential(trimmed)) return false;
       // In source code a bare word after `=` is a variable or a call, not a literal.
-      if (!quoted && code) return;
+      if (!quoted && code) return false;
       // In Terraform a bare `type.name.attribute` is a reference to another resource's attribute
       // (`aws_iam_access_key.ci.secret`, `random_password.db.result`); HCL literals are quoted.
-      if (!quoted && hcl && HCL_TRAVERSAL.test(trimmed)) return;
+      if (!quoted && hcl && HCL_TRAVERSAL.test(trimmed)) return false;
       // Outside configuration, where bare values run to the next space, a bare `a.b` is code
       // quoted in a README or a changelog (`var signingKey = key.publicKey`).
-      if (!quoted && !configuration && MEMBER_PATH.test(trimmed)) return;
-      if (ATTRIBUTE_SELECTOR.test(trimmed) || REGEX_SYNTAX.test(trimmed) || FILE_PATH.test(trimmed)) return;
+      if (!quoted && !configuration && MEMBER_PATH.test(trimmed)) return false;
+      if (ATTRIBUTE_SELECTOR.test(trimmed) || REGEX_SYNTAX.test(trimmed) || FILE_PATH.test(trimmed)) return false;
       // A value that spells out a name of several words is made from it (`git-credential-helper.o`).
-      if (nameWords(name).length >= 2 && trimmed.toLowerCase().includes(name.toLowerCase())) return;
-      if (!quoted && /^[A-Za-z_][\w]*\(/.test(trimmed)) return;
+      if (nameWords(name).length >= 2 && trimmed.toLowerCase().includes(name.toLowerCase())) return false;
+      if (!quoted && /^[A-Za-z_][\w]*\(/.test(trimmed)) return false;
       // `userPass[2]`, `creds.get(k)`: an index or a call, code embedded in configuration.
-      if (!quoted && /^[A-Za-z_][\w.]*(?:\[[^\]]*\]|\([^)]*\))$/.test(trimmed)) return;
+      if (!quoted && /^[A-Za-z_][\w.]*(?:\[[^\]]*\]|\([^)]*\))$/.test(trimmed)) return false;
       // `"password": "Password"` is a label for the field, not its value; `Password1$` is a password.
-      if (/^[A-Za-z _-]+$/.test(trimmed) && trimmed.toLowerCase().replace(/[^a-z]/g, '') === name.slice(name.lastIndexOf('.') + 1).toLowerCase().replace(/[^a-z]/g, '')) return;
+      if (/^[A-Za-z _-]+$/.test(trimmed) && trimmed.toLowerCase().replace(/[^a-z]/g, '') === name.slice(name.lastIndexOf('.') + 1).toLowerCase().replace(/[^a-z]/g, '')) return false;
       // Words and spaces only, or several spaces, is a label or a sentence (UI strings, docs).
-      if ((/^[\p{L} ]+$/u.test(trimmed) && trimmed.includes(' ')) || (trimmed.match(/ /g)?.length ?? 0) >= 3) return;
+      if ((/^[\p{L} ]+$/u.test(trimmed) && trimmed.includes(' ')) || (trimmed.match(/ /g)?.length ?? 0) >= 3) return false;
       // A sentence (`Unerwartetes Token.`) or words in a script without Latin letters
       // (`予期しないトークンです。`): a message or its translation, keyed by a name that mentions a token.
-      if ((SENTENCE.test(trimmed) && trimmed.includes(' ')) || (NON_LATIN_TEXT.test(trimmed) && !/[A-Za-z]/.test(trimmed))) return;
+      if ((SENTENCE.test(trimmed) && trimmed.includes(' ')) || (NON_LATIN_TEXT.test(trimmed) && !/[A-Za-z]/.test(trimmed))) return false;
       // In code, string constants are mostly identifiers, event names and paths; a secret there
       // has the texture of one: no spaces, and digits mixed with letters, or symbols.
-      if (code && !looksLikeSecretInCode(trimmed)) return;
+      if (code && !looksLikeSecretInCode(trimmed)) return false;
       report({
         span: [valueStart, valueStart + value.length],
         secret: value,
         message: `${name} is set to a literal credential ({{secret}}): it is readable by everyone with the file and never expires on its own; load it at run time from a secret store or the environment.`,
         construct: name,
       });
+      return true;
     };
     const operatorValue = configuration ? OPERATOR_VALUE_CONFIG : OPERATOR_VALUE_CODE;
     let scannedTo = 0;
@@ -192,7 +194,8 @@ export default defineRule({
         // the text before the escape, without its backslash.
         const value = quotedValue !== undefined ? (json && quotedValue.endsWith('\\') ? quotedValue.slice(0, -1) : quotedValue) : trimTrailingPunctuation(bare ?? '');
         const valueStart = end + whole.length - (quotedValue !== undefined ? quotedValue.length + 1 : bareValue!.length);
-        consider(name, value, quote !== undefined, valueStart);
+        // A reported value is one secret: a credential word inside it (`secret = pass:insta`) is not another.
+        if (consider(name, value, quote !== undefined, valueStart)) scannedTo = valueStart + value.length;
         continue;
       }
       const before = start > 0 ? text[start - 1] : undefined;
