@@ -167,6 +167,9 @@ describe('Scanner', () => {
       'var.db_password',
       'username:password',
       'user:pass',
+      'MYTOKEN1', // npm's docs: `//registry/:_authToken=MYTOKEN1`
+      'NPM_TOKEN',
+      'bm90IG15IHJlYWwgcGFzc3dvcmQ=', // base64 of "not my real password"
       '',
       'Zq8Xv2Lm4Rt7Kw1Np3Bc6Hy9',
     ];
@@ -189,7 +192,9 @@ describe('Scanner', () => {
 
   it('keeps random secrets that merely contain a placeholder word by chance', async () => {
     // About 0.16% of random 40-character tokens contain "tbd", "todo", "fake", ... somewhere.
-    const secrets = ['Xk2rTbdQ9mZ4vW7pLs1nE8yA3cF6hJ0uGq5oRw2x', 'q8V2fAkEz7LmN3pRt6WxY1bC4dH9jK0sTu5Wv8Xa', 'Hn4Todo9kLm2Qx7Rz1Vw8Ny5Bc3Df6Gh0JpStUv'];
+    // Upper case with digits inside is a key, not a constant's name, though it spells "KEY"; base64
+    // of a password (no spaces) is a password, not an encoded phrase.
+    const secrets = ['Xk2rTbdQ9mZ4vW7pLs1nE8yA3cF6hJ0uGq5oRw2x', 'q8V2fAkEz7LmN3pRt6WxY1bC4dH9jK0sTu5Wv8Xa', 'Hn4Todo9kLm2Qx7Rz1Vw8Ny5Bc3Df6Gh0JpStUv', 'QW7KEYRZ4M8XK2P9VLDT', 'aHVudGVyMjI6UzNjcjN0IQ=='];
     const rule = testRule('sec', {}, (t) => secrets.map((s) => ({ span: [t.indexOf(s), t.indexOf(s) + s.length], secret: s, message: '{{secret}}' })));
     const result = await new Scanner([rule]).scan(doc(secrets.join('\n')), NONE);
     assert.equal(result.findings.length, secrets.length, `dropped: ${secrets.filter((s) => !result.findings.some((f) => f.span[0] === secrets.join('\n').indexOf(s))).join(', ')}`);

@@ -17,6 +17,14 @@ const PLACEHOLDER_ANYWHERE = /example|placeholder|changeme|change_me|replace[_-]
 /** Short words count only as whole words, so a random token that happens to contain "fake" survives. */
 const PLACEHOLDER_WORD = /(?:^|[^a-z0-9])(?:your|dummy|sample|fake|insert|todo|tbd)(?:[^a-z0-9]|$)/i;
 
+/**
+ * A constant's name standing in for the value (`MYTOKEN1`, `NPM_TOKEN`, `DB_PASSWORD`): capitals,
+ * underscores and a short number, naming a credential. The placeholder of docs and templates, or
+ * the name of the variable the value is read from.
+ */
+const CREDENTIAL_CONSTANT_NAME = /^[A-Z][A-Z_]{2,60}\d{0,3}$/;
+const CREDENTIAL_WORD = /TOKEN|PASS|PWD|SECRET|KEY|AUTH|CRED/;
+
 /** A user/password pair spelled with the field names themselves (`username:password`, `user:pass`). */
 const FIELD_NAMES_PAIR = /^(?:user(?:[-_]?name)?|login):(?:pass(?:word|wd)?|pwd)$/i;
 
@@ -40,11 +48,24 @@ export function isPlaceholderSecret(value: string): boolean {
   if (TEMPLATE_REFERENCE.test(trimmed)) return true;
   if (PLACEHOLDER_ANYWHERE.test(trimmed) || PLACEHOLDER_WORD.test(trimmed)) return true;
   if (FIELD_NAMES_PAIR.test(trimmed)) return true;
+  if (CREDENTIAL_CONSTANT_NAME.test(trimmed) && CREDENTIAL_WORD.test(trimmed)) return true;
+  if (isEncodedSentence(trimmed)) return true;
   // Contained, not equal: `Basic czZC…`, `oauth_token="ad180jjd733klru7"`.
   if (DOCUMENTED_EXAMPLE_VALUES.some((example) => trimmed.includes(example))) return true;
   // A single repeated character or a run like "0000…" / "aaaa…" is filler, not entropy.
   if (/^(.)\1+$/.test(trimmed)) return true;
   return false;
+}
+
+/**
+ * Base64 of a phrase (`bm90IG15IHJlYWwgcGFzc3dvcmQ=` is "not my real password"): docs encode a
+ * made-up value where the format wants base64 (npm's `_password`, a Kubernetes Secret's `data`).
+ * Words and spaces only, at least two spaces; a real password encoded this way has neither.
+ */
+function isEncodedSentence(value: string): boolean {
+  if (value.length < 16 || value.length > 400 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+  const decoded = Buffer.from(value, 'base64').toString('latin1');
+  return /^[A-Za-z][A-Za-z ,.'!?-]*$/.test(decoded) && (decoded.match(/ /g)?.length ?? 0) >= 2;
 }
 
 /** Shannon entropy in bits per character: random tokens sit near 4 to 6, words near 2 to 3. */
