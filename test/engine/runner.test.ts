@@ -167,6 +167,7 @@ describe('Scanner', () => {
       'var.db_password',
       'username:password',
       'user:pass',
+      'my-auth-token-here',
       'MYTOKEN1', // npm's docs: `//registry/:_authToken=MYTOKEN1`
       'NPM_TOKEN',
       'bm90IG15IHJlYWwgcGFzc3dvcmQ=', // base64 of "not my real password"

@@ -15,7 +15,7 @@ const TEMPLATE_REFERENCE =
  */
 const PLACEHOLDER_ANYWHERE = /example|placeholder|changeme|change_me|replace[_-]?me|redacted|deadbeef|xxxxx|\*\*\*\*|\.\.\.|<[a-z_-]+>/i;
 /** Short words count only as whole words, so a random token that happens to contain "fake" survives. */
-const PLACEHOLDER_WORD = /(?:^|[^a-z0-9])(?:your|dummy|sample|fake|insert|todo|tbd)(?:[^a-z0-9]|$)/i;
+const PLACEHOLDER_WORD = /(?:^|[^a-z0-9])(?:your|dummy|sample|fake|insert|todo|tbd|here)(?:[^a-z0-9]|$)/i;
 
 /**
  * A constant's name standing in for the value (`MYTOKEN1`, `NPM_TOKEN`, `DB_PASSWORD`): capitals,
