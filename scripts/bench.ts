@@ -17,7 +17,7 @@
  * noisy and some targets are not met yet (see the README's performance section).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -180,16 +180,18 @@ async function main(): Promise<void> {
   add('throughput ratio, NHI Hygiene / secretlint core', peerSeconds / ours.seconds, 'x', 10, false);
   // The peer as its users run it, a process like ours: the secretlint CLI with the same preset
   // over the same trees (its globs, without .gitignore), the way the issue's anchor was measured.
+  // Run from a directory of its own: from this one it skips ./node_modules by default.
   const peerDir = mkdtempSync(join(tmpdir(), 'nhi-bench-secretlint-'));
   const rc = join(peerDir, '.secretlintrc.json');
   writeFileSync(rc, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }));
   const peerCli = timed(
     process.execPath,
     [join(ROOT, 'node_modules', 'secretlint', 'bin', 'secretlint.js'), '--secretlintrc', rc, '--no-gitignore', '--format', 'json', '--output', join(peerDir, 'report.json'), ...trees.map((tree) => `${tree}/**/*`)],
-    ROOT,
+    peerDir,
   );
   add('secretlint CLI + preset, same trees (process)', megabytes / peerCli.seconds, 'MB/s', undefined, false);
   add('secretlint CLI peak RSS', peerCli.peakMb, 'MB', undefined);
+  rmSync(peerDir, { recursive: true, force: true });
   add('throughput ratio, NHI Hygiene / secretlint CLI', peerCli.seconds / ours.seconds, 'x', 10, false);
 
   // Pre-commit.
