@@ -162,7 +162,9 @@ export class KeywordIndex {
   private scanBlocks(text: string, from: number, to: number, blocks: KeywordBlock[]): void {
     for (let start = from; start < to; ) {
       let end = to;
-      if (this.blockSize !== Infinity && to - start > this.blockSize) {
+      // Up to half a block over the size stays one block: an edit that grows a block a little
+      // rescans it as one, instead of cutting a line or two off into a block of their own.
+      if (this.blockSize !== Infinity && to - start > this.blockSize * 1.5) {
         const lineEnd = text.indexOf('\n', start + this.blockSize - 1);
         if (lineEnd !== -1 && lineEnd + 1 < to) end = lineEnd + 1;
       }
