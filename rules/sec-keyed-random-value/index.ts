@@ -1,5 +1,5 @@
 import { defineRule } from '../../server/src/engine/define-rule';
-import { shannonEntropy } from '../../server/src/engine/secret-values';
+import { base64Text, shannonEntropy } from '../../server/src/engine/secret-values';
 import { isCamelCaseIdentifier, looksLikeSecretLiteral, nameWords } from '../lib/credential-names';
 import { nameAround, nameCharacters } from '../lib/name-around';
 import docs from './docs.md';
@@ -122,13 +122,6 @@ export function looksGenerated(value: string): boolean {
 
 /** Base64 of readable text (`ZHVtbXkgdGV4dA==` is "dummy text"): encoded data or a test value, not a generated key. */
 function decodesToText(value: string): boolean {
-  if (value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
-  const decoded = Buffer.from(value, 'base64');
-  if (decoded.length < 8) return false;
-  let spaces = 0;
-  for (const byte of decoded) {
-    if (byte < 0x20 || byte > 0x7e) return false;
-    if (byte === 0x20) spaces++;
-  }
-  return spaces > 0;
+  const decoded = base64Text(value);
+  return decoded !== undefined && decoded.length >= 8 && decoded.includes(' ');
 }

@@ -63,9 +63,16 @@ export function isPlaceholderSecret(value: string): boolean {
  * Words and spaces only, at least two spaces; a real password encoded this way has neither.
  */
 function isEncodedSentence(value: string): boolean {
-  if (value.length < 16 || value.length > 400 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+  if (value.length < 16) return false;
+  const decoded = base64Text(value);
+  return decoded !== undefined && /^[A-Za-z][A-Za-z ,.'!?-]*$/.test(decoded) && (decoded.match(/ /g)?.length ?? 0) >= 2;
+}
+
+/** What a padded base64 value (up to 400 characters) decodes to, when that is printable ASCII text; undefined otherwise. */
+export function base64Text(value: string): string | undefined {
+  if (value.length > 400 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
   const decoded = Buffer.from(value, 'base64').toString('latin1');
-  return /^[A-Za-z][A-Za-z ,.'!?-]*$/.test(decoded) && (decoded.match(/ /g)?.length ?? 0) >= 2;
+  return /^[\x20-\x7e]*$/.test(decoded) ? decoded : undefined;
 }
 
 /** Shannon entropy in bits per character: random tokens sit near 4 to 6, words near 2 to 3. */
