@@ -7,12 +7,18 @@ const DAY = 86_400_000;
 /**
  * Certificate files that infrastructure code deploys by path, read from disk beside the document:
  * Terraform `file("...")` / `filebase64("...")` (optionally `${path.module}/...`) and Ansible
- * `lookup('file', '...')` (the playbook's `files/` folder, then its own). The certificate itself,
+ * `lookup('file', '...')` (the playbook's `files/` folder, then its own), kustomize generators'
+ * `files:` and Compose `secrets:`/`configs:` read from a `file:`. The certificate itself,
  * if committed, is also sec-certificate-lifetime's to judge; what this adds is where the expired
  * or expiring certificate is put to use, which is where the deploy breaks.
  */
 const TERRAFORM_FILE = /\bfile(?:base64)?\([ \t]*"((?:\$\{path\.module\}\/)?[^"$\r\n]{1,300}\.(?:pem|crt|cer))"[ \t]*\)/g;
 const ANSIBLE_LOOKUP = /\blookup\([ \t]*['"]file['"][ \t]*,[ \t]*['"]([^'"{}\r\n]{1,300}\.(?:pem|crt|cer))['"][ \t]*\)/g;
+/** A kustomize generator's `files:` item, optionally keyed: `- tls.crt=certs/portal.crt`. */
+const KUSTOMIZE_FILE_ITEM = /^[ \t]*-[ \t]+["']?(?:[\w.-]{1,100}=)?([^\s"'#=]{1,300}\.(?:pem|crt|cer))["']?[ \t]*(?:#.*)?$/gm;
+/** A Compose secret or config read from a file: `file: ./certs/server.crt`. */
+const COMPOSE_FILE = /^[ \t]+file:[ \t]*["']?([^\s"'#]{1,300}\.(?:pem|crt|cer))["']?[ \t]*(?:#.*)?$/gm;
+const KUSTOMIZATION = /(?:^|[\\/])(?:kustomization\.ya?ml|Kustomization)$/;
 const MODULE_PREFIX = '${path.module}/';
 
 export default defineRule({
@@ -21,7 +27,8 @@ export default defineRule({
   defaultSeverity: 'error',
   fileKinds: ['terraform', 'yaml'],
   keywords: ['.pem', '.crt', '.cer'],
-  pattern: /\b(?:file(?:base64)?\([ \t]*"|lookup\([ \t]*['"]file['"])/,
+  // Terraform and Ansible by their calls; kustomize and Compose by a certificate path ending a line.
+  pattern: /\b(?:file(?:base64)?\([ \t]*"|lookup\([ \t]*['"]file['"])|\.(?:pem|crt|cer)["']?[ \t]*(?:#[^\n]*)?$/m,
   options: {
     warnDays: { type: 'number', default: 30, description: 'Warn when a referenced certificate expires within this many days (30, the usual renewal window of ACME clients and cert-manager).' },
   },
@@ -30,7 +37,13 @@ export default defineRule({
     const text = document.text;
     const now = Date.now();
     const soon = now + Number(options.warnDays) * DAY;
-    const references = document.hasKind('terraform') ? terraformReferences(text) : ansibleReferences(text);
+    const references = document.hasKind('terraform')
+      ? terraformReferences(text)
+      : KUSTOMIZATION.test(document.path)
+        ? listedReferences(text, KUSTOMIZE_FILE_ITEM)
+        : document.hasKind('docker-compose')
+          ? listedReferences(text, COMPOSE_FILE)
+          : ansibleReferences(text);
     for (const { span, reference, candidates } of references) {
       let certificateText: string | undefined;
       for (const candidate of candidates) {
@@ -78,6 +91,15 @@ function* ansibleReferences(text: string): Generator<Reference> {
     if (commentedOut(text, match.index, ['#'])) continue;
     const written = match[1]!;
     yield { span: [match.index, match.index + match[0].length], reference: written, candidates: [`files/${written}`, `../files/${written}`, written] };
+  }
+}
+
+/** Paths that kustomize and Compose resolve against the file's own folder, one per matching line. */
+function* listedReferences(text: string, pattern: RegExp): Generator<Reference> {
+  for (const match of text.matchAll(pattern)) {
+    const written = match[1]!;
+    const start = match.index + match[0].indexOf(written);
+    yield { span: [start, start + written.length], reference: written, candidates: [written] };
   }
 }
 
