@@ -15,9 +15,9 @@ const DAY = 86_400_000;
 const TERRAFORM_FILE = /\bfile(?:base64)?\([ \t]*"((?:\$\{path\.module\}\/)?[^"$\r\n]{1,300}\.(?:pem|crt|cer))"[ \t]*\)/g;
 const ANSIBLE_LOOKUP = /\blookup\([ \t]*['"]file['"][ \t]*,[ \t]*['"]([^'"{}\r\n]{1,300}\.(?:pem|crt|cer))['"][ \t]*\)/g;
 /** A kustomize generator's `files:` item, optionally keyed: `- tls.crt=certs/portal.crt`. */
-const KUSTOMIZE_FILE_ITEM = /^[ \t]*-[ \t]+["']?(?:[\w.-]{1,100}=)?([^\s"'#=]{1,300}\.(?:pem|crt|cer))["']?[ \t]*(?:#.*)?$/gm;
+const KUSTOMIZE_FILE_ITEM = /^([ \t]*-[ \t]+["']?(?:[\w.-]{1,100}=)?)([^\s"'#=]{1,300}\.(?:pem|crt|cer))["']?[ \t]*(?:#.*)?$/gm;
 /** A Compose secret or config read from a file: `file: ./certs/server.crt`. */
-const COMPOSE_FILE = /^[ \t]+file:[ \t]*["']?([^\s"'#]{1,300}\.(?:pem|crt|cer))["']?[ \t]*(?:#.*)?$/gm;
+const COMPOSE_FILE = /^([ \t]+file:[ \t]*["']?)([^\s"'#]{1,300}\.(?:pem|crt|cer))["']?[ \t]*(?:#.*)?$/gm;
 const KUSTOMIZATION = /(?:^|[\\/])(?:kustomization\.ya?ml|Kustomization)$/;
 const MODULE_PREFIX = '${path.module}/';
 
@@ -94,12 +94,13 @@ function* ansibleReferences(text: string): Generator<Reference> {
   }
 }
 
-/** Paths that kustomize and Compose resolve against the file's own folder, one per matching line. */
+/** Paths that kustomize and Compose resolve against the file's own folder, one per matching line (group 1 the text before the path, group 2 the path). */
 function* listedReferences(text: string, pattern: RegExp): Generator<Reference> {
   for (const match of text.matchAll(pattern)) {
-    const written = match[1]!;
-    const start = match.index + match[0].indexOf(written);
-    yield { span: [start, start + written.length], reference: written, candidates: [written] };
+    // The path starts where the text before it (group 1) ends: in `- portal.crt=portal.crt` a search would find the key.
+    const [, before, written] = match;
+    const start = match.index + before!.length;
+    yield { span: [start, start + written!.length], reference: written!, candidates: [written!] };
   }
 }
 
