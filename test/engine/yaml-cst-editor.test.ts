@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseAllDocuments, parseDocument, type Node } from 'yaml';
+import { isMap, parseAllDocuments, parseDocument, visit, type Node } from 'yaml';
 import { YamlCstEditor } from '../../server/src/engine/fix/yaml-cst-editor';
 
 type BlockMap = NonNullable<ReturnType<YamlCstEditor['blockMapAt']>>;
@@ -62,6 +62,51 @@ describe('YamlCstEditor', () => {
     assert.ok(editor.blockMapAt((doc.contents as Node).range![0]), 'the root map');
     assert.equal(editor.blockMapAt((doc.get('flow', true) as Node).range![0]), undefined);
     assert.equal(editor.blockMapAt(1), undefined);
+  });
+
+  it('finds every block map of a nested document by its offset, the outermost where two start together', () => {
+    const text = [
+      'on: [push]',
+      'jobs:',
+      '  build:',
+      '    # comment before steps',
+      '    steps:',
+      '      - uses: actions/checkout@v4',
+      '        with: { fetch-depth: 0 }',
+      '      - name: deploy',
+      '        env:',
+      '          REGION: eu-west-1',
+      '        with:',
+      '          role: x',
+      '      -',
+      '      - - a: 1',
+      '          b:',
+      '            c: 2',
+      '  test:',
+      '    ? complex',
+      '    : value: 3',
+      '---',
+      'second: { flow: 1 }',
+      'third:',
+      '  deep: true',
+      '',
+    ].join('\n');
+    const offsets: number[] = [];
+    for (const doc of parseAllDocuments(text)) {
+      visit(doc, (_key, node) => {
+        if (isMap(node) && node.flow !== true && node.range) offsets.push(node.range[0]);
+      });
+    }
+    assert.ok(offsets.length >= 10);
+    const editor = new YamlCstEditor(text);
+    for (const offset of offsets) {
+      const map = editor.blockMapAt(offset);
+      assert.equal(map?.offset, offset, `the block map at ${offset} (${JSON.stringify(text.slice(offset, offset + 12))})`);
+    }
+    // `- uses:` starts both the sequence item's map and nothing else; `REGION` starts the env map, not a scalar.
+    assert.equal(editor.blockMapAt(text.indexOf('REGION'))?.items.length, 1);
+    assert.equal(editor.blockMapAt(text.indexOf('- uses') + 2)?.items.length, 2);
+    assert.equal(editor.blockMapAt(text.indexOf('fetch-depth')), undefined, 'inside a flow map');
   });
 
   describe('removeKeys', () => {

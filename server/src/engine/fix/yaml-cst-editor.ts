@@ -25,6 +25,28 @@ function copyCst<T>(value: T): T {
 type BlockMapItem = BlockMap['items'][number];
 
 /**
+ * The outermost block map at `offset` inside `node`, with the item holding it: a descent along
+ * the one child at each level that starts at or before the offset last (siblings start in
+ * document order), so a fix in a large file visits a path, not every node.
+ */
+function blockMapWithin(node: CST.Token | undefined, offset: number): { map: BlockMap; parent: CST.CollectionItem } | undefined {
+  while (node && (node.type === 'block-map' || node.type === 'block-seq' || node.type === 'flow-collection')) {
+    let next: { child: CST.Token; item: CST.CollectionItem } | undefined;
+    items: for (const item of node.items) {
+      for (const child of [item.key, item.value]) {
+        if (!child) continue;
+        if (child.offset > offset) break items;
+        next = { child, item };
+      }
+    }
+    if (!next) return undefined;
+    if (next.child.type === 'block-map' && next.child.offset === offset) return { map: next.child, parent: next.item };
+    node = next.child;
+  }
+  return undefined;
+}
+
+/**
  * Edits YAML through its concrete syntax tree, so comments, quoting, indentation and key order of
  * everything not edited survive byte for byte. Maps are addressed by their source offset, which
  * is the `range[0]` of the matching `yaml` AST node.
@@ -49,11 +71,7 @@ export class YamlCstEditor {
     for (const token of this.tokens) {
       if (token.type !== 'document') continue;
       if (token.value?.type === 'block-map' && token.value.offset === offset) return this.adopt(token.value, undefined);
-      let found: { map: BlockMap; parent: CST.CollectionItem } | undefined;
-      CST.visit(token, (item) => {
-        if (item.value?.type === 'block-map' && item.value.offset === offset) found = { map: item.value, parent: item };
-        return found ? CST.visit.BREAK : undefined;
-      });
+      const found = blockMapWithin(token.value, offset);
       if (found) return this.adopt(found.map, found.parent);
     }
     return undefined;
