@@ -14,14 +14,22 @@ const CREDENTIAL_WORDS = ['pass', 'pwd', 'secret', 'token', 'key', 'credential',
 const KEY_QUALIFIER = /(?:api|private|access|auth|signing)[_-]?$/i;
 const QUALIFIER_REACH = 'signing_'.length;
 /**
- * Right after a name: a C array declarator (`api_key[] =`), an optional closing quote, the
- * operator, then a quoted value (groups 1, 2), with an optional string prefix (C# and Objective-C
+ * Right after a name: a C array declarator (`api_key[] =`), an optional closing quote and a
+ * subscript's bracket (`os.environ["API_KEY"] =`, checked by isSubscript), the operator, then a
+ * quoted value (groups 1, 2), with an optional string prefix (C# and Objective-C
  * `@"…"`, Python `r"…"`, C `L"…"`), or a bare value (group 3). In source code a bare value stops
  * at punctuation, where an expression would go on; in configuration it runs to the next space,
  * since generated passwords are full of brackets and commas.
  */
-const OPERATOR_VALUE_CODE = /(?:\[\w{0,8}\])?["']?[ \t]*(?::=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,300})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
-const OPERATOR_VALUE_CONFIG = /(?:\[\w{0,8}\])?["']?[ \t]*(?::=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,300})\1|([^\s"'`]{1,300}))/y;
+const OPERATOR_VALUE_CODE = /(?:\[\w{0,8}\])?["']?\]?[ \t]*(?::=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,300})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
+const OPERATOR_VALUE_CONFIG = /(?:\[\w{0,8}\])?["']?\]?[ \t]*(?::=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,300})\1|([^\s"'`]{1,300}))/y;
+/**
+ * A call of two string arguments, the first naming a credential: `define('DB_PASSWORD', '…')`
+ * (WordPress), `props.setProperty("password", "…")`, `os.Setenv("API_TOKEN", "…")`. A call with
+ * more (`MovedAttribute("HTTPPasswordMgr", "urllib2", …)`, `scrypt('password', 'salt', 64)`) is
+ * not a name and its value. From the name's closing quote; the value is group 2.
+ */
+const CALL_ARGUMENT = /["'][ \t]*,[ \t]*(["'])([^"'\r\n]{1,300})\1[ \t]*\)/y;
 /**
  * A directive: the name, spaces, then a double-quoted value ending the line (`secret "…";` in BIND
  * and nginx configuration, `password "…"` in Chef and other Ruby DSLs).
@@ -172,7 +180,7 @@ export default defineRule({
       if (start > 0 && (text[start - 1] === '?' || text[start - 1] === '&') && isBadgeQuery(text, start - 1)) continue;
       operatorValue.lastIndex = end;
       const match = operatorValue.exec(text);
-      if (match) {
+      if (match && (!SUBSCRIPT_CLOSE.test(match[0]) || isSubscript(text, start, match[0]))) {
         const name = trimNameSigils(text.slice(start, end));
         const [whole, quote, quotedValue, bareValue] = match;
         // A single-quoted run in the C family is a character constant, not a string literal.
@@ -199,6 +207,12 @@ export default defineRule({
         continue;
       }
       const before = start > 0 ? text[start - 1] : undefined;
+      if ((before === '"' || before === "'") && text[end] === before && isFirstArgument(text, start - 1)) {
+        CALL_ARGUMENT.lastIndex = end;
+        const argument = CALL_ARGUMENT.exec(text);
+        if (argument) consider(text.slice(start, end), argument[2]!, true, end + argument[0].length - 1 - argument[2]!.length);
+        continue;
+      }
       if (before === '<') {
         XML_ELEMENT.lastIndex = end;
         const element = XML_ELEMENT.exec(text);
@@ -238,6 +252,23 @@ export default defineRule({
     }
   },
 });
+
+const SUBSCRIPT_CLOSE = /^["']?\]/;
+/**
+ * Whether the `]` after a name closes a subscript the name is quoted in (`env["API_KEY"] =`), not
+ * a Markdown link label (`[token]: https://…`) or a stray bracket.
+ */
+function isSubscript(text: string, nameStart: number, afterName: string): boolean {
+  const quote = text[nameStart - 1];
+  return (quote === '"' || quote === "'") && afterName[0] === quote && text[nameStart - 2] === '[';
+}
+
+/** Whether the string literal opening at `quoteAt` is a call's first argument: `(` before it, spaces aside. */
+function isFirstArgument(text: string, quoteAt: number): boolean {
+  let at = quoteAt - 1;
+  while (at >= 0 && (text[at] === ' ' || text[at] === '\t')) at--;
+  return text[at] === '(' && at > 0 && /[\w$]/.test(text[at - 1]!);
+}
 
 /** How far back from a query the start of its URL is looked for. */
 const URL_REACH = 300;
