@@ -66,6 +66,7 @@ import secIacSecretParameter from './sec-iac-secret-parameter';
 import secPasswordInUrl from './sec-password-in-url';
 import secKeyedRandomValue from './sec-keyed-random-value';
 import secCredentialCliFlag from './sec-credential-cli-flag';
+import secCredentialArgument from './sec-credential-argument';
 import tfTlsCertValidity from './tf-tls-cert-validity';
 import k8sInsecureSkipTls from './k8s-insecure-skip-tls';
 import dfSecretInArgEnv from './df-secret-in-arg-env';
@@ -93,6 +94,7 @@ const ruleModules: readonly Rule[] = [
   secPasswordInUrl,
   secKeyedRandomValue,
   secCredentialCliFlag,
+  secCredentialArgument,
   secPasswordAssignment,
   secCredentialComparison,
   secConnectionStringPassword,
