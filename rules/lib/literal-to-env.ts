@@ -34,7 +34,8 @@ const EXPRESSION_PARENTS: Record<Language, ReadonlySet<string>> = {
   js: new Set(['variable_declarator', 'assignment_expression', 'pair', 'arguments', 'return_statement', 'assignment_pattern', 'public_field_definition', 'field_definition', 'array']),
   python: new Set(['assignment', 'keyword_argument', 'argument_list', 'pair', 'return_statement', 'default_parameter', 'typed_default_parameter', 'list', 'tuple']),
   go: new Set(['expression_list', 'argument_list', 'literal_element', 'keyed_element', 'return_statement']),
-  java: new Set(['variable_declarator', 'argument_list', 'assignment_expression', 'return_statement']),
+  // A literal a method is called on (`"…".toCharArray()`, as PasswordAuthentication wants) is an expression too.
+  java: new Set(['variable_declarator', 'argument_list', 'assignment_expression', 'return_statement', 'method_invocation']),
 };
 
 /** String literal node types whose content can be a whole secret. */

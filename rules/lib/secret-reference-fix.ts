@@ -35,7 +35,9 @@ export function withSecretReferenceFix(rule: Rule): Rule {
       for (const report of reports) context.report({ ...report, fixable: report.fixable !== false && hasSite(document, report.span) });
     },
     fix({ document, finding }) {
-      if (lookupFixGrammar(document)) return environmentLookupFixes(document, finding.span, vendor, fallbackName);
+      // A rule may say what the value is where the code gives it no name (`login("bot", "…")`: a password).
+      const unnamed = typeof finding.data?.valueName === 'string' ? finding.data.valueName : fallbackName;
+      if (lookupFixGrammar(document)) return environmentLookupFixes(document, finding.span, vendor, unnamed);
       if (isTerraformConfiguration(document)) return terraformVariableFixes(document, finding.span);
       return ciSecretReferenceFixes(document, finding.span);
     },

@@ -83,10 +83,12 @@ export default defineRule({
       const found = match[1] ? authTuple(nodeAt(tree, match.index), language) : positional(nodeAt(tree, match.index), match[2]!, language);
       if (!found) continue;
       report({
-        span: [found.node.startIndex, found.node.endIndex],
+        span: contentSpan(found.node),
         secret: found.secret,
         message: `A literal password ({{secret}}) is passed to ${found.api}: it is in every copy of this file and keeps working until it is changed; read it at run time from a secret store or the environment.`,
         construct: found.api,
+        // What the environment-lookup fix calls the variable, since the call gives the value no name.
+        data: { valueName: 'password' },
       });
     }
   },
@@ -126,6 +128,14 @@ function literalCredential(argument: SyntaxNode | undefined, api: string): Found
   const secret = stringValue(node);
   if (!node || secret === undefined || !looksLikeSecretLiteral(secret)) return undefined;
   return { node, secret, api };
+}
+
+/** The literal's content, without quotes or a Python prefix: what the environment-lookup fix replaces. */
+function contentSpan(literal: SyntaxNode): [number, number] {
+  const open = literal.firstChild;
+  const close = literal.lastChild;
+  if (open?.type === 'string_start' && close?.type === 'string_end') return [open.endIndex, close.startIndex];
+  return [literal.startIndex + 1, literal.endIndex - 1];
 }
 
 /** The call's last name: `getConnection` of `DriverManager.getConnection`, `Sequelize` of `new db.Sequelize`. */

@@ -39,7 +39,7 @@ describe('sec-credential-argument', () => {
       it(`${parameter.api} in ${language}`, async () => {
         const path = PATHS[language]!;
         const [fewest, most] = parameter.arity;
-        assert.deepEqual(await reported(path, source(language, parameter.callee, fewest, parameter.index)), [`"${PASSWORD}"`]);
+        assert.deepEqual(await reported(path, source(language, parameter.callee, fewest, parameter.index)), [PASSWORD]);
         // The same literal elsewhere among the arguments, or with another number of them, is another API.
         const elsewhere = (parameter.index + 1) % fewest;
         if (elsewhere !== parameter.index && !PARAMETERS.some((other) => other.callee === parameter.callee && other.index === elsewhere && other.arity[0] <= fewest && fewest <= other.arity[1])) {
@@ -54,7 +54,7 @@ describe('sec-credential-argument', () => {
   }
 
   it("reads requests' auth pair in Python, not a tuple assigned to a variable named auth", async () => {
-    assert.deepEqual(await reported('a.py', `requests.get(url, auth=("svc", "${PASSWORD}"))\n`), [`"${PASSWORD}"`]);
+    assert.deepEqual(await reported('a.py', `requests.get(url, auth=("svc", "${PASSWORD}"))\n`), [PASSWORD]);
     assert.deepEqual(await reported('a.py', `auth = ("svc", "${PASSWORD}")\n`), []);
     assert.deepEqual(await reported('a.py', `requests.get(url, auth=("svc", "${PASSWORD}", "x"))\n`), []);
   });
