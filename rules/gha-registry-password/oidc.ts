@@ -5,13 +5,12 @@
  * (only in `fix`).
  */
 import type { YAMLMap } from 'yaml';
-import { applyEdits, diffToEdits } from '../../server/src/engine/fix/text-diff';
 import { YamlCstEditor } from '../../server/src/engine/fix/yaml-cst-editor';
 import type { ParsedDocument } from '../../server/src/engine/parsed-document';
-import { isMap, mapEntries, nodeSpan, pairOf, scalarString, valueOf, yamlEditKeepsParsing } from '../../server/src/engine/parse/yaml';
+import { isMap, mapEntries, nodeSpan, pairOf, scalarString, valueOf } from '../../server/src/engine/parse/yaml';
 import type { Fix, TextEdit } from '../../server/src/engine/types';
 import { stepInput, type WorkflowStep } from '../lib/github-actions';
-import { sourceText, stepInsertionPoint } from '../lib/github-step-fix';
+import { finishStepEdits, freshStepId, newStepPoint, newStepText, sourceText, type NewStepPoint } from '../lib/github-step-fix';
 import { PROVIDER_PLACEHOLDER, SERVICE_ACCOUNT_PLACEHOLDER } from '../gha-gcp-sa-key-json';
 import { canGrantScope, grantScope } from './permissions';
 
@@ -35,45 +34,12 @@ const DOCKERHUB_ORGANIZATION = '${{ vars.DOCKERHUB_ORGANIZATION }}';
 export const JSON_KEY_USERS = new Set(['_json_key', '_json_key_base64']);
 const LOGIN_INPUTS = ['registry', 'username', 'password'];
 
-/** Where a new step goes: before the login step and the comment lines right above it. */
-interface InsertionPoint {
-  readonly at: number;
-  /** The text before the step's first key on its line: indentation, `-` and spaces. */
-  readonly prefix: string;
-  /** The column of the step's keys, as spaces. */
-  readonly keyIndent: string;
-  /** One level of nesting, as the step's own `with:` is indented. */
-  readonly unit: string;
-}
-
 /** A step's `if:` as written; null when there is none, undefined when it cannot be copied (multi-line, empty). */
 function conditionOf(document: ParsedDocument, step: WorkflowStep): string | null | undefined {
   const condition = valueOf(step.step, 'if');
   if (condition === undefined) return null;
   const text = condition === null ? '' : sourceText(document, condition);
   return text === '' || text.includes('\n') ? undefined : text;
-}
-
-function insertionPoint(document: ParsedDocument, step: WorkflowStep): InsertionPoint | undefined {
-  const text = document.text;
-  const point = stepInsertionPoint(text, step);
-  if (!point) return undefined;
-  const { at, prefix } = point;
-  const withStart = step.with && !step.with.flow ? nodeSpan(step.with)?.[0] : undefined;
-  const width = withStart !== undefined ? withStart - (text.lastIndexOf('\n', withStart - 1) + 1) - prefix.length : 2;
-  return { at, prefix, keyIndent: ' '.repeat(prefix.length), unit: ' '.repeat(width > 0 && width <= 8 ? width : 2) };
-}
-
-/** The text of a new step at `point`: `lines` are `[key, value]` entries, a nested one as `[key, entries]`. */
-function stepText(document: ParsedDocument, point: InsertionPoint, entries: ReadonlyArray<readonly [string, string | ReadonlyArray<readonly [string, string]>]>): TextEdit {
-  const lines: string[] = [];
-  entries.forEach(([key, value], index) => {
-    const indent = index === 0 ? point.prefix : point.keyIndent;
-    if (typeof value === 'string') lines.push(`${indent}${key}: ${value}`);
-    else lines.push(`${indent}${key}:`, ...value.map(([inner, text]) => `${point.keyIndent}${point.unit}${inner}: ${text}`));
-  });
-  const eol = document.text.includes('\r\n') ? '\r\n' : '\n';
-  return { span: [point.at, point.at], newText: lines.map((line) => line + eol).join('') };
 }
 
 const filled = (node: unknown) => node !== undefined && node !== null && (scalarString(node) ?? 'x') !== '';
@@ -96,7 +62,7 @@ function loginInputsEditable(step: WorkflowStep): boolean {
 export interface GarPlan {
   /** An earlier google-github-actions/auth step with Workload Identity Federation whose token the login can use. */
   readonly reuse?: WorkflowStep;
-  readonly point?: InsertionPoint;
+  readonly point?: NewStepPoint;
 }
 
 /** `earlier` holds the job's sign-in steps before the login step, in order. */
@@ -106,7 +72,7 @@ export function garPlan(document: ParsedDocument, earlier: readonly WorkflowStep
   if (condition === undefined) return undefined;
   const auth = lastSignIn(earlier, GOOGLE_AUTH);
   if (!auth) {
-    const point = insertionPoint(document, step);
+    const point = newStepPoint(document, step);
     return point ? { point } : undefined;
   }
   // A new auth step would replace the credentials of every later step, so only an earlier one
@@ -134,13 +100,13 @@ export function garFix(document: ParsedDocument, jobSteps: readonly WorkflowStep
     const authWith = editor.blockMapAt(nodeSpan(auth.with)![0]);
     if (!authMap || !authWith) return undefined;
     const own = scalarString(valueOf(auth.step, 'id'));
-    id = own ?? freshId(jobSteps, 'auth');
+    id = own ?? freshStepId(jobSteps, 'auth');
     if (own === undefined) editor.insertEntries(authMap, `id: ${id}\n`, Math.max(0, editor.indexOf(authMap, 'uses')));
     if (pairOf(auth.with, 'token_format') === undefined) editor.insertEntries(authWith, 'token_format: access_token\n');
   } else {
-    id = freshId(jobSteps, 'auth');
+    id = freshStepId(jobSteps, 'auth');
     const condition = conditionOf(document, step);
-    insert = stepText(document, plan.point!, [
+    insert = newStepText(document, plan.point!, [
       ['id', id],
       ['uses', GOOGLE_AUTH_USES],
       ...(condition ? [['if', condition] as const] : []),
@@ -157,7 +123,7 @@ export function garFix(document: ParsedDocument, jobSteps: readonly WorkflowStep
   if (!setInput(editor, withMap, step.with!, 'username', 'oauth2accesstoken', 'password')) return undefined;
   if (!editor.setScalar(withMap, 'password', `\${{ steps.${id}.outputs.access_token }}`)) return undefined;
   grantScope(editor, jobMap, step.job, valueOf(step.yaml.contents, 'permissions'), 'id-token');
-  const edits = finish(document.text, editor.toString(), insert);
+  const edits = finishStepEdits(document.text, editor.toString(), insert);
   if (!edits) return undefined;
   return plan.reuse
     ? { title: `Log in with the access token of the google-github-actions/auth step '${id}' (Workload Identity Federation)`, edits }
@@ -175,7 +141,7 @@ export interface AcrPlan {
   readonly name: string;
   /** An earlier azure/login step that already signs in through OIDC. */
   readonly reuse?: WorkflowStep;
-  readonly point?: InsertionPoint;
+  readonly point?: NewStepPoint;
 }
 
 export function acrPlan(document: ParsedDocument, earlier: readonly WorkflowStep[], step: WorkflowStep, host: string): AcrPlan | undefined {
@@ -189,7 +155,7 @@ export function acrPlan(document: ParsedDocument, earlier: readonly WorkflowStep
   if (condition === undefined) return undefined;
   const login = lastSignIn(earlier, AZURE_LOGIN);
   if (!login) {
-    const point = insertionPoint(document, step);
+    const point = newStepPoint(document, step);
     return point ? { name, point } : undefined;
   }
   // Reused only when it signs in through OIDC to a subscription, under the same condition.
@@ -212,14 +178,14 @@ export function acrFix(document: ParsedDocument, step: WorkflowStep, plan: AcrPl
   let insert: TextEdit | undefined;
   if (!plan.reuse) {
     const condition = conditionOf(document, step);
-    insert = stepText(document, plan.point!, [
+    insert = newStepText(document, plan.point!, [
       ['uses', AZURE_LOGIN_USES],
       ...(condition ? [['if', condition] as const] : []),
       ['with', AZURE_INPUTS.map(([key, name]) => [key, `\${{ secrets.${name} }}`] as const)],
     ]);
   }
   grantScope(editor, jobMap, step.job, valueOf(step.yaml.contents, 'permissions'), 'id-token');
-  const edits = finish(document.text, editor.toString(), insert);
+  const edits = finishStepEdits(document.text, editor.toString(), insert);
   if (!edits) return undefined;
   return plan.reuse
     ? { title: `Log in with az acr login --name ${plan.name} (uses the azure/login OIDC sign-in earlier in the job)`, edits }
@@ -283,7 +249,7 @@ export function dockerHubFix(document: ParsedDocument, step: WorkflowStep, plan:
   if (!setInput(editor, withMap, step.with!, 'username', DOCKERHUB_ORGANIZATION, 'password')) return undefined;
   if (editor.removeKeys(withMap, ['password']) === -1) return undefined;
   grantScope(editor, jobMap, step.job, valueOf(step.yaml.contents, 'permissions'), 'id-token');
-  const edits = finish(document.text, editor.toString(), undefined);
+  const edits = finishStepEdits(document.text, editor.toString(), undefined);
   if (!edits) return undefined;
   return {
     // Never preferred: it works only for a Docker Hub organization with an OIDC connection.
@@ -302,32 +268,6 @@ function setInput(editor: YamlCstEditor, withCst: BlockMap, withMap: YAMLMap<unk
   if (pairOf(withMap, key) !== undefined) return editor.setScalar(withCst, key, value);
   editor.insertEntries(withCst, `${key}: ${value}\n`, Math.max(0, editor.indexOf(withCst, before)));
   return true;
-}
-
-/**
- * Line edits from the original text to the CST editor's result plus a new step inserted as text
- * (the CST editor edits maps, not sequences); undefined when the two collide or the result parses
- * worse than the original.
- */
-function finish(original: string, edited: string, insert: TextEdit | undefined): TextEdit[] | undefined {
-  let text = edited;
-  if (insert) {
-    try {
-      text = applyEdits(original, [...diffToEdits(original, edited), insert]);
-    } catch {
-      return undefined;
-    }
-  }
-  if (text === original || !yamlEditKeepsParsing(original, text)) return undefined;
-  return diffToEdits(original, text);
-}
-
-/** `base`, or `base-2`, `base-3`… when a step of the job already has that id. */
-function freshId(jobSteps: readonly WorkflowStep[], base: string): string {
-  const used = new Set(jobSteps.map((other) => scalarString(valueOf(other.step, 'id'))));
-  let id = base;
-  for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
-  return id;
 }
 
 /** A step id usable in `steps.<id>.outputs` as written (letters, digits, `_`, `-`, not starting with a digit or `-`). */

@@ -1,7 +1,9 @@
 import type { YAMLMap } from 'yaml';
 import type { ParsedDocument } from '../../server/src/engine/parsed-document';
 import { YamlCstEditor } from '../../server/src/engine/fix/yaml-cst-editor';
-import { isMap, nodeSpan, pairOf, scalarString, valueOf } from '../../server/src/engine/parse/yaml';
+import { applyEdits, diffToEdits } from '../../server/src/engine/fix/text-diff';
+import { isMap, nodeSpan, pairOf, scalarString, valueOf, yamlEditKeepsParsing } from '../../server/src/engine/parse/yaml';
+import type { TextEdit } from '../../server/src/engine/types';
 import { workflowSteps, type WorkflowStep } from './github-actions';
 import { withIdTokenWrite } from './github-permissions';
 
@@ -181,4 +183,63 @@ export function stepInsertionPoint(text: string, step: WorkflowStep): { at: numb
     at = previous;
   }
   return { at, dashIndent, prefix };
+}
+
+/** Where a new step goes before a step (stepInsertionPoint), with the column of its keys and its nesting unit. */
+export interface NewStepPoint {
+  readonly at: number;
+  /** The text before the step's first key on its line: indentation, `-` and spaces. */
+  readonly prefix: string;
+  /** The column of the step's keys, as spaces. */
+  readonly keyIndent: string;
+  /** One level of nesting, as the step's own `with:` is indented. */
+  readonly unit: string;
+}
+
+export function newStepPoint(document: ParsedDocument, step: WorkflowStep): NewStepPoint | undefined {
+  const text = document.text;
+  const point = stepInsertionPoint(text, step);
+  if (!point) return undefined;
+  const { at, prefix } = point;
+  const withStart = step.with && !step.with.flow ? nodeSpan(step.with)?.[0] : undefined;
+  const width = withStart !== undefined ? withStart - (text.lastIndexOf('\n', withStart - 1) + 1) - prefix.length : 2;
+  return { at, prefix, keyIndent: ' '.repeat(prefix.length), unit: ' '.repeat(width > 0 && width <= 8 ? width : 2) };
+}
+
+/** The text of a new step at `point`: `entries` are `[key, value]`, a nested one as `[key, entries]`. */
+export function newStepText(document: ParsedDocument, point: NewStepPoint, entries: ReadonlyArray<readonly [string, string | ReadonlyArray<readonly [string, string]>]>): TextEdit {
+  const lines: string[] = [];
+  entries.forEach(([key, value], index) => {
+    const indent = index === 0 ? point.prefix : point.keyIndent;
+    if (typeof value === 'string') lines.push(`${indent}${key}: ${value}`);
+    else lines.push(`${indent}${key}:`, ...value.map(([inner, text]) => `${point.keyIndent}${point.unit}${inner}: ${text}`));
+  });
+  const eol = document.text.includes('\r\n') ? '\r\n' : '\n';
+  return { span: [point.at, point.at], newText: lines.map((line) => line + eol).join('') };
+}
+
+/**
+ * Line edits from the original text to the CST editor's result plus a new step inserted as text
+ * (the CST editor edits maps, not sequences); undefined when the two collide or the result parses
+ * worse than the original.
+ */
+export function finishStepEdits(original: string, edited: string, insert: TextEdit | undefined): TextEdit[] | undefined {
+  let text = edited;
+  if (insert) {
+    try {
+      text = applyEdits(original, [...diffToEdits(original, edited), insert]);
+    } catch {
+      return undefined;
+    }
+  }
+  if (text === original || !yamlEditKeepsParsing(original, text)) return undefined;
+  return diffToEdits(original, text);
+}
+
+/** `base`, or `base-2`, `base-3`… when a step of the job already has that id. */
+export function freshStepId(jobSteps: readonly WorkflowStep[], base: string): string {
+  const used = new Set(jobSteps.map((other) => scalarString(valueOf(other.step, 'id'))));
+  let id = base;
+  for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
+  return id;
 }
