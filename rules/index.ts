@@ -67,6 +67,7 @@ import secPasswordInUrl from './sec-password-in-url';
 import secKeyedRandomValue from './sec-keyed-random-value';
 import secCredentialCliFlag from './sec-credential-cli-flag';
 import secCredentialArgument from './sec-credential-argument';
+import ghaCratesTokenPublish from './gha-crates-token-publish';
 import tfTlsCertValidity from './tf-tls-cert-validity';
 import k8sInsecureSkipTls from './k8s-insecure-skip-tls';
 import dfSecretInArgEnv from './df-secret-in-arg-env';
@@ -105,6 +106,7 @@ const ruleModules: readonly Rule[] = [
   ghaAzureCredsJson,
   ghaVaultStaticToken,
   ghaNpmTokenPublish,
+  ghaCratesTokenPublish,
   ghaPypiTokenPublish,
   ghaAuthContinueOnErrorFallback,
   ghaAwsForceSkipOidc,

@@ -1,0 +1,121 @@
+import type { Node, Pair } from 'yaml';
+import { defineRule } from '../../server/src/engine/define-rule';
+import { YamlCstEditor } from '../../server/src/engine/fix/yaml-cst-editor';
+import type { ParsedDocument } from '../../server/src/engine/parsed-document';
+import { isMap, nodeSpan, pairOf, pairSpan, valueOf } from '../../server/src/engine/parse/yaml';
+import { stepInput, workflowSteps, type WorkflowStep } from '../lib/github-actions';
+import { withIdTokenWrite } from '../lib/github-permissions';
+import { canGrantIdToken, findStep, finishStepEdits, freshStepId, newStepPoint, newStepText, readsStoredSecret, runScript, sourceText, spanWithin, stepRef } from '../lib/github-step-fix';
+import docs from './docs.md';
+
+/** The variable cargo reads the crates.io token from (other registries have their own, `CARGO_REGISTRIES_<NAME>_TOKEN`). */
+const TOKEN_ENV = 'CARGO_REGISTRY_TOKEN';
+const AUTH_ACTION = 'rust-lang/crates-io-auth-action';
+const AUTH_USES = `${AUTH_ACTION}@v1`;
+/** Release tools that run `cargo publish` for you, and the input they take the token in. */
+const PUBLISH_ACTIONS: ReadonlyMap<string, string | undefined> = new Map([
+  ['katyo/publish-crates', 'registry-token'],
+  ['release-plz/action', undefined],
+]);
+
+export default defineRule({
+  id: 'gha-crates-token-publish',
+  category: 'long-lived-credential',
+  defaultSeverity: 'error',
+  fileKinds: ['github-actions'],
+  keywords: ['cargo_registry_token', 'publish-crates', 'release-plz'],
+  syntax: 'yaml',
+  docs,
+  check({ document, report }) {
+    const steps = workflowSteps(document);
+    const reported = new Set<number>();
+    for (const step of steps) {
+      const script = runScript(document, step);
+      const publisher = script !== undefined ? publishCommand(script) : step.action !== undefined && PUBLISH_ACTIONS.has(step.action) ? step.action : undefined;
+      // `--registry` / `--index` publish to another registry, which keeps its own tokens.
+      if (!publisher || /--(?:registry|index)\b/.test(script ?? '')) continue;
+      const found: Array<{ span: readonly [number, number]; name: string; level: 'step' | 'job' | 'workflow' | 'argument' | 'input' }> = [];
+      for (const { level, pair } of tokenEnv(document, step)) found.push({ span: pairSpan(pair)!, name: TOKEN_ENV, level });
+      const tokenFlag = script !== undefined && /--token[= ]+["']?\$\{\{\s*secrets\./.test(script) ? spanWithin(document, valueOf(step.step, 'run'), '--token') : undefined;
+      if (tokenFlag) found.push({ span: tokenFlag, name: '--token', level: 'argument' });
+      const input = step.action !== undefined ? PUBLISH_ACTIONS.get(step.action) : undefined;
+      const inputPair = input !== undefined ? stepInput(step, input) : undefined;
+      if (inputPair && readsStoredSecret(sourceText(document, inputPair.value))) found.push({ span: pairSpan(inputPair)!, name: input!, level: 'input' });
+      for (const { span, name, level } of found) {
+        if (reported.has(span[0])) continue;
+        reported.add(span[0]);
+        report({
+          span,
+          message: `'${publisher}' in job '${step.jobId}' authenticates with ${name} from a stored crates.io API token, which works from anywhere until it is revoked; configure crates.io trusted publishing and exchange the job's GitHub OIDC token with ${AUTH_ACTION}.`,
+          construct: `${level === 'workflow' ? '' : step.jobId}:${level}:${name}`,
+          data: { ...stepRef(step), name },
+          fixable: level === 'step' && publisher === 'cargo publish' && canGrantIdToken(step) && newStepPoint(document, step) !== undefined && conditionOf(document, step) !== undefined,
+        });
+      }
+    }
+  },
+  fix({ document, finding }) {
+    const step = findStep(document, finding.data);
+    if (!step || finding.data?.name !== TOKEN_ENV) return [];
+    const point = newStepPoint(document, step);
+    const condition = conditionOf(document, step);
+    const env = valueOf(step.step, 'env');
+    if (!point || condition === undefined || !isMap(env) || env.flow) return [];
+    const editor = new YamlCstEditor(document.text);
+    const envMap = editor.blockMapAt(nodeSpan(env)![0]);
+    const jobMap = editor.blockMapAt(nodeSpan(step.job)![0]);
+    if (!envMap || !jobMap) return [];
+    const id = freshStepId(workflowSteps(document).filter((other) => other.job === step.job), 'crates-io-auth');
+    if (!editor.setScalar(envMap, TOKEN_ENV, `\${{ steps.${id}.outputs.token }}`)) return [];
+    withIdTokenWrite(editor, jobMap, step.job, valueOf(step.yaml.contents, 'permissions'));
+    const insert = newStepText(document, point, [['id', id], ['uses', AUTH_USES], ...(condition ? [['if', condition] as const] : [])]);
+    const edits = finishStepEdits(document.text, editor.toString(), insert);
+    if (!edits) return [];
+    return [
+      {
+        // Not preferred: publishing fails until the crate has a trusted publisher on crates.io.
+        title: `Use crates.io trusted publishing: a token from ${AUTH_ACTION} + id-token: write`,
+        edits,
+      },
+    ];
+  },
+});
+
+/** The publish command a script runs (`cargo publish`, `cargo +stable publish -p core`, `cargo workspaces publish`), normalised. */
+export function publishCommand(script: string): string | undefined {
+  for (const line of script.split('\n')) {
+    if (line.trimStart().startsWith('#')) continue;
+    for (const command of line.split(/&&|\|\||[;|]/)) {
+      const words = command.trim().split(/\s+/);
+      const cargo = words.indexOf('cargo');
+      if (cargo === -1) continue;
+      const rest = words.slice(cargo + 1).filter((word) => !word.startsWith('+'));
+      if (rest[0] === 'publish' || (rest[0] === 'workspaces' && rest[1] === 'publish') || (rest[0] === 'release' && rest.includes('--execute'))) return `cargo ${rest[0] === 'publish' ? 'publish' : `${rest[0]} publish`}`;
+    }
+  }
+  return undefined;
+}
+
+/** A step's `if:` as written; null when there is none, undefined when it cannot be copied (multi-line, empty). */
+function conditionOf(document: ParsedDocument, step: WorkflowStep): string | null | undefined {
+  const condition = valueOf(step.step, 'if');
+  if (condition === undefined) return null;
+  const text = condition === null ? '' : sourceText(document, condition);
+  return text === '' || text.includes('\n') ? undefined : text;
+}
+
+/** CARGO_REGISTRY_TOKEN as the step sees it (its own `env:` first, then the job's, then the workflow's), when it reads a stored secret. */
+function tokenEnv(document: ParsedDocument, step: WorkflowStep): Array<{ level: 'step' | 'job' | 'workflow'; pair: Pair<Node, Node | null> }> {
+  const levels = [
+    ['step', valueOf(step.step, 'env')],
+    ['job', valueOf(step.job, 'env')],
+    ['workflow', valueOf(step.yaml.contents, 'env')],
+  ] as const;
+  for (const [level, env] of levels) {
+    const pair = isMap(env) ? pairOf(env, TOKEN_ENV) : undefined;
+    if (!pair) continue;
+    // The nearest definition is the one cargo sees; a token from an exchange (`steps.auth.outputs.token`) is fine.
+    return readsStoredSecret(sourceText(document, pair.value)) && pairSpan(pair) ? [{ level, pair }] : [];
+  }
+  return [];
+}
