@@ -3,9 +3,10 @@ import { defineRule } from '../../server/src/engine/define-rule';
 import { YamlCstEditor } from '../../server/src/engine/fix/yaml-cst-editor';
 import type { ParsedDocument } from '../../server/src/engine/parsed-document';
 import { isMap, nodeSpan, pairOf, pairSpan, valueOf } from '../../server/src/engine/parse/yaml';
-import { stepInput, workflowSteps, type WorkflowStep } from '../lib/github-actions';
+import { envLevels, stepInput, workflowSteps, type WorkflowStep } from '../lib/github-actions';
+import { shellCommands } from '../lib/gitlab-ci';
 import { withIdTokenWrite } from '../lib/github-permissions';
-import { canGrantIdToken, findStep, finishStepEdits, freshStepId, newStepPoint, newStepText, readsStoredSecret, runScript, sourceText, spanWithin, stepRef } from '../lib/github-step-fix';
+import { canGrantIdToken, conditionOf, findStep, finishStepEdits, freshStepId, newStepPoint, newStepText, readsStoredSecret, runScript, sourceText, spanWithin, stepRef } from '../lib/github-step-fix';
 import docs from './docs.md';
 
 /** The variable cargo reads the crates.io token from (other registries have their own, `CARGO_REGISTRIES_<NAME>_TOKEN`). */
@@ -83,35 +84,20 @@ export default defineRule({
 
 /** The publish command a script runs (`cargo publish`, `cargo +stable publish -p core`, `cargo workspaces publish`), normalised. */
 export function publishCommand(script: string): string | undefined {
-  for (const line of script.split('\n')) {
-    if (line.trimStart().startsWith('#')) continue;
-    for (const command of line.split(/&&|\|\||[;|]/)) {
-      const words = command.trim().split(/\s+/);
-      const cargo = words.indexOf('cargo');
-      if (cargo === -1) continue;
-      const rest = words.slice(cargo + 1).filter((word) => !word.startsWith('+'));
-      if (rest[0] === 'publish' || (rest[0] === 'workspaces' && rest[1] === 'publish') || (rest[0] === 'release' && rest.includes('--execute'))) return `cargo ${rest[0] === 'publish' ? 'publish' : `${rest[0]} publish`}`;
-    }
+  for (const words of shellCommands(script)) {
+    const cargo = words.indexOf('cargo');
+    if (cargo === -1) continue;
+    const rest = words.slice(cargo + 1).filter((word) => !word.startsWith('+'));
+    if (rest[0] === 'publish') return 'cargo publish';
+    if (rest[0] === 'workspaces' && rest[1] === 'publish') return 'cargo workspaces publish';
+    if (rest[0] === 'release' && rest.includes('--execute')) return 'cargo release';
   }
   return undefined;
 }
 
-/** A step's `if:` as written; null when there is none, undefined when it cannot be copied (multi-line, empty). */
-function conditionOf(document: ParsedDocument, step: WorkflowStep): string | null | undefined {
-  const condition = valueOf(step.step, 'if');
-  if (condition === undefined) return null;
-  const text = condition === null ? '' : sourceText(document, condition);
-  return text === '' || text.includes('\n') ? undefined : text;
-}
-
 /** CARGO_REGISTRY_TOKEN as the step sees it (its own `env:` first, then the job's, then the workflow's), when it reads a stored secret. */
 function tokenEnv(document: ParsedDocument, step: WorkflowStep): Array<{ level: 'step' | 'job' | 'workflow'; pair: Pair<Node, Node | null> }> {
-  const levels = [
-    ['step', valueOf(step.step, 'env')],
-    ['job', valueOf(step.job, 'env')],
-    ['workflow', valueOf(step.yaml.contents, 'env')],
-  ] as const;
-  for (const [level, env] of levels) {
+  for (const [level, env] of envLevels(step)) {
     const pair = isMap(env) ? pairOf(env, TOKEN_ENV) : undefined;
     if (!pair) continue;
     // The nearest definition is the one cargo sees; a token from an exchange (`steps.auth.outputs.token`) is fine.

@@ -2,7 +2,7 @@ import type { Node, Pair } from 'yaml';
 import { defineRule } from '../../server/src/engine/define-rule';
 import { diffToEdits } from '../../server/src/engine/fix/text-diff';
 import { isMap, mapEntries, pairSpan, scalarString, valueOf } from '../../server/src/engine/parse/yaml';
-import { stepInput, workflowSteps, type WorkflowStep } from '../lib/github-actions';
+import { envLevels, stepInput, workflowSteps, type WorkflowStep } from '../lib/github-actions';
 import { canGrantIdToken, findStep, readsStoredSecret, rewriteStep, runScript, sourceText, spanWithin, stepRef } from '../lib/github-step-fix';
 import docs from './docs.md';
 
@@ -122,12 +122,7 @@ function tokenPairs(env: unknown): TokenPair[] {
 function tokenEnv(document: Parameters<typeof sourceText>[0], step: WorkflowStep): Array<{ level: 'step' | 'job' | 'workflow'; pair: Pair<Node, Node | null> }> {
   const found: Array<{ level: 'step' | 'job' | 'workflow'; pair: Pair<Node, Node | null> }> = [];
   const seen = new Set<string>();
-  const levels = [
-    ['step', valueOf(step.step, 'env')],
-    ['job', valueOf(step.job, 'env')],
-    ['workflow', valueOf(step.yaml.contents, 'env')],
-  ] as const;
-  for (const [level, env] of levels) {
+  for (const [level, env] of envLevels(step)) {
     for (const { key, pair } of tokenPairs(env)) {
       if (seen.has(key)) continue;
       seen.add(key);

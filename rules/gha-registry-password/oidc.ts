@@ -10,7 +10,7 @@ import type { ParsedDocument } from '../../server/src/engine/parsed-document';
 import { isMap, mapEntries, nodeSpan, pairOf, scalarString, valueOf } from '../../server/src/engine/parse/yaml';
 import type { Fix, TextEdit } from '../../server/src/engine/types';
 import { stepInput, type WorkflowStep } from '../lib/github-actions';
-import { finishStepEdits, freshStepId, newStepPoint, newStepText, sourceText, type NewStepPoint } from '../lib/github-step-fix';
+import { conditionOf, finishStepEdits, freshStepId, newStepPoint, newStepText, type NewStepPoint } from '../lib/github-step-fix';
 import { PROVIDER_PLACEHOLDER, SERVICE_ACCOUNT_PLACEHOLDER } from '../gha-gcp-sa-key-json';
 import { canGrantScope, grantScope } from './permissions';
 
@@ -33,14 +33,6 @@ const DOCKERHUB_ORGANIZATION = '${{ vars.DOCKERHUB_ORGANIZATION }}';
 /** docker/login-action user names that make the password a Google service-account key JSON. */
 export const JSON_KEY_USERS = new Set(['_json_key', '_json_key_base64']);
 const LOGIN_INPUTS = ['registry', 'username', 'password'];
-
-/** A step's `if:` as written; null when there is none, undefined when it cannot be copied (multi-line, empty). */
-function conditionOf(document: ParsedDocument, step: WorkflowStep): string | null | undefined {
-  const condition = valueOf(step.step, 'if');
-  if (condition === undefined) return null;
-  const text = condition === null ? '' : sourceText(document, condition);
-  return text === '' || text.includes('\n') ? undefined : text;
-}
 
 const filled = (node: unknown) => node !== undefined && node !== null && (scalarString(node) ?? 'x') !== '';
 /** A value the CST editor can overwrite (or insert, when absent). */

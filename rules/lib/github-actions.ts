@@ -14,6 +14,15 @@ export interface WorkflowStep {
   readonly with: YAMLMap<unknown, unknown> | undefined;
 }
 
+/** The `env:` maps a step sees, nearest first: its own, its job's, the workflow's (a name in a nearer one wins). */
+export function envLevels(step: WorkflowStep): ReadonlyArray<readonly ['step' | 'job' | 'workflow', unknown]> {
+  return [
+    ['step', valueOf(step.step, 'env')],
+    ['job', valueOf(step.job, 'env')],
+    ['workflow', valueOf(step.yaml.contents, 'env')],
+  ];
+}
+
 /** Every step of every job, in document order: collected once per document version, shared by the rules. */
 export function workflowSteps(document: ParsedDocument): readonly WorkflowStep[] {
   return document.derived(collectWorkflowSteps);

@@ -243,3 +243,11 @@ export function freshStepId(jobSteps: readonly WorkflowStep[], base: string): st
   for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
   return id;
 }
+
+/** A step's `if:` as written, to copy onto a step inserted before it; null when there is none, undefined when it cannot be copied (multi-line, empty). */
+export function conditionOf(document: ParsedDocument, step: WorkflowStep): string | null | undefined {
+  const condition = valueOf(step.step, 'if');
+  if (condition === undefined) return null;
+  const text = condition === null ? '' : sourceText(document, condition);
+  return text === '' || text.includes('\n') ? undefined : text;
+}

@@ -114,8 +114,9 @@ function positional(at: SyntaxNode, name: string, language: TreeSitterLanguage):
 /** Python's `auth=("user", "…")`: requests and httpx take basic credentials as a pair. */
 function authTuple(at: SyntaxNode, language: TreeSitterLanguage): Found | undefined {
   if (language !== 'python') return undefined;
+  // `auth` is the keyword's name, a child of the keyword argument or close below it.
   let keyword: SyntaxNode | null = at;
-  while (keyword && keyword.type !== 'keyword_argument' && keyword.type !== 'module') keyword = parentOf(keyword);
+  for (let depth = 0; keyword && keyword.type !== 'keyword_argument'; depth++) keyword = depth < 3 ? parentOf(keyword) : null;
   const pair = keyword?.type === 'keyword_argument' && keyword.childForFieldName('name')?.text === 'auth' ? keyword.childForFieldName('value') : undefined;
   const items = pair?.type === 'tuple' ? namedChildren(pair) : [];
   return items.length === 2 ? literalCredential(items[1], 'auth=(user, password)') : undefined;
