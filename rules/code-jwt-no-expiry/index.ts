@@ -14,10 +14,11 @@ const LOADS_JSONWEBTOKEN = /(?:from|require|import)[\s(]*['"`]jsonwebtoken['"`]/
 const SIGN_CALL = /\bsign[ \t]*\(/g;
 /**
  * A file that loads a JWT library: jsonwebtoken (JS/TS), PyJWT (`import jwt`, `from jwt import`),
- * golang-jwt and its predecessors, or jjwt (`Jwts.builder`). Plain alternation, so linear.
+ * golang-jwt and its predecessors, jjwt (`Jwts.builder`) or auth0's java-jwt (`com.auth0.jwt`).
+ * Plain alternation, so linear.
  */
 const LOADS_JWT_LIBRARY =
-  /(?:from|require|import)[\s(]*['"`]jsonwebtoken['"`]|^[ \t]*(?:import[ \t]+jwt\b|from[ \t]+jwt[ \t]+import\b)|github\.com\/(?:golang-jwt\/jwt|dgrijalva\/jwt-go|form3tech-oss\/jwt-go)|\bJwts[ \t]*\.[ \t]*builder\b/m;
+  /(?:from|require|import)[\s(]*['"`]jsonwebtoken['"`]|^[ \t]*(?:import[ \t]+jwt\b|from[ \t]+jwt[ \t]+import\b)|github\.com\/(?:golang-jwt\/jwt|dgrijalva\/jwt-go|form3tech-oss\/jwt-go)|\bJwts[ \t]*\.[ \t]*builder\b|\bcom\.auth0\.jwt\b/m;
 
 export default defineRule({
   id: 'code-jwt-no-expiry',
