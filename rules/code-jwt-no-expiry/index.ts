@@ -6,6 +6,7 @@ import { addMember, jsStringValue, localValue, nodeAt, nodesAtText, parentOf } f
 import docs from './docs.md';
 import { checkGo, fixGo } from './go';
 import { checkJava, fixJava } from './java';
+import { checkJose, fixJose, LOADS_JOSE } from './jose';
 import { checkPython, fixPython } from './python';
 
 const MODULE = 'jsonwebtoken';
@@ -13,19 +14,19 @@ const MODULE = 'jsonwebtoken';
 const LOADS_JSONWEBTOKEN = /(?:from|require|import)[\s(]*['"`]jsonwebtoken['"`]/;
 const SIGN_CALL = /\bsign[ \t]*\(/g;
 /**
- * A file that loads a JWT library: jsonwebtoken (JS/TS), PyJWT (`import jwt`, `from jwt import`),
+ * A file that loads a JWT library: jsonwebtoken or jose (JS/TS), PyJWT (`import jwt`, `from jwt import`),
  * golang-jwt and its predecessors, jjwt (`Jwts.builder`) or auth0's java-jwt (`com.auth0.jwt`).
  * Plain alternation, so linear.
  */
 const LOADS_JWT_LIBRARY =
-  /(?:from|require|import)[\s(]*['"`]jsonwebtoken['"`]|^[ \t]*(?:import[ \t]+jwt\b|from[ \t]+jwt[ \t]+import\b)|github\.com\/(?:golang-jwt\/jwt|dgrijalva\/jwt-go|form3tech-oss\/jwt-go)|\bJwts[ \t]*\.[ \t]*builder\b|\bcom\.auth0\.jwt\b/m;
+  /(?:from|require|import)[\s(]*['"`](?:jsonwebtoken|jose)['"`]|^[ \t]*(?:import[ \t]+jwt\b|from[ \t]+jwt[ \t]+import\b)|github\.com\/(?:golang-jwt\/jwt|dgrijalva\/jwt-go|form3tech-oss\/jwt-go)|\bJwts[ \t]*\.[ \t]*builder\b|\bcom\.auth0\.jwt\b/m;
 
 export default defineRule({
   id: 'code-jwt-no-expiry',
   category: 'missing-ttl',
   defaultSeverity: 'error',
   fileKinds: ['javascript', 'typescript', 'python', 'go', 'java'],
-  // jsonwebtoken; PyJWT, golang-jwt and jjwt (`Jwts`) all contain `jwt`.
+  // jsonwebtoken; PyJWT, golang-jwt, jjwt (`Jwts`), java-jwt and jose's `SignJWT` all contain `jwt`.
   keywords: [MODULE, 'jwt'],
   pattern: LOADS_JWT_LIBRARY,
   syntax: 'code',
@@ -40,6 +41,7 @@ export default defineRule({
     if (document.codeLanguage === 'python') return checkPython(context, maxSeconds);
     if (document.codeLanguage === 'go') return checkGo(context, maxSeconds);
     if (document.codeLanguage === 'java') return checkJava(context, maxSeconds);
+    if (LOADS_JOSE.test(document.text)) checkJose(context, maxSeconds, setsExpiry);
     if (!LOADS_JSONWEBTOKEN.test(document.text)) return;
     // Only files that load jsonwebtoken and call something named `sign` are parsed; each
     // `sign(` in the text is then checked on the syntax tree.
@@ -90,6 +92,7 @@ export default defineRule({
       const fixSeconds = parseDuration(String(options.fixExpiresIn)) ?? 900;
       if (language === 'python') return fixPython(context, fixSeconds);
       if (language === 'go') return fixGo(context, fixSeconds);
+      if (language === 'jose') return fixJose(context, String(options.fixExpiresIn));
       return fixJava(context, fixSeconds);
     }
     const call = findCall(document.tree(document.codeLanguage!).rootNode, finding.data!.callStart as number);
