@@ -1,4 +1,5 @@
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
+import type { TextEdit } from '../../server/src/engine/types';
 import { numberProduct } from '../lib/syntax';
 
 /**
@@ -237,4 +238,17 @@ export function javaLifetime(value: SyntaxNode | null | undefined): Lifetime | u
       return `Duration.${DURATION_NAMES[unit]}(${amount})`;
     },
   };
+}
+
+/**
+ * Inserts `.call(…)` into a method chain before the call whose name starts at `nameStart` (its
+ * receiver ends at `objectEnd`): inline, or on a line of its own with the same indent when the
+ * chain puts that call on its own line (`.compact()`, `.sign(key)`).
+ */
+export function callBefore(text: string, objectEnd: number, nameStart: number, call: string): TextEdit {
+  if (!text.slice(objectEnd, nameStart).includes('\n')) return { span: [objectEnd, objectEnd], newText: call };
+  const lineStart = text.lastIndexOf('\n', nameStart) + 1;
+  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+  const eol = text[lineStart - 2] === '\r' ? '\r\n' : '\n';
+  return { span: [objectEnd, objectEnd], newText: `${eol}${indent}${call}` };
 }

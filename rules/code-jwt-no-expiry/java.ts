@@ -1,7 +1,7 @@
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import type { Fix, FixContext, RuleContext } from '../../server/src/engine/types';
 import { nodeAt, parentOf, stringValue } from '../lib/syntax';
-import { javaLifetime } from './expiry';
+import { callBefore, javaLifetime } from './expiry';
 
 const named = (node: SyntaxNode | null | undefined): SyntaxNode[] => node?.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment') ?? [];
 
@@ -139,15 +139,6 @@ export function fixJava({ document, finding }: FixContext, fixSeconds: number): 
   const date = /^import[ \t]+java\.util\.(?:Date|\*)[ \t]*;/m.test(text) ? 'Date' : 'java.util.Date';
   const call = `.${method}(new ${date}(System.currentTimeMillis() + ${fixSeconds * 1000}L))`;
   const last = chain.calls[chain.calls.length - 1]!;
-  const object = last.childForFieldName('object')!;
-  const gap = text.slice(object.endIndex, last.childForFieldName('name')!.startIndex);
-  let newText = call;
-  if (gap.includes('\n')) {
-    // `.compact()` on a line of its own: the expiration goes on its own line above it, same indent.
-    const lineStart = text.lastIndexOf('\n', last.childForFieldName('name')!.startIndex) + 1;
-    const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
-    const eol = text[lineStart - 2] === '\r' ? '\r\n' : '\n';
-    newText = `${eol}${indent}${call}`;
-  }
-  return [{ title: `Add ${method}(…) ${fixSeconds} s after issue`, edits: [{ span: [object.endIndex, object.endIndex], newText }], isPreferred: true }];
+  const edit = callBefore(text, last.childForFieldName('object')!.endIndex, last.childForFieldName('name')!.startIndex, call);
+  return [{ title: `Add ${method}(…) ${fixSeconds} s after issue`, edits: [edit], isPreferred: true }];
 }

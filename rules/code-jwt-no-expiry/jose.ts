@@ -5,6 +5,7 @@
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import type { Fix, FixContext, RuleContext } from '../../server/src/engine/types';
 import { durationSeconds } from '../lib/duration';
+import { callBefore } from './expiry';
 import { nodeAt, parentOf } from '../lib/syntax';
 
 /** `from 'jose'`, `require("jose")`, `import('jose')`. */
@@ -80,18 +81,7 @@ export function fixJose({ document, finding }: FixContext, ttl: string): Fix[] {
     const argument = chain.calls.find(([method]) => method === EXPIRY)?.[1].childForFieldName('arguments')?.namedChildren.find((child) => child !== null && child.type !== 'comment');
     return argument ? [{ title: `Set setExpirationTime(${quoted})`, edits: [{ span: [argument.startIndex, argument.endIndex], newText: quoted }], isPreferred: true }] : [];
   }
-  // Before `.sign(`: on a line of its own when the chain puts `.sign(` on one.
-  const text = document.text;
   const sign = chain.calls[chain.calls.length - 1]![1].childForFieldName('function')!;
-  const object = sign.childForFieldName('object')!;
-  const gap = text.slice(object.endIndex, sign.childForFieldName('property')!.startIndex);
-  const call = `.${EXPIRY}(${quoted})`;
-  let newText = call;
-  if (gap.includes('\n')) {
-    const lineStart = text.lastIndexOf('\n', sign.childForFieldName('property')!.startIndex) + 1;
-    const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
-    const eol = text[lineStart - 2] === '\r' ? '\r\n' : '\n';
-    newText = `${eol}${indent}${call}`;
-  }
-  return [{ title: `Add ${EXPIRY}(${quoted})`, edits: [{ span: [object.endIndex, object.endIndex], newText }], isPreferred: true }];
+  const edit = callBefore(document.text, sign.childForFieldName('object')!.endIndex, sign.childForFieldName('property')!.startIndex, `.${EXPIRY}(${quoted})`);
+  return [{ title: `Add ${EXPIRY}(${quoted})`, edits: [edit], isPreferred: true }];
 }
