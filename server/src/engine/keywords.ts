@@ -57,56 +57,67 @@ export class KeywordIndex {
   constructor(keywords: Iterable<string>, located: Iterable<string> = []) {
     this.keywords = new Set([...keywords].map((keyword) => keyword.toLowerCase()).filter(Boolean));
     const ascii = [...this.keywords].filter((keyword) => /^[\x00-\x7f]*$/.test(keyword));
-    this.nonAscii = [...this.keywords].filter((keyword) => !ascii.includes(keyword));
+    this.nonAscii = [...this.keywords].filter((keyword) => !/^[\x00-\x7f]*$/.test(keyword));
     this.byId = ascii;
     const wanted = new Set([...located].map((keyword) => keyword.toLowerCase()));
     this.located = new Set(ascii.filter((keyword) => wanted.has(keyword)));
 
-    // The trie, with goto edges only.
-    const edges: Array<Map<number, number>> = [new Map()];
-    const ends: number[][] = [[]];
+    // The trie, built in the table itself (0 is "no edge": the root is nobody's child), with each
+    // state's own edges also kept as a list, since the breadth-first pass below overwrites rows.
+    // Typed arrays sized by the total keyword length, not a Map per state: this runs at every
+    // process start, before the code is optimised.
+    let capacity = 1;
+    for (const keyword of ascii) capacity += keyword.length;
+    let transitions = new Int32Array(capacity * ALPHABET);
+    const firstChild = new Int32Array(capacity);
+    const nextSibling = new Int32Array(capacity);
+    const edgeCode = new Int32Array(capacity);
+    /** Per state: 1 + the id of the keyword ending there (keywords are unique), or 0. */
+    const endsHere = new Int32Array(capacity);
+    let states = 1;
     ascii.forEach((keyword, id) => {
       let state = 0;
       for (let i = 0; i < keyword.length; i++) {
         const code = keyword.charCodeAt(i);
-        let next = edges[state]!.get(code);
-        if (next === undefined) {
-          next = edges.length;
-          edges.push(new Map());
-          ends.push([]);
-          edges[state]!.set(code, next);
+        let next = transitions[(state << ROW_SHIFT) + code]!;
+        if (next === 0) {
+          next = states++;
+          transitions[(state << ROW_SHIFT) + code] = next;
+          edgeCode[next] = code;
+          nextSibling[next] = firstChild[state]!;
+          firstChild[state] = next;
         }
         state = next;
       }
-      ends[state]!.push(id);
+      endsHere[state] = id + 1;
     });
+    transitions = transitions.slice(0, states * ALPHABET);
 
     // Breadth-first: each state's failure link is final before its children are built, so every
-    // missing edge can point where its failure state's edge points (a complete DFA).
-    const transitions = new Int32Array(edges.length * ALPHABET);
-    const failure = new Int32Array(edges.length);
-    const outputs: Array<number[] | undefined> = new Array(edges.length);
-    const queue: number[] = [0];
-    for (let head = 0; head < queue.length; head++) {
+    // missing edge can point where its failure state's edge points (a complete DFA). The table
+    // holds each target's row offset (state << ROW_SHIFT), what the scan adds the next character to.
+    const failure = new Int32Array(states);
+    const outputs: Array<number[] | undefined> = new Array(states);
+    const queue = new Int32Array(states);
+    for (let head = 0, tail = 1; head < tail; head++) {
       const state = queue[head]!;
       const fail = failure[state]!;
-      const own = ends[state]!;
+      const own = endsHere[state]! - 1;
       const inherited = state === 0 ? undefined : outputs[fail];
-      outputs[state] = own.length || inherited ? [...own, ...(inherited ?? [])] : undefined;
+      outputs[state] = own >= 0 ? [own, ...(inherited ?? [])] : inherited;
       // Missing edges go where the failure state's go (the root's back to the root, the zeros the
-      // table starts with): one row copy, then the state's own edges; built once per process start.
-      if (state !== 0) transitions.copyWithin(state * ALPHABET, fail * ALPHABET, (fail + 1) * ALPHABET);
-      for (const [code, child] of edges[state]!) {
-        failure[child] = state === 0 ? 0 : transitions[fail * ALPHABET + code]!;
-        transitions[state * ALPHABET + code] = child;
-        queue.push(child);
+      // table starts with): one row copy, then the state's own edges.
+      const row = state << ROW_SHIFT;
+      if (state !== 0) transitions.copyWithin(row, fail << ROW_SHIFT, (fail + 1) << ROW_SHIFT);
+      for (let child = firstChild[state]!; child !== 0; child = nextSibling[child]!) {
+        const code = edgeCode[child]!;
+        failure[child] = state === 0 ? 0 : transitions[(fail << ROW_SHIFT) + code]! >> ROW_SHIFT;
+        transitions[row + code] = child << ROW_SHIFT;
+        queue[tail++] = child;
       }
+      // Upper-case letters move like their lower-case forms.
+      transitions.copyWithin(row + 65, row + 97, row + 123);
     }
-    // Upper-case letters move like their lower-case forms.
-    for (let state = 0; state < edges.length; state++) {
-      for (let code = 65; code <= 90; code++) transitions[state * ALPHABET + code] = transitions[state * ALPHABET + code + 32]!;
-    }
-    for (let i = 0; i < transitions.length; i++) transitions[i] = transitions[i]! << ROW_SHIFT;
     this.transitions = transitions;
     this.outputs = outputs;
     this.recordedAt = outputs.map((ids) => {
