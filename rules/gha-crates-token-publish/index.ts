@@ -1,12 +1,10 @@
-import type { Node, Pair } from 'yaml';
 import { defineRule } from '../../server/src/engine/define-rule';
 import { YamlCstEditor } from '../../server/src/engine/fix/yaml-cst-editor';
-import type { ParsedDocument } from '../../server/src/engine/parsed-document';
-import { isMap, nodeSpan, pairOf, pairSpan, valueOf } from '../../server/src/engine/parse/yaml';
-import { envLevels, stepInput, workflowSteps, type WorkflowStep } from '../lib/github-actions';
+import { isMap, nodeSpan, pairSpan, valueOf } from '../../server/src/engine/parse/yaml';
+import { stepInput, workflowSteps } from '../lib/github-actions';
 import { shellCommands } from '../lib/gitlab-ci';
 import { withIdTokenWrite } from '../lib/github-permissions';
-import { canGrantIdToken, conditionOf, findStep, finishStepEdits, freshStepId, newStepPoint, newStepText, readsStoredSecret, runScript, sourceText, spanWithin, stepRef } from '../lib/github-step-fix';
+import { canGrantIdToken, conditionOf, findStep, finishStepEdits, freshStepId, newStepPoint, newStepText, readsStoredSecret, runScript, sourceText, spanWithin, stepRef, storedSecretEnv } from '../lib/github-step-fix';
 import docs from './docs.md';
 
 /** The variable cargo reads the crates.io token from (other registries have their own, `CARGO_REGISTRIES_<NAME>_TOKEN`). */
@@ -36,7 +34,8 @@ export default defineRule({
       // `--registry` / `--index` publish to another registry, which keeps its own tokens.
       if (!publisher || /--(?:registry|index)\b/.test(script ?? '')) continue;
       const found: Array<{ span: readonly [number, number]; name: string; level: 'step' | 'job' | 'workflow' | 'argument' | 'input' }> = [];
-      for (const { level, pair } of tokenEnv(document, step)) found.push({ span: pairSpan(pair)!, name: TOKEN_ENV, level });
+      const token = storedSecretEnv(document, step, TOKEN_ENV);
+      if (token) found.push({ span: token.span, name: TOKEN_ENV, level: token.level });
       const tokenFlag = script !== undefined && /--token[= ]+["']?\$\{\{\s*secrets\./.test(script) ? spanWithin(document, valueOf(step.step, 'run'), '--token') : undefined;
       if (tokenFlag) found.push({ span: tokenFlag, name: '--token', level: 'argument' });
       const input = step.action !== undefined ? PUBLISH_ACTIONS.get(step.action) : undefined;
@@ -95,13 +94,3 @@ export function publishCommand(script: string): string | undefined {
   return undefined;
 }
 
-/** CARGO_REGISTRY_TOKEN as the step sees it (its own `env:` first, then the job's, then the workflow's), when it reads a stored secret. */
-function tokenEnv(document: ParsedDocument, step: WorkflowStep): Array<{ level: 'step' | 'job' | 'workflow'; pair: Pair<Node, Node | null> }> {
-  for (const [level, env] of envLevels(step)) {
-    const pair = isMap(env) ? pairOf(env, TOKEN_ENV) : undefined;
-    if (!pair) continue;
-    // The nearest definition is the one cargo sees; a token from an exchange (`steps.auth.outputs.token`) is fine.
-    return readsStoredSecret(sourceText(document, pair.value)) && pairSpan(pair) ? [{ level, pair }] : [];
-  }
-  return [];
-}

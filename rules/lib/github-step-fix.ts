@@ -2,9 +2,9 @@ import type { YAMLMap } from 'yaml';
 import type { ParsedDocument } from '../../server/src/engine/parsed-document';
 import { YamlCstEditor } from '../../server/src/engine/fix/yaml-cst-editor';
 import { applyEdits, diffToEdits } from '../../server/src/engine/fix/text-diff';
-import { isMap, nodeSpan, pairOf, scalarString, valueOf, yamlEditKeepsParsing } from '../../server/src/engine/parse/yaml';
+import { isMap, nodeSpan, pairOf, pairSpan, scalarString, valueOf, yamlEditKeepsParsing } from '../../server/src/engine/parse/yaml';
 import type { TextEdit } from '../../server/src/engine/types';
-import { workflowSteps, type WorkflowStep } from './github-actions';
+import { envLevels, workflowSteps, type WorkflowStep } from './github-actions';
 import { withIdTokenWrite } from './github-permissions';
 
 type BlockMap = NonNullable<ReturnType<YamlCstEditor['blockMapAt']>>;
@@ -250,4 +250,19 @@ export function conditionOf(document: ParsedDocument, step: WorkflowStep): strin
   if (condition === undefined) return null;
   const text = condition === null ? '' : sourceText(document, condition);
   return text === '' || text.includes('\n') ? undefined : text;
+}
+
+/**
+ * The variable `name` as a step sees it (the nearest of its own, its job's and the workflow's
+ * `env:`), when that definition reads a stored secret: where a publish step takes a long-lived
+ * registry token from. A token from an exchange step (`steps.auth.outputs.token`) is not one.
+ */
+export function storedSecretEnv(document: ParsedDocument, step: WorkflowStep, name: string): { level: 'step' | 'job' | 'workflow'; span: readonly [number, number] } | undefined {
+  for (const [level, env] of envLevels(step)) {
+    const pair = isMap(env) ? pairOf(env, name) : undefined;
+    if (!pair) continue;
+    const span = pairSpan(pair);
+    return span && readsStoredSecret(sourceText(document, pair.value)) ? { level, span } : undefined;
+  }
+  return undefined;
 }
