@@ -68,6 +68,7 @@ import secKeyedRandomValue from './sec-keyed-random-value';
 import secCredentialCliFlag from './sec-credential-cli-flag';
 import secCredentialArgument from './sec-credential-argument';
 import ghaCratesTokenPublish from './gha-crates-token-publish';
+import ghaRubygemsTokenPublish from './gha-rubygems-token-publish';
 import tfTlsCertValidity from './tf-tls-cert-validity';
 import k8sInsecureSkipTls from './k8s-insecure-skip-tls';
 import dfSecretInArgEnv from './df-secret-in-arg-env';
@@ -107,6 +108,7 @@ const ruleModules: readonly Rule[] = [
   ghaVaultStaticToken,
   ghaNpmTokenPublish,
   ghaCratesTokenPublish,
+  ghaRubygemsTokenPublish,
   ghaPypiTokenPublish,
   ghaAuthContinueOnErrorFallback,
   ghaAwsForceSkipOidc,
