@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import { looksLikeSecretLiteral, nameWords, namesCredentialOrKeyId } from '../lib/credential-names';
-import { enclosingScope, isFunctionNode, nodeAt, parentOf, stringValue, unwrapExpression } from '../lib/syntax';
+import { enclosingScope, isFunctionNode, named, nodeAt, parentOf, stringValue, unwrapExpression } from '../lib/syntax';
 import docs from './docs.md';
 
 /**
@@ -72,8 +72,6 @@ const MAX_USES = 64;
 const MAX_NAME_LENGTH = 64;
 /** Ancestors climbed from a switch name to its condition, or from a branch to the function. */
 const MAX_CLIMB = 40;
-
-const named = (node: SyntaxNode | null | undefined): SyntaxNode[] => node?.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment') ?? [];
 
 interface Conditional {
   node: SyntaxNode;

@@ -3,7 +3,7 @@ import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import type { ParsedDocument } from '../../server/src/engine/parsed-document';
 import type { TextEdit } from '../../server/src/engine/types';
 import { looksLikeRandomKey, namesCredential } from '../lib/credential-names';
-import { isFunctionNode, nodeAt, parentOf, stringValue, unwrapExpression } from '../lib/syntax';
+import { isFunctionNode, named, nodeAt, parentOf, stringValue, unwrapExpression } from '../lib/syntax';
 import docs from './docs.md';
 
 /**
@@ -19,8 +19,6 @@ const candidates = (document: ParsedDocument) => (document.codeLanguage === 'pyt
 const IDENTITY_CREDENTIALS = new Set(['ManagedIdentityCredential', 'WorkloadIdentityCredential', 'AzureCliCredential', 'AzureDeveloperCliCredential', 'AzurePowerShellCredential', 'DefaultAzureCredential', 'EnvironmentCredential']);
 /** Azure credentials built from a stored secret or certificate. */
 const SECRET_CREDENTIALS = new Set(['ClientSecretCredential', 'ClientCertificateCredential', 'UsernamePasswordCredential', 'ClientAssertionCredential']);
-
-const named = (node: SyntaxNode | null | undefined): SyntaxNode[] => node?.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment') ?? [];
 
 interface Fallback {
   node: SyntaxNode;

@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import type { TextEdit } from '../../server/src/engine/types';
-import { nodeAt, parentOf, removeItems } from '../lib/syntax';
+import { named, nodeAt, parentOf, removeItems } from '../lib/syntax';
 import docs from './docs.md';
 
 /**
@@ -13,8 +13,6 @@ const CANDIDATE = /\b(?:from_service_account_file|from_service_account_json|from
 
 /** The JS options are generic words: they count only in files that use a Google client library. */
 const GOOGLE_JS_IMPORT = /['"](?:google-auth-library|googleapis|@google-cloud\/[\w.-]{1,64}|firebase-admin)['"]/;
-
-const named = (node: SyntaxNode | null | undefined): SyntaxNode[] => node?.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment') ?? [];
 
 interface Found {
   node: SyntaxNode;
@@ -120,5 +118,4 @@ function pythonFromFile(node: SyntaxNode, name: string, text: string): Found | u
 function shape(node: SyntaxNode | null | undefined): string {
   return (node?.text ?? '').replace(/\s+/g, '').slice(0, 200);
 }
-
 

@@ -2,7 +2,7 @@ import { defineRule } from '../../server/src/engine/define-rule';
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import type { TextEdit } from '../../server/src/engine/types';
 import { looksLikeSecretLiteral } from '../lib/credential-names';
-import { jsStringValue, nodeAt, parentOf, removeItems, stringValue, unwrapExpression } from '../lib/syntax';
+import { jsStringValue, named, nodeAt, parentOf, removeItems, stringValue, unwrapExpression } from '../lib/syntax';
 import docs from './docs.md';
 
 /**
@@ -20,8 +20,6 @@ const AFTER = 400;
 const AWS_JS_KEYS = new Set(['accessKeyId', 'secretAccessKey', 'sessionToken']);
 const AWS_PY_KEYWORDS = new Set(['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token']);
 const JAVA_STATIC = new Set(['AwsBasicCredentials', 'AwsSessionCredentials', 'BasicAWSCredentials', 'BasicSessionCredentials']);
-
-const named = (node: SyntaxNode | null | undefined): SyntaxNode[] => node?.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment') ?? [];
 
 interface Found {
   node: SyntaxNode;

@@ -1,6 +1,6 @@
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import type { TextEdit } from '../../server/src/engine/types';
-import { numberProduct } from '../lib/syntax';
+import { named, numberProduct } from '../lib/syntax';
 
 /**
  * Statically known token lifetimes in Python, Go and Java: an expiry written as "now plus a
@@ -14,8 +14,6 @@ export interface Lifetime {
   /** Writes a replacement for `span` that means `seconds`. */
   readonly rewrite: (seconds: number) => string;
 }
-
-const named = (node: SyntaxNode | null | undefined): SyntaxNode[] => node?.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment') ?? [];
 
 /** `60 * 15` style: the shortest readable way to write `seconds`. */
 function unitOf(seconds: number): { amount: number; unit: 'days' | 'hours' | 'minutes' | 'seconds' } {

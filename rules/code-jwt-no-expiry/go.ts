@@ -1,9 +1,7 @@
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import type { Fix, FixContext, RuleContext } from '../../server/src/engine/types';
-import { addMember, localValue, nodeAt, parentOf, stringValue } from '../lib/syntax';
+import { addMember, localValue, named, nodeAt, parentOf, stringValue } from '../lib/syntax';
 import { goLifetime } from './expiry';
-
-const named = (node: SyntaxNode | null | undefined): SyntaxNode[] => node?.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment') ?? [];
 
 /** golang-jwt (v3 to v5) and its predecessors, which share the claims API. */
 const JWT_PATHS = /^github\.com\/(?:golang-jwt\/jwt|dgrijalva\/jwt-go|form3tech-oss\/jwt-go)(?:\/v\d+)?$/;

@@ -1,9 +1,7 @@
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import type { Fix, FixContext, RuleContext } from '../../server/src/engine/types';
-import { nodeAt, parentOf, stringValue } from '../lib/syntax';
+import { named, nodeAt, parentOf, stringValue } from '../lib/syntax';
 import { callBefore, javaLifetime } from './expiry';
-
-const named = (node: SyntaxNode | null | undefined): SyntaxNode[] => node?.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment') ?? [];
 
 /**
  * A Java JWT builder: the call that starts a chain, the call that ends it (signs and encodes),

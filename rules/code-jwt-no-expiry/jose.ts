@@ -6,7 +6,7 @@ import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import type { Fix, FixContext, RuleContext } from '../../server/src/engine/types';
 import { durationSeconds } from '../lib/duration';
 import { callBefore } from './expiry';
-import { nodeAt, parentOf } from '../lib/syntax';
+import { named, nodeAt, parentOf } from '../lib/syntax';
 
 /** `from 'jose'`, `require("jose")`, `import('jose')`. */
 export const LOADS_JOSE = /(?:from|require|import)[\s(]*['"`]jose['"`]/;
@@ -47,7 +47,7 @@ export function checkJose({ document, options, report }: RuleContext, maxSeconds
     if (!chain) continue;
     const expiry = chain.calls.find(([method]) => method === EXPIRY);
     if (!expiry) {
-      const payload = chain.builder.childForFieldName('arguments')?.namedChildren.find((child) => child !== null && child.type !== 'comment');
+      const payload = named(chain.builder.childForFieldName('arguments'))[0];
       if (payload && setsExpiry(payload, text)) continue;
       report({
         span: [chain.builder.startIndex, chain.builder.childForFieldName('arguments')?.startIndex ?? chain.builder.endIndex],
@@ -58,7 +58,7 @@ export function checkJose({ document, options, report }: RuleContext, maxSeconds
       continue;
     }
     // A number is an absolute time (seconds since the epoch), not a lifetime: only spans are judged.
-    const argument = expiry[1].childForFieldName('arguments')?.namedChildren.find((child) => child !== null && child.type !== 'comment');
+    const argument = named(expiry[1].childForFieldName('arguments'))[0];
     const seconds = argument?.type === 'number' ? undefined : durationSeconds(argument);
     if (argument && seconds !== undefined && seconds > maxSeconds) {
       report({
@@ -78,7 +78,7 @@ export function fixJose({ document, finding }: FixContext, ttl: string): Fix[] {
   if (!chain) return [];
   const quoted = `'${ttl}'`;
   if (data.exp) {
-    const argument = chain.calls.find(([method]) => method === EXPIRY)?.[1].childForFieldName('arguments')?.namedChildren.find((child) => child !== null && child.type !== 'comment');
+    const argument = named(chain.calls.find(([method]) => method === EXPIRY)?.[1].childForFieldName('arguments'))[0];
     return argument ? [{ title: `Set setExpirationTime(${quoted})`, edits: [{ span: [argument.startIndex, argument.endIndex], newText: quoted }], isPreferred: true }] : [];
   }
   const sign = chain.calls[chain.calls.length - 1]![1].childForFieldName('function')!;

@@ -1,9 +1,7 @@
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import type { Fix, FixContext, RuleContext } from '../../server/src/engine/types';
-import { addMember, localValue, nodeAt, parentOf, stringValue } from '../lib/syntax';
+import { addMember, localValue, named, nodeAt, parentOf, stringValue } from '../lib/syntax';
 import { pythonLifetime } from './expiry';
-
-const named = (node: SyntaxNode | null | undefined): SyntaxNode[] => node?.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment') ?? [];
 
 /** Names this file binds PyJWT under: `import jwt [as x]` (modules), `from jwt import encode [as e]` (functions). */
 function pyjwtBindings(root: SyntaxNode): { modules: Set<string>; encoders: Set<string> } {

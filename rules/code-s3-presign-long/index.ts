@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import type { TextEdit } from '../../server/src/engine/types';
-import { addMember, constantValue, jsStringValue, nodeAt, numberProduct, parentOf, unwrapExpression } from '../lib/syntax';
+import { addMember, constantValue, jsStringValue, named, nodeAt, numberProduct, parentOf, unwrapExpression } from '../lib/syntax';
 import docs from './docs.md';
 
 /** A presigning call: SDK v3 / v2 (JS/TS), boto3. Literal names followed by `(`, so linear. */
@@ -9,8 +9,6 @@ const CANDIDATE = /\b(?:getSignedUrl(?:Promise)?|createPresignedPost|generate_pr
 
 /** SigV4 presigned URLs cannot outlive 7 days; S3 rejects longer ones. */
 const SIGV4_MAX_SECONDS = 604800;
-
-const named = (node: SyntaxNode | null | undefined): SyntaxNode[] => node?.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment') ?? [];
 
 interface PresignCall {
   api: string;

@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import type { TextEdit } from '../../server/src/engine/types';
-import { addMember, constantValue, jsStringValue, nodeAt, numberProduct, parentOf, unwrapExpression } from '../lib/syntax';
+import { addMember, constantValue, jsStringValue, named, nodeAt, numberProduct, parentOf, unwrapExpression } from '../lib/syntax';
 import docs from './docs.md';
 
 /**
@@ -13,8 +13,6 @@ const CANDIDATE =
 
 /** The duration STS uses when the call does not say: AssumeRole* 1 hour, GetSessionToken 12 hours. */
 const DEFAULT_SECONDS = { assume: 3600, session: 43200 } as const;
-
-const named = (node: SyntaxNode | null | undefined): SyntaxNode[] => node?.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment') ?? [];
 
 interface StsCall {
   api: 'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'AssumeRoleWithSAML' | 'GetSessionToken';

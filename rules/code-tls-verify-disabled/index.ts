@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import type { TextEdit } from '../../server/src/engine/types';
-import { enclosingErrorHandler, enclosingScope, envVariableName, nodeAt, parentOf, stringValue, unwrapExpression } from '../lib/syntax';
+import { enclosingErrorHandler, enclosingScope, envVariableName, named, nodeAt, parentOf, stringValue, unwrapExpression } from '../lib/syntax';
 import docs from './docs.md';
 
 /**
@@ -24,8 +24,6 @@ interface Candidate {
   edit?: TextEdit;
   what: string;
 }
-
-const named = (node: SyntaxNode | null | undefined): SyntaxNode[] => node?.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment') ?? [];
 
 export default defineRule({
   id: 'code-tls-verify-disabled',

@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import type { TextEdit } from '../../server/src/engine/types';
-import { addMember, nodeAt, parentOf, stringValue } from '../lib/syntax';
+import { addMember, named, nodeAt, parentOf, stringValue } from '../lib/syntax';
 import docs from './docs.md';
 
 /**
@@ -9,8 +9,6 @@ import docs from './docs.md';
  * in Python. Literal words, so linear.
  */
 const CANDIDATE = /\bTokenCreateRequest[ \t]*\{|\bcreate_token[ \t]*\(/g;
-
-const named = (node: SyntaxNode | null | undefined): SyntaxNode[] => node?.namedChildren.filter((n): n is SyntaxNode => n !== null && n.type !== 'comment') ?? [];
 
 interface Request {
   /** The node the finding is reported on: the request type or the method name. */

@@ -82,7 +82,7 @@ export default defineRule({
 });
 
 /** The publish command a script runs (`cargo publish`, `cargo +stable publish -p core`, `cargo workspaces publish`), normalised. */
-export function publishCommand(script: string): string | undefined {
+function publishCommand(script: string): string | undefined {
   for (const words of shellCommands(script)) {
     const cargo = words.indexOf('cargo');
     if (cargo === -1) continue;

@@ -30,10 +30,11 @@ export default defineRule({
     // A job that already exchanges its OIDC token gets a short-lived key from it.
     const trusted = new Set(steps.filter((step) => step.action !== undefined && TRUSTED_ACTIONS.has(step.action)).map((step) => step.job));
     const reported = new Set<number>();
-    const publishingJobs = new Set(steps.filter((step) => publisherOf(document, step) !== undefined).map((step) => step.job));
-    for (const step of steps) {
-      if (trusted.has(step.job) || !publishingJobs.has(step.job)) continue;
-      const publisher = publisherOf(document, step);
+    const publishers = steps.map((step) => publisherOf(document, step));
+    const publishingJobs = new Set(steps.filter((_, index) => publishers[index] !== undefined).map((step) => step.job));
+    steps.forEach((step, index) => {
+      if (trusted.has(step.job) || !publishingJobs.has(step.job)) return;
+      const publisher = publishers[index];
       const found: Array<{ span: readonly [number, number]; name: string; level: string }> = [];
       if (publisher?.startsWith('gem push') || publisher === 'rake release') {
         const token = storedSecretEnv(document, step, TOKEN_ENV);
@@ -62,7 +63,7 @@ export default defineRule({
           construct: `${level === 'workflow' ? '' : step.jobId}:${level}:${name}`,
         });
       }
-    }
+    });
   },
 });
 

@@ -1,6 +1,11 @@
 import type { SyntaxNode, Tree } from '../../server/src/engine/parse/tree-sitter';
 import type { TextEdit } from '../../server/src/engine/types';
 
+/** A node's named children without comments: a call's arguments, a list's items. */
+export function named(node: SyntaxNode | null | undefined): SyntaxNode[] {
+  return node?.namedChildren.filter((child): child is SyntaxNode => child !== null && child.type !== 'comment') ?? [];
+}
+
 /**
  * Visits every node of interest in document order with a tree cursor (no child arrays are
  * allocated). `types` narrows the callback to those node types.

@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import type { SyntaxNode, TreeSitterLanguage } from '../../server/src/engine/parse/tree-sitter';
 import { looksLikeSecretLiteral } from '../lib/credential-names';
-import { nodeAt, parentOf, stringValue, unwrapExpression } from '../lib/syntax';
+import { named, nodeAt, parentOf, stringValue, unwrapExpression } from '../lib/syntax';
 import docs from './docs.md';
 
 /**
@@ -118,7 +118,7 @@ function authTuple(at: SyntaxNode, language: TreeSitterLanguage): Found | undefi
   let keyword: SyntaxNode | null = at;
   for (let depth = 0; keyword && keyword.type !== 'keyword_argument'; depth++) keyword = depth < 3 ? parentOf(keyword) : null;
   const pair = keyword?.type === 'keyword_argument' && keyword.childForFieldName('name')?.text === 'auth' ? keyword.childForFieldName('value') : undefined;
-  const items = pair?.type === 'tuple' ? namedChildren(pair) : [];
+  const items = pair?.type === 'tuple' ? named(pair) : [];
   return items.length === 2 ? literalCredential(items[1], 'auth=(user, password)') : undefined;
 }
 
@@ -155,9 +155,5 @@ function lastCalleeName(call: SyntaxNode): string | undefined {
 /** The call's arguments that are not keyword arguments (Python) or comments. */
 function positionalArguments(call: SyntaxNode): SyntaxNode[] {
   const list = call.childForFieldName('arguments');
-  return list ? namedChildren(list).filter((node) => node.type !== 'keyword_argument') : [];
-}
-
-function namedChildren(node: SyntaxNode): SyntaxNode[] {
-  return node.namedChildren.filter((child): child is SyntaxNode => child !== null && child.type !== 'comment');
+  return named(list).filter((node) => node.type !== 'keyword_argument');
 }

@@ -68,9 +68,9 @@ function isEncodedSentence(value: string): boolean {
   return decoded !== undefined && /^[A-Za-z][A-Za-z ,.'!?-]*$/.test(decoded) && (decoded.match(/ /g)?.length ?? 0) >= 2;
 }
 
-/** What a padded base64 value (up to 400 characters) decodes to, when that is printable ASCII text; undefined otherwise. */
-export function base64Text(value: string): string | undefined {
-  if (value.length > 400 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
+/** What a padded base64 value (up to `maxLength` characters) decodes to, when that is printable ASCII text; undefined otherwise. */
+export function base64Text(value: string, maxLength = 400): string | undefined {
+  if (value.length > maxLength || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
   const decoded = Buffer.from(value, 'base64').toString('latin1');
   return /^[\x20-\x7e]*$/.test(decoded) ? decoded : undefined;
 }
