@@ -48,6 +48,10 @@ describe('config loader', () => {
     assert.deepEqual(configForFile(loaded, 'src/a.ts').rules['sec-slack'], { severity: 'off' });
     assert.equal(loaded.isExcluded('fixtures/a/b.env'), true);
     assert.equal(loaded.isExcluded('src/fixtures.ts'), false);
+    // Files under the same overrides share one config: a scan sends its workers a handful, not one per file.
+    assert.equal(configForFile(loaded, 'src/a.ts'), configForFile(loaded, 'lib/b.ts'));
+    assert.equal(configForFile(loaded, 'test/a.ts'), configForFile(loaded, 'test/deep/c.ts'));
+    assert.notEqual(configForFile(loaded, 'src/a.ts'), configForFile(loaded, 'test/a.ts'));
   });
 
   it('merges extends in order: presets, then files, then this file', () => {

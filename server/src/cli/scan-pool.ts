@@ -78,138 +78,133 @@ function workerEntry(): string | undefined {
   return __filename.endsWith('.js') ? __filename : undefined;
 }
 
-interface Request {
-  readonly id: number;
-  readonly job: Omit<FileJob, 'config'>;
-  readonly configId: number;
-  /** Sent with the first job that uses it; workers keep it by id afterwards. */
-  readonly config?: EngineConfig;
+/** A file as sent to a worker: its configuration by index into the batch's list. */
+interface WorkerJob {
+  readonly absolute: string;
+  readonly bytes?: Uint8Array;
+  readonly configIndex: number;
 }
 
-type Response = { readonly id: number; readonly outcome: FileOutcome } | { readonly id: number; readonly error: string };
-
-/** A worker, the configurations it has already been sent, and the requests it has not answered. */
-interface WorkerLane {
-  readonly worker: Worker;
-  readonly knownConfigs: Set<number>;
-  readonly pending: Map<number, { resolve(outcome: FileOutcome): void; reject(error: Error): void }>;
+/** The one message a worker receives: every file of the scan, and the counter all lanes take files from. */
+interface Batch {
+  readonly jobs: readonly WorkerJob[];
+  readonly configs: readonly EngineConfig[];
+  readonly next: SharedArrayBuffer;
 }
 
-/**
- * Requests kept in flight per worker, so that it starts its next file while this thread, busy
- * with a file of its own, has not yet read the previous answer.
- */
-const REQUESTS_IN_FLIGHT = 32;
+type WorkerMessage = { readonly index: number; readonly outcome: FileOutcome } | { readonly index: number; readonly error: string } | { readonly done: true };
+
+/** How long this thread scans before it lets the workers' answers in (progress, and their memory). */
+const YIELD_EVERY_MS = 20;
 
 /**
- * Scans files on `threads` lanes: this thread plus worker threads running the same bundle, each
- * with its own `Scanner` over the same rule registry. Lanes pull the next file when they are free,
- * so a slow file holds up one lane only; outcomes come back in job order, so the report is the
- * same whatever the thread count.
+ * The threads of one scan: this one plus worker threads running the same bundle, each with its own
+ * `Scanner` over the same rule registry.
+ *
+ * Every lane takes its next file from one shared counter, so none waits for another to hand it
+ * work, and a slow file holds up one lane only. Outcomes are kept by file index, so the report is
+ * the same whatever the thread count.
  */
-export async function scanFiles(
-  scanner: Scanner,
-  jobs: readonly FileJob[],
-  threads: number,
-  onDone?: (done: number, total: number) => void,
-): Promise<FileOutcome[]> {
-  const outcomes = new Array<FileOutcome>(jobs.length);
-  const entry = workerEntry();
-  const lanes: WorkerLane[] = [];
-  if (entry) {
-    for (let i = 1; i < threads; i++) {
-      lanes.push({ worker: new Worker(entry, { workerData: { role: WORKER_ROLE }, resourceLimits: WORKER_RESOURCE_LIMITS }), knownConfigs: new Set(), pending: new Map() });
+export class ScanPool {
+  private constructor(
+    private readonly scanner: Scanner,
+    private readonly workers: readonly Worker[],
+  ) {}
+
+  /**
+   * Starts the workers at once: they load the bundle while this thread is still listing and
+   * configuring the files, instead of after.
+   */
+  static start(scanner: Scanner, threads: number): ScanPool {
+    const entry = workerEntry();
+    const workers: Worker[] = [];
+    if (entry) {
+      for (let i = 1; i < threads; i++) workers.push(new Worker(entry, { workerData: { role: WORKER_ROLE }, resourceLimits: WORKER_RESOURCE_LIMITS }));
     }
-  }
-  const configIds = new Map<string, number>();
-  let next = 0;
-  let done = 0;
-  const finished = () => onDone?.(++done, jobs.length);
-
-  const runInWorker = (lane: WorkerLane, index: number): Promise<FileOutcome> => {
-    const { config: jobConfig, ...job } = jobs[index]!;
-    const key = JSON.stringify(jobConfig);
-    let configId = configIds.get(key);
-    if (configId === undefined) configIds.set(key, (configId = configIds.size));
-    const fresh = !lane.knownConfigs.has(configId);
-    lane.knownConfigs.add(configId);
-    const request: Request = { id: index, job, configId, ...(fresh ? { config: jobConfig } : {}) };
-    return new Promise((resolve, reject) => {
-      lane.pending.set(index, { resolve, reject });
-      lane.worker.postMessage(request);
-    });
-  };
-
-  for (const lane of lanes) {
-    const failAll = (error: Error) => {
-      for (const pending of lane.pending.values()) pending.reject(error);
-      lane.pending.clear();
-    };
-    lane.worker.on('message', (response: Response) => {
-      const pending = lane.pending.get(response.id);
-      lane.pending.delete(response.id);
-      if ('error' in response) pending?.reject(new Error(response.error));
-      else pending?.resolve(response.outcome);
-    });
-    lane.worker.on('error', failAll);
-    lane.worker.on('exit', (code) => failAll(new Error(`scan worker exited with code ${code}`)));
+    return new ScanPool(scanner, workers);
   }
 
-  // Loading runs as macrotasks, which a busy scan starves: on an idle thread the grammars a
-  // pre-commit run needs load in about 25 ms; started as the first file that needs one is met,
-  // they waited 50 ms and more for their turns.
-  await scanner.preloadGrammars(jobs.map((job) => job.absolute));
-  const drainHere = async () => {
-    while (next < jobs.length) {
-      const index = next++;
-      outcomes[index] = await scanFile(scanner, jobs[index]!);
+  get threads(): number {
+    return this.workers.length + 1;
+  }
+
+  async scan(jobs: readonly FileJob[], onDone?: (done: number, total: number) => void): Promise<FileOutcome[]> {
+    const outcomes = new Array<FileOutcome | undefined>(jobs.length);
+    let done = 0;
+    const finished = () => onDone?.(++done, jobs.length);
+    const next = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+
+    const configIndex = new Map<EngineConfig, number>();
+    const workerJobs = jobs.map((job): WorkerJob => {
+      let index = configIndex.get(job.config);
+      if (index === undefined) configIndex.set(job.config, (index = configIndex.size));
+      return { absolute: job.absolute, configIndex: index, ...(job.bytes !== undefined ? { bytes: job.bytes } : {}) };
+    });
+    const batch: Batch = { jobs: workerJobs, configs: [...configIndex.keys()], next: next.buffer as SharedArrayBuffer };
+    // A file a worker could not scan, or held when it failed (out of memory, a crash in a grammar),
+    // is left without an outcome; this thread scans those at the end.
+    const workersDone = this.workers.map(
+      (worker) =>
+        new Promise<void>((resolve) => {
+          worker.on('message', (message: WorkerMessage) => {
+            if ('done' in message) resolve();
+            else if ('outcome' in message) {
+              outcomes[message.index] = message.outcome;
+              finished();
+            }
+          });
+          worker.once('error', () => resolve());
+          worker.once('exit', () => resolve());
+          worker.postMessage(batch);
+        }),
+    );
+
+    // Loading runs as macrotasks, which a busy scan starves: on an idle thread the grammars a
+    // pre-commit run needs load in about 25 ms; started as the first file that needs one is met,
+    // they waited 50 ms and more for their turns.
+    await this.scanner.preloadGrammars(jobs.map((job) => job.absolute));
+    let yielded = performance.now();
+    for (let index = Atomics.add(next, 0, 1); index < jobs.length; index = Atomics.add(next, 0, 1)) {
+      outcomes[index] = await scanFile(this.scanner, jobs[index]!);
       finished();
-      // A scan that needs no grammar resolves without leaving the microtask queue; yield so the
-      // workers' replies (macrotasks) are read and they get their next file.
-      if (lanes.length > 0) await new Promise(setImmediate);
-    }
-  };
-  // A worker that fails (out of memory, a crash in a grammar) hands its files back to this thread
-  // and takes no more: the scan finishes, one lane short.
-  const failed = new Set<WorkerLane>();
-  const drainWorker = async (lane: WorkerLane) => {
-    while (next < jobs.length && !failed.has(lane)) {
-      const index = next++;
-      try {
-        outcomes[index] = await runInWorker(lane, index);
-      } catch {
-        failed.add(lane);
-        outcomes[index] = await scanFile(scanner, jobs[index]!);
-        finished();
-        return;
+      if (this.workers.length > 0 && performance.now() - yielded > YIELD_EVERY_MS) {
+        await new Promise(setImmediate);
+        yielded = performance.now();
       }
+    }
+    await Promise.all(workersDone);
+    for (const [index, outcome] of outcomes.entries()) {
+      if (outcome !== undefined) continue;
+      outcomes[index] = await scanFile(this.scanner, jobs[index]!);
       finished();
     }
-  };
-  try {
-    const workerLoops = lanes.flatMap((lane) => Array.from({ length: REQUESTS_IN_FLIGHT }, () => drainWorker(lane)));
-    await Promise.all([drainHere(), ...workerLoops]);
-  } finally {
-    await Promise.all(lanes.map((lane) => lane.worker.terminate()));
+    return outcomes as FileOutcome[];
   }
-  return outcomes;
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
 }
 
-/** True in a thread started by `scanFiles`; the bundle's entry point then serves scan requests instead of the CLI. */
+/** True in a thread started by `ScanPool`; the bundle's entry point then serves its batch instead of the CLI. */
 export function isScanWorker(): boolean {
   return !isMainThread && (workerData as { role?: string } | undefined)?.role === WORKER_ROLE;
 }
 
+/** A worker's side: takes files from the shared counter until none are left, answering each. */
 export function serveScanRequests(scanner: Scanner): void {
-  const configs = new Map<number, EngineConfig>();
-  // One file at a time, in the order sent: requests queue up here rather than interleave.
-  let queue = Promise.resolve();
-  parentPort?.on('message', (request: Request) => {
-    if (request.config) configs.set(request.configId, request.config);
-    const job: FileJob = { ...request.job, config: configs.get(request.configId) ?? { rules: {} } };
-    queue = queue.then(() => scanFile(scanner, job)).then(
-      (outcome) => parentPort?.postMessage({ id: request.id, outcome } satisfies Response),
-      (error: unknown) => parentPort?.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) } satisfies Response),
-    );
+  parentPort?.once('message', async (batch: Batch) => {
+    const next = new Int32Array(batch.next);
+    await scanner.preloadGrammars(batch.jobs.map((job) => job.absolute));
+    for (let index = Atomics.add(next, 0, 1); index < batch.jobs.length; index = Atomics.add(next, 0, 1)) {
+      const { configIndex, ...job } = batch.jobs[index]!;
+      try {
+        const outcome = await scanFile(scanner, { ...job, config: batch.configs[configIndex]! });
+        parentPort?.postMessage({ index, outcome } satisfies WorkerMessage);
+      } catch (error) {
+        parentPort?.postMessage({ index, error: error instanceof Error ? error.message : String(error) } satisfies WorkerMessage);
+      }
+    }
+    parentPort?.postMessage({ done: true } satisfies WorkerMessage);
   });
 }

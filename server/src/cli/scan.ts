@@ -10,7 +10,7 @@ import { collectFiles, type SkippedFile } from '../node/files';
 import { changedSince, repositoryRoot, stagedFiles } from '../node/git';
 import { ProjectConfigs } from '../node/project-configs';
 import { UsageError, type ScanOptions } from './args';
-import { scanFiles, threadCount, type FileJob, type FixTitles } from './scan-pool';
+import { ScanPool, threadCount, type FileJob, type FileOutcome, type FixTitles } from './scan-pool';
 
 /** What one file produced; paths are relative to the scan root with `/` separators. */
 export interface FileReport {
@@ -63,17 +63,27 @@ export async function scanProject(scanner: Scanner, options: ScanOptions, cwd: s
   const extraSkipped: Array<SkippedFile & { relativePath: string }> = [];
   // Configuration is resolved here, once per file, the way the editor resolves it; the scanning
   // itself may run on worker threads.
+  // Workers start loading while this thread configures the files (a config may exclude a few more).
+  const pool = ScanPool.start(scanner, threadCount(targets.length, options.jobs));
   const selected: Target[] = [];
-  const jobs: FileJob[] = [];
-  for (const target of targets) {
-    const project = projects.forPath(target.absolute);
-    if (project.loaded.isExcluded(project.relativePath)) continue;
-    selected.push(target);
-    const config = engineConfig(configForFile(project.loaded, project.relativePath), options);
-    jobs.push({ absolute: target.absolute, config, ...(target.bytes !== undefined ? { bytes: target.bytes } : {}) });
+  let outcomes: FileOutcome[];
+  try {
+    const jobs: FileJob[] = [];
+    const withOptions = new Map<EngineConfig, EngineConfig>();
+    for (const target of targets) {
+      const project = projects.forPath(target.absolute);
+      if (project.loaded.isExcluded(project.relativePath)) continue;
+      selected.push(target);
+      const base = configForFile(project.loaded, project.relativePath);
+      let config = withOptions.get(base);
+      if (!config) withOptions.set(base, (config = engineConfig(base, options)));
+      jobs.push({ absolute: target.absolute, config, ...(target.bytes !== undefined ? { bytes: target.bytes } : {}) });
+    }
+    onProgress?.(0, targets.length);
+    outcomes = await pool.scan(jobs, (done) => onProgress?.(done, targets.length));
+  } finally {
+    await pool.close();
   }
-  onProgress?.(0, targets.length);
-  const outcomes = await scanFiles(scanner, jobs, threadCount(jobs.length, options.jobs), (done) => onProgress?.(done, targets.length));
   for (const [index, outcome] of outcomes.entries()) {
     const target = selected[index]!;
     if ('unreadable' in outcome) {

@@ -130,13 +130,27 @@ export function loadConfig(configFile: string | undefined, options: LoadOptions)
   return loaded;
 }
 
-/** The engine config for one file: project rules, then the overrides whose globs match it. */
+/** Per loaded config, its engine configs by the indices of the overrides that apply ("0,2"): most files share one. */
+const configsByOverrides = new WeakMap<LoadedConfig, Map<string, EngineConfig>>();
+
+/**
+ * The engine config for one file: project rules, then the overrides whose globs match it. Files
+ * that match the same overrides get the same (frozen) object, so a scan of many files builds, and
+ * sends to its worker threads, a handful of configs rather than one per file.
+ */
 export function configForFile(loaded: LoadedConfig, relativePath: string): EngineConfig {
-  let rules: Record<string, RuleSetting | undefined> = { ...loaded.rules };
-  for (const override of loaded.overrides) {
-    if (override.matches(relativePath)) rules = mergeRules(rules, override.rules);
+  const matching = loaded.overrides.filter((override) => override.matches(relativePath));
+  const key = matching.map((override) => loaded.overrides.indexOf(override)).join(',');
+  let configs = configsByOverrides.get(loaded);
+  if (!configs) configsByOverrides.set(loaded, (configs = new Map()));
+  let config = configs.get(key);
+  if (!config) {
+    let rules: Record<string, RuleSetting | undefined> = { ...loaded.rules };
+    for (const override of matching) rules = mergeRules(rules, override.rules);
+    config = Object.freeze({ rules: Object.freeze(rules), limits: loaded.limits });
+    configs.set(key, config);
   }
-  return { rules, limits: loaded.limits };
+  return config;
 }
 
 interface Layer {
