@@ -9,10 +9,13 @@ import docs from './docs.md';
  * `rejectUnauthorized: false` and `NODE_TLS_REJECT_UNAUTHORIZED`, Python's `verify=False`,
  * `_create_unverified_context`, `CERT_NONE` and `check_hostname = False`, Go's
  * `InsecureSkipVerify: true`, Java's trust-all `checkServerTrusted` and host name verifiers.
- * Each alternative starts with a literal word and has one bounded gap, so the scan is linear.
+ * Each alternative starts with a literal word, the one the prefilter locates, and has one bounded
+ * gap, so the matching is linear; it runs only where the prefilter found a keyword.
  */
 const CANDIDATE =
-  /\brejectUnauthorized['"]?[ \t]*[:=][ \t]*false\b|\bNODE_TLS_REJECT_UNAUTHORIZED\b|\bverify[ \t]*=[ \t]*False\b|\b_create_unverified_context\b|\bCERT_NONE\b|\bcheck_hostname[ \t]*=[ \t]*False\b|\bInsecureSkipVerify[ \t]*[:=][ \t]*true\b|\bcheckServerTrusted\b|[Hh]ostnameVerifier\b/g;
+  /(?<!\w)(?:rejectUnauthorized['"]?[ \t]*[:=][ \t]*false\b|NODE_TLS_REJECT_UNAUTHORIZED\b|verify[ \t]*=[ \t]*False\b|_create_unverified_context\b|CERT_NONE\b|check_hostname[ \t]*=[ \t]*False\b|InsecureSkipVerify[ \t]*[:=][ \t]*true\b|checkServerTrusted\b)|[Hh]ostnameVerifier\b/y;
+/** The words the alternatives start with, in order. */
+const KEYWORDS = ['rejectunauthorized', 'node_tls_reject_unauthorized', 'verify', '_create_unverified_context', 'cert_none', 'check_hostname', 'insecureskipverify', 'checkservertrusted', 'hostnameverifier'];
 
 type Kind = 'node-option' | 'node-env' | 'py-verify' | 'py-unverified-context' | 'py-cert-none' | 'py-check-hostname' | 'go-skip-verify' | 'java-trust-all' | 'java-hostname';
 
@@ -30,15 +33,15 @@ export default defineRule({
   category: 'fallback',
   defaultSeverity: 'error',
   fileKinds: ['javascript', 'typescript', 'python', 'go', 'java'],
-  // `verify` covers verify=False, InsecureSkipVerify; `verifier` HostnameVerifier.
-  keywords: ['rejectunauthorized', 'reject_unauthorized', 'verify', 'unverified', 'cert_none', 'check_hostname', 'checkservertrusted', 'verifier'],
-  pattern: CANDIDATE,
+  keywords: KEYWORDS,
+  locatesKeywords: true,
   syntax: 'code',
   docs,
   check({ document, report }) {
-    const root = document.tree(document.codeLanguage!).rootNode;
+    let root: SyntaxNode | undefined;
     const seen = new Set<number>();
-    for (const match of document.text.matchAll(CANDIDATE)) {
+    for (const match of document.keywordMatches(KEYWORDS, CANDIDATE)) {
+      root ??= document.tree(document.codeLanguage!).rootNode;
       const found = candidateAt(root, match.index, match[0], document.text);
       if (!found || seen.has(found.node.startIndex)) continue;
       seen.add(found.node.startIndex);

@@ -51,14 +51,16 @@ const BY_CALLEE = new Map<string, CredentialParameter[]>();
 for (const parameter of PARAMETERS) BY_CALLEE.set(parameter.callee, [...(BY_CALLEE.get(parameter.callee) ?? []), parameter]);
 
 /**
- * A callee of the table before its `(` (group 2), or Python's `auth=(` (group 1: requests' user and
- * password pair). One alternation of literal words, so linear; test/rules/sec-credential-argument.test.ts
- * holds it to the table.
+ * At a located keyword that starts a name: a callee of the table before its `(` (group 2), or
+ * Python's `auth=(` (group 1: requests' user and password pair). One alternation of literal words,
+ * so linear; test/rules/sec-credential-argument.test.ts holds it to the table.
  */
 const CANDIDATE =
-  /\b(?:(auth)[ \t]*=[ \t]*\(|(getConnection|PasswordAuthentication|UsernamePasswordCredentials|setPassword|HTTPBasicAuth|HTTPDigestAuth|HTTPProxyAuth|BasicAuth|login|FTP|FTP_TLS|SetBasicAuth|UserPassword|PlainAuth|CRAMMD5Auth|Sequelize|auth)[ \t]*\()/g;
+  /(?<![\w$])(?:(auth)[ \t]*=[ \t]*\(|(getConnection|PasswordAuthentication|UsernamePasswordCredentials|setPassword|HTTPBasicAuth|HTTPDigestAuth|HTTPProxyAuth|BasicAuth|login|FTP|FTP_TLS|SetBasicAuth|UserPassword|PlainAuth|CRAMMD5Auth|Sequelize|auth)[ \t]*\()/y;
 /** A string literal after the candidate, close enough to be one of its arguments: the gate before parsing. */
 const NEARBY_LITERAL = /^[^;{}]{0,300}?["'`]/;
+/** Every callee starts with one of these (`auth` is also the end of several: they start where their own keyword does). */
+const KEYWORDS = [...new Set([...BY_CALLEE.keys(), 'auth'].map((name) => name.toLowerCase()))];
 
 const CALL_TYPES = new Set(['call_expression', 'new_expression', 'call', 'method_invocation', 'object_creation_expression']);
 
@@ -67,8 +69,9 @@ export default defineRule({
   category: 'secret',
   defaultSeverity: 'warning',
   fileKinds: ['javascript', 'typescript', 'python', 'go', 'java'],
-  keywords: [...new Set([...BY_CALLEE.keys(), 'auth'].map((name) => name.toLowerCase()))],
-  pattern: CANDIDATE,
+  keywords: KEYWORDS,
+  // The prefilter's pass records where the names occur: no search of the whole text for them.
+  locatesKeywords: true,
   syntax: 'code',
   docs,
   check({ document, report }) {
@@ -76,11 +79,12 @@ export default defineRule({
     if (!language) return;
     const text = document.text;
     let tree: ReturnType<typeof document.tree> | undefined;
-    for (const match of text.matchAll(CANDIDATE)) {
-      const after = match.index + match[0].length;
+    for (const match of document.keywordMatches(KEYWORDS, CANDIDATE)) {
+      const start = match.index;
+      const after = start + match[0].length;
       if (!NEARBY_LITERAL.test(text.slice(after, after + 320))) continue;
       tree ??= document.tree(language);
-      const found = match[1] ? authTuple(nodeAt(tree, match.index), language) : positional(nodeAt(tree, match.index), match[2]!, language);
+      const found = match[1] ? authTuple(nodeAt(tree, start), language) : positional(nodeAt(tree, start), match[2]!, language);
       if (!found) continue;
       report({
         span: contentSpan(found.node),

@@ -136,3 +136,18 @@ describe('ParsedDocument.keywordStarts', () => {
     assert.deepEqual(document.keywordStarts(['absent']), []);
   });
 });
+
+describe('ParsedDocument.keywordMatches', () => {
+  const text = 'login(u, "p"); relogin(u); LOGIN (x); const catalog = login;';
+
+  it('matches a sticky pattern only where a keyword starts, and its lookbehind sees the text before', () => {
+    const document = ParsedDocument.of('a.ts', text);
+    const calls = [...document.keywordMatches(['login'], /(?<![\w$])login[ \t]*\(/iy)].map((match) => match.index);
+    // `relogin(` starts a keyword inside a name (the lookbehind refuses it); the last `login` is not a call.
+    assert.deepEqual(calls, [0, 27]);
+  });
+
+  it('refuses a pattern that is not sticky, which would search past the keyword', () => {
+    assert.throws(() => [...ParsedDocument.of('a.ts', text).keywordMatches(['login'], /login\(/g)], /sticky/);
+  });
+});

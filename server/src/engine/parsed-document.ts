@@ -116,6 +116,22 @@ export class ParsedDocument {
     return merged.filter((offset, i) => i === 0 || merged[i - 1] !== offset);
   }
 
+  /**
+   * The matches of a sticky (`y`) `pattern` that start where one of `keywords` does. For a rule
+   * whose constructs each begin with a keyword, this visits the occurrences the prefilter already
+   * located instead of running the pattern over the whole text; a lookbehind at the pattern's
+   * start still sees the text before.
+   */
+  *keywordMatches(keywords: readonly string[], pattern: RegExp): Generator<RegExpExecArray> {
+    if (!pattern.sticky) throw new Error(`keywordMatches needs a sticky pattern, not ${pattern}`);
+    const text = this.source.text;
+    for (const start of this.keywordStarts(keywords)) {
+      pattern.lastIndex = start;
+      const match = pattern.exec(text);
+      if (match) yield match;
+    }
+  }
+
   /** Case-insensitive containment (keywords are lower case): from the prefilter, else memoised. */
   containsKeyword(keyword: string): boolean {
     if (this.indexed?.index.keywords.has(keyword)) return this.indexed.found.has(keyword);
