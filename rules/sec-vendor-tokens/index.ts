@@ -117,6 +117,8 @@ const FORMATS: readonly TokenFormat[] = [
   { vendor: 'PlanetScale token or password', keywords: ['pscale_'], pattern: /(?<![\w-])pscale_(?:tkn|pw|oauth)_[\w.-]{32,64}(?![\w.-])/g, advice: ROTATE },
   { vendor: 'age secret key', keywords: ['age-secret-key-1'], pattern: /AGE-SECRET-KEY-1[0-9A-Z]{58}(?![0-9A-Z])/g, advice: 'move the identity file to a secret store or a hardware token and re-encrypt with a new key' },
   { vendor: 'Alibaba Cloud AccessKey ID', keywords: ['ltai'], pattern: /(?<![A-Za-z0-9])LTAI[A-Za-z0-9]{12,20}(?![A-Za-z0-9])/g, advice: 'use RAM roles with STS tokens (OIDC for CI) instead of AccessKeys' },
+  // The SecretId names the key pair (like AWS's AKIA ids); its 32-character SecretKey is usually beside it.
+  { vendor: 'Tencent Cloud SecretId', keywords: ['akid'], pattern: /(?<![A-Za-z0-9+/])AKID[A-Za-z0-9]{32}(?![A-Za-z0-9+/=])/g, accept: mixesLettersAndDigits, advice: 'use CAM roles with temporary credentials (OIDC federation in CI) instead of API keys' },
   { vendor: 'Supabase token or secret key', keywords: ['sbp_', 'sb_secret_'], pattern: /(?<![\w-])(?:sbp_[0-9a-f]{40}|sb_secret_[\w-]{20,60})(?![\w-])/g, advice: ROTATE },
   { vendor: 'RubyGems API key', keywords: ['rubygems_'], pattern: /(?<![\w-])rubygems_[0-9a-f]{48}(?![\w-])/g, advice: 'publish with RubyGems trusted publishing (OIDC) instead' },
   { vendor: 'Clojars deploy token', keywords: ['clojars_'], pattern: /(?<![\w-])CLOJARS_[a-z0-9]{60}(?![\w-])/g, advice: ROTATE },
