@@ -69,6 +69,7 @@ import secCredentialCliFlag from './sec-credential-cli-flag';
 import secCredentialArgument from './sec-credential-argument';
 import ghaCratesTokenPublish from './gha-crates-token-publish';
 import ghaRubygemsTokenPublish from './gha-rubygems-token-publish';
+import ghaNugetKeyPublish from './gha-nuget-key-publish';
 import tfTlsCertValidity from './tf-tls-cert-validity';
 import k8sInsecureSkipTls from './k8s-insecure-skip-tls';
 import dfSecretInArgEnv from './df-secret-in-arg-env';
@@ -109,6 +110,7 @@ const ruleModules: readonly Rule[] = [
   ghaNpmTokenPublish,
   ghaCratesTokenPublish,
   ghaRubygemsTokenPublish,
+  ghaNugetKeyPublish,
   ghaPypiTokenPublish,
   ghaAuthContinueOnErrorFallback,
   ghaAwsForceSkipOidc,
