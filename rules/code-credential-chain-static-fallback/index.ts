@@ -8,12 +8,15 @@ import docs from './docs.md';
 
 /**
  * Where a failed credential path can fall back: a JS `catch` (clause or promise method), a Python
- * `except`, an Azure `ChainedTokenCredential`. Literal words only, so linear; one pattern per
- * language, since a line-anchored alternative makes the engine try every position of a JS file.
+ * `except`, an Azure `ChainedTokenCredential`. Each starts with its keyword, so the sticky pattern
+ * runs only where the prefilter located one (`catch` is in nearly every JavaScript file).
  */
-const JS_CANDIDATE = /\bcatch\b|\bChainedTokenCredential\b/g;
-const PYTHON_CANDIDATE = /^[ \t]*except\b|\bChainedTokenCredential\b/gm;
-const candidates = (document: ParsedDocument) => (document.codeLanguage === 'python' ? PYTHON_CANDIDATE : JS_CANDIDATE);
+const JS_CANDIDATE = { keywords: ['catch', 'chainedtokencredential'], pattern: /(?<!\w)(?:catch|ChainedTokenCredential)\b/y };
+const PYTHON_CANDIDATE = { keywords: ['except', 'chainedtokencredential'], pattern: /(?<=^[ \t]*)except\b|(?<!\w)ChainedTokenCredential\b/my };
+const candidates = (document: ParsedDocument) => {
+  const { keywords, pattern } = document.codeLanguage === 'python' ? PYTHON_CANDIDATE : JS_CANDIDATE;
+  return [...document.keywordMatches(keywords, pattern)];
+};
 
 /** Azure credentials without a secret (workload or managed identity, developer sign-in). */
 const IDENTITY_CREDENTIALS = new Set(['ManagedIdentityCredential', 'WorkloadIdentityCredential', 'AzureCliCredential', 'AzureDeveloperCliCredential', 'AzurePowerShellCredential', 'DefaultAzureCredential', 'EnvironmentCredential']);
@@ -34,6 +37,7 @@ export default defineRule({
   defaultSeverity: 'error',
   fileKinds: ['javascript', 'typescript', 'python'],
   keywords: ['catch', 'except', 'chainedtokencredential'],
+  locatesKeywords: true,
   syntax: 'code',
   options: {
     minimumLength: { type: 'number', default: 8, description: 'Shortest literal treated as a credential.' },
@@ -43,13 +47,12 @@ export default defineRule({
     const minimumLength = Number(options.minimumLength);
     // `catch` is in nearly every JavaScript file; parsing is the cost, so only files where a
     // candidate has what a finding needs nearby are parsed.
-    const candidate = candidates(document);
-    if (!worthParsing(document.text, candidate, minimumLength)) return;
+    const matches = candidates(document);
+    if (!worthParsing(document.text, matches, minimumLength)) return;
     const root = document.tree(document.codeLanguage!).rootNode;
     const seen = new Set<number>();
-    for (const match of document.text.matchAll(candidate)) {
-      const index = match.index + match[0].length - match[0].trimStart().length;
-      for (const found of fallbacksAt(root, index, document.text, minimumLength)) {
+    for (const match of matches) {
+      for (const found of fallbacksAt(root, match.index, document.text, minimumLength)) {
         if (seen.has(found.node.startIndex)) continue;
         seen.add(found.node.startIndex);
         report({
@@ -83,9 +86,9 @@ const BEFORE = 1500;
  * is returned near a credential-named function (a secret-holding Azure credential, for a chain).
  * Windows do not overlap, so this is linear.
  */
-function worthParsing(text: string, candidate: RegExp, minimumLength: number): boolean {
+function worthParsing(text: string, matches: readonly RegExpExecArray[], minimumLength: number): boolean {
   let scannedTo = 0;
-  for (const match of text.matchAll(candidate)) {
+  for (const match of matches) {
     const chain = match[0] === 'ChainedTokenCredential';
     const from = Math.max(match.index, scannedTo);
     const to = match.index + (chain ? 2 * AFTER : AFTER);
