@@ -7,16 +7,19 @@ import docs from './docs.md';
 
 /**
  * `env.NAME` or `env['NAME']`, then `||` or `??`, then a string literal (parentheses allowed):
- * where a fallback to a literal can be. Bounded and unambiguous, so linear.
+ * where a fallback to a literal can be. Sticky, tried where the prefilter located `env`; bounded
+ * and unambiguous, so linear.
  */
-const CANDIDATE = /\benv(?:\.[A-Za-z_$][\w$]*|\[[ \t]*['"`][^'"`\n]{1,200}['"`][ \t]*\])[\s)]*(\|\||\?\?)[\s(]*['"`]/g;
+const CANDIDATE = { keywords: ['env'], pattern: /(?<!\w)env(?:\.[A-Za-z_$][\w$]*|\[[ \t]*['"`][^'"`\n]{1,200}['"`][ \t]*\])[\s)]*(\|\||\?\?)[\s(]*['"`]/y };
 /**
  * Python: `getenv("NAME", "…")`, `environ.get("NAME", default="…")`, or `getenv("NAME") or "…"`:
- * a lookup by a literal name, then a literal default. Bounded and unambiguous, so linear.
+ * a lookup by a literal name, then a literal default. Sticky, tried where the prefilter located
+ * the lookup's name; bounded and unambiguous, so linear.
  */
-const PY_CANDIDATE = /\b(?:getenv|environ\.get)[ \t]*\(\s*(?:key[ \t]*=[ \t]*)?[rRuU]?['"][^'"\n]{1,200}['"]\s*(?:,\s*(?:default[ \t]*=[ \t]*)?|\)[ \t]*or[ \t(]*)[rRuU]?['"]/g;
-/** Either of the above: the prefilter that keeps files without a candidate from being parsed. */
-const ANY_CANDIDATE = /\benv(?:\.[A-Za-z_$][\w$]*|\[[ \t]*['"`][^'"`\n]{1,200}['"`][ \t]*\])[\s)]*(?:\|\||\?\?)[\s(]*['"`]|\b(?:getenv|environ\.get)[ \t]*\(\s*(?:key[ \t]*=[ \t]*)?[rRuU]?['"][^'"\n]{1,200}['"]\s*(?:,\s*(?:default[ \t]*=[ \t]*)?|\)[ \t]*or[ \t(]*)[rRuU]?['"]/;
+const PY_CANDIDATE = {
+  keywords: ['getenv', 'environ'],
+  pattern: /(?<!\w)(?:getenv|environ\.get)[ \t]*\(\s*(?:key[ \t]*=[ \t]*)?[rRuU]?['"][^'"\n]{1,200}['"]\s*(?:,\s*(?:default[ \t]*=[ \t]*)?|\)[ \t]*or[ \t(]*)[rRuU]?['"]/y,
+};
 
 const PY_LOOKUPS = new Set(['os.getenv', 'getenv', 'os.environ.get', 'environ.get']);
 
@@ -25,9 +28,9 @@ export default defineRule({
   category: 'fallback',
   defaultSeverity: 'error',
   fileKinds: ['javascript', 'typescript', 'python'],
-  // `process.env` and `import.meta.env` both contain `.env`; Python reads `getenv` or `environ`.
-  keywords: ['.env', 'getenv', 'environ'],
-  pattern: ANY_CANDIDATE,
+  // `process.env`, `import.meta.env` and a destructured `env` contain `env`; Python reads `getenv` or `environ`.
+  keywords: ['env', 'getenv', 'environ'],
+  locatesKeywords: true,
   syntax: 'code',
   options: {
     minimumLength: { type: 'number', default: 8, description: 'Shortest literal treated as a credential.' },
@@ -35,11 +38,17 @@ export default defineRule({
   docs,
   check({ document, options, report }) {
     const minimumLength = Number(options.minimumLength);
+    const python = document.codeLanguage === 'python';
+    const { keywords, pattern } = python ? PY_CANDIDATE : CANDIDATE;
+    // The text proposes candidates (a lookup, then a literal fallback); the syntax tree decides.
+    // Files without a candidate are never parsed.
+    const candidates = [...document.keywordMatches(keywords, pattern)];
+    if (candidates.length === 0) return;
     const root = document.tree(document.codeLanguage!).rootNode;
     const isCredential = (variable: string, literal: string) =>
       literal.length >= minimumLength && !isLocationWithoutCredentials(literal) && (namesCredential(variable) || looksLikeRandomKey(literal) || embedsLogin(literal));
-    if (document.codeLanguage === 'python') {
-      for (const candidate of document.text.matchAll(PY_CANDIDATE)) {
+    if (python) {
+      for (const candidate of candidates) {
         const found = pythonFallback(root, candidate.index, document.text);
         if (!found || !isCredential(found.variable, found.literal)) continue;
         report({
@@ -52,9 +61,7 @@ export default defineRule({
       }
       return;
     }
-    // The text proposes candidates (an env lookup, `||`/`??`, a string literal); the syntax tree
-    // decides. Files without a candidate are never parsed.
-    for (const candidate of document.text.matchAll(CANDIDATE)) {
+    for (const candidate of candidates) {
       const operatorStart = candidate.index + candidate[0].lastIndexOf(candidate[1]!);
       const node = parentOf(nodeAt(root.tree, operatorStart));
       if (node?.type !== 'binary_expression' || node.childForFieldName('operator')?.startIndex !== operatorStart) continue;

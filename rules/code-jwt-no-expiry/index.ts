@@ -16,19 +16,22 @@ const SIGN_CALL = /\bsign[ \t]*\(/g;
 /**
  * A file that loads a JWT library: jsonwebtoken or jose (JS/TS), PyJWT (`import jwt`, `from jwt import`),
  * golang-jwt and its predecessors, jjwt (`Jwts.builder`) or auth0's java-jwt (`com.auth0.jwt`).
- * Plain alternation, so linear.
+ * Each alternative starts at a word the prefilter locates (what comes before it is a lookbehind),
+ * so the pattern runs only there; plain alternation and bounded runs, so linear.
  */
-const LOADS_JWT_LIBRARY =
-  /(?:from|require|import)[\s(]*['"`](?:jsonwebtoken|jose)['"`]|^[ \t]*(?:import[ \t]+jwt\b|from[ \t]+jwt[ \t]+import\b)|github\.com\/(?:golang-jwt\/jwt|dgrijalva\/jwt-go|form3tech-oss\/jwt-go)|\bJwts[ \t]*\.[ \t]*builder\b|\bcom\.auth0\.jwt\b/m;
+const JWT_LIBRARY = {
+  keywords: ['jsonwebtoken', 'jose', 'jwt', 'golang-jwt/jwt', 'dgrijalva/jwt-go', 'form3tech-oss/jwt-go', 'com.auth0.jwt'],
+  pattern:
+    /(?<=(?:from|require|import)[\s(]*['"`])(?:jsonwebtoken|jose)['"`]|(?<=^[ \t]*import[ \t]+)jwt\b|(?<=^[ \t]*from[ \t]+)jwt[ \t]+import\b|(?<=github\.com\/)(?:golang-jwt\/jwt|dgrijalva\/jwt-go|form3tech-oss\/jwt-go)|(?<!\w)(?:Jwts[ \t]*\.[ \t]*builder|com\.auth0\.jwt)\b/my,
+};
 
 export default defineRule({
   id: 'code-jwt-no-expiry',
   category: 'missing-ttl',
   defaultSeverity: 'error',
   fileKinds: ['javascript', 'typescript', 'python', 'go', 'java'],
-  // jsonwebtoken; PyJWT, golang-jwt, jjwt (`Jwts`), java-jwt and jose's `SignJWT` all contain `jwt`.
-  keywords: [MODULE, 'jwt'],
-  pattern: LOADS_JWT_LIBRARY,
+  keywords: JWT_LIBRARY.keywords,
+  locatesKeywords: true,
   syntax: 'code',
   options: {
     maxSeconds: { type: 'number', default: 3600, description: 'Longest acceptable `expiresIn`, in seconds.' },
@@ -38,6 +41,7 @@ export default defineRule({
   check(context) {
     const { document, options, report } = context;
     const maxSeconds = Number(options.maxSeconds);
+    if (document.keywordMatches(JWT_LIBRARY.keywords, JWT_LIBRARY.pattern).next().done) return;
     if (document.codeLanguage === 'python') return checkPython(context, maxSeconds);
     if (document.codeLanguage === 'go') return checkGo(context, maxSeconds);
     if (document.codeLanguage === 'java') return checkJava(context, maxSeconds);
