@@ -5,9 +5,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, sep } from 'node:path';
 import { describe, it } from 'node:test';
-import { BINARY_SNIFF_BYTES, collectFiles, readForScan } from '../../server/src/node/files';
+import { BINARY_SNIFF_BYTES, collectFiles, readForScan, relativePath } from '../../server/src/node/files';
 import { tempTree } from '../support/temp-tree';
 
 const textOnly = { maxFileBytes: 1024 * 1024, readsBinary: () => false };
@@ -75,5 +76,17 @@ describe('collectFiles', () => {
     const root = tempTree({ '.gitignore': 'dist/\n*.log\n', 'src/app.ts': 'x', 'dist/app.js': 'x', 'debug.log': 'x', 'infra/main.tf': 'x' });
     const { files } = collectFiles(root, [root], { include: ['src/**', 'infra/**'] });
     assert.deepEqual(files.map((file) => file.slice(root.length + 1)), ['infra/main.tf', 'src/app.ts']);
+  });
+});
+
+describe('relativePath', () => {
+  it('slices paths under the root and falls back to path.relative for the rest, always with / separators', () => {
+    const root = join(tmpdir(), 'repo');
+    assert.equal(relativePath(root, join(root, 'src', 'app.ts')), 'src/app.ts');
+    assert.equal(relativePath(root + sep, join(root, 'a.env')), 'a.env', 'a root given with a trailing separator');
+    assert.equal(relativePath(root, root), '');
+    assert.equal(relativePath(root, join(tmpdir(), 'other', 'b.yml')), '../other/b.yml');
+    // A sibling whose name starts with the root's is not under it.
+    assert.equal(relativePath(root, join(tmpdir(), 'repo-two', 'c.tf')), '../repo-two/c.tf');
   });
 });

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, resolve, sep } from 'node:path';
 import { BaselineMatcher, parseBaseline, type BaselineEntry } from '../engine/baseline';
 import { withSeverities, type EngineConfig } from '../engine/config';
 import type { RuleFailure, Scanner } from '../engine/runner';
 import type { DirectiveNotice, Suppression } from '../engine/suppressions';
 import type { Finding } from '../engine/types';
 import { configForFile, type ConfigProblem } from '../node/config-loader';
-import { collectFiles, type SkippedFile } from '../node/files';
+import { collectFiles, relativePath, type SkippedFile } from '../node/files';
 import { changedSince, repositoryRoot, stagedFiles } from '../node/git';
 import { ProjectConfigs } from '../node/project-configs';
 import { UsageError, type ScanOptions } from './args';
@@ -173,8 +173,8 @@ function isFile(path: string): boolean {
 }
 
 export function relativeTo(root: string, absolute: string): string {
-  const rel = relative(root, absolute);
-  return (rel === '' || isAbsolute(rel) ? absolute : rel).split(sep).join('/');
+  const rel = relativePath(root, absolute);
+  return rel === '' || isAbsolute(rel) ? absolute.split(sep).join('/') : rel;
 }
 
 function compare(a: string, b: string): number {

@@ -88,7 +88,7 @@ export function collectFiles(root: string, paths: readonly string[], options: Co
       const stats = entry.isSymbolicLink() ? statOrSkip(absolute) : entry;
       if (!stats) continue;
       const isDirectory = stats.isDirectory();
-      const rel = toRelative(rootDir, absolute);
+      const rel = relativePath(rootDir, absolute);
       if (vendored(rel, isDirectory)) {
         // Said once per skipped tree (not for version-control metadata), so users know why it is missing.
         if (!VCS_DIRECTORIES.has(name)) skipped.push({ path: absolute, reason: 'excluded', detail: 'generated or vendored; --no-default-excludes scans it' });
@@ -165,8 +165,14 @@ function readInto(fd: number, buffer: Buffer, offset: number, count: number): nu
   return total;
 }
 
-function toRelative(root: string, absolute: string): string {
-  return relative(root, absolute).split(sep).join('/');
+/**
+ * `absolute` relative to `root`, with `/` separators. A path under the root (the walk's every
+ * entry) is a slice; path.relative, which normalises both paths first, is for the rest.
+ */
+export function relativePath(root: string, absolute: string): string {
+  const prefix = root.endsWith(sep) ? root : root + sep;
+  const rel = absolute.startsWith(prefix) ? absolute.slice(prefix.length) : relative(root, absolute);
+  return sep === '/' ? rel : rel.split(sep).join('/');
 }
 
 function readIgnoreFile(dir: string): IgnoreRule[] {
@@ -217,7 +223,7 @@ function ancestorIgnoreRules(root: string, start: string): IgnoreRule[] {
 function isIgnored(rules: readonly IgnoreRule[], absolute: string, isDirectory: boolean): boolean {
   let ignored = false;
   for (const rule of rules) {
-    const rel = toRelative(rule.base, absolute);
+    const rel = relativePath(rule.base, absolute);
     if (rel.startsWith('..')) continue;
     if (rule.matcher.matches(rel, isDirectory)) ignored = !rule.negated;
   }

@@ -1,6 +1,7 @@
-import { dirname, relative, sep } from 'node:path';
+import { dirname } from 'node:path';
 import type { Rule } from '../engine/types';
 import { findConfigFile, loadConfig, type DirectoryConfigs, type LoadedConfig } from './config-loader';
+import { relativePath } from './files';
 
 export interface ProjectConfigOptions {
   readonly trusted: () => boolean;
@@ -43,7 +44,7 @@ export class ProjectConfigs {
       this.loadedByFile.set(key, loaded);
     }
     const root = configFile ? dirname(configFile) : dir;
-    return { loaded, relativePath: relative(root, path).split(sep).join('/') };
+    return { loaded, relativePath: relativePath(root, path) };
   }
 
   /** Every config file loaded so far. */
