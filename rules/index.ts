@@ -62,6 +62,7 @@ import secCredentialStoreFile from './sec-credential-store-file';
 import secVendorTokens from './sec-vendor-tokens';
 import secPrivateKeyFormats from './sec-private-key-formats';
 import secGcpP12Key from './sec-gcp-p12-key';
+import secKeystorePrivateKey from './sec-keystore-private-key';
 import secIacSecretParameter from './sec-iac-secret-parameter';
 import secPasswordInUrl from './sec-password-in-url';
 import secKeyedRandomValue from './sec-keyed-random-value';
@@ -93,6 +94,7 @@ const ruleModules: readonly Rule[] = [
   secVendorTokens,
   secPrivateKeyFormats,
   secGcpP12Key,
+  secKeystorePrivateKey,
   secIacSecretParameter,
   secPasswordInUrl,
   secKeyedRandomValue,
