@@ -4,10 +4,11 @@ import { macVerifies, pkcs12Mac, type Pkcs12Mac } from '../lib/pkcs12';
 import docs from './docs.md';
 
 /**
- * Store passwords that tools and tutorials use by default: `keytool`'s `changeit`, Android's
- * `android`, and the usual placeholders. A store under one of them protects nothing.
+ * Store passwords that tools and tutorials use by default: none at all (`openssl pkcs12 -export
+ * -passout pass:`), `keytool`'s `changeit`, Android's `android`, and the usual placeholders. A store
+ * under one of them protects nothing.
  */
-const DEFAULT_PASSWORDS = ['changeit', 'changeme', 'password', 'secret', 'android', 'keystore', '123456'];
+const DEFAULT_PASSWORDS = ['', 'changeit', 'changeme', 'password', 'secret', 'android', 'keystore', '123456'];
 /** Google's password on every P12 service-account key: sec-gcp-p12-key reports those. */
 const GOOGLE_P12_PASSWORD = 'notasecret';
 /** Android's debug signing key (alias, password `android`): every SDK makes one; it signs nothing that ships. */
@@ -47,7 +48,7 @@ export default defineRule({
       severity: known !== undefined ? 'error' : 'warning',
       message:
         known !== undefined
-          ? `${store.kind} holding ${keys}, under a well-known default store password: anyone with the file has the key, and whatever trusts its certificate trusts them until the certificate expires; keep the key in a secret store, KMS or HSM and rotate it.`
+          ? `${store.kind} holding ${keys}, under an empty or well-known default store password: anyone with the file has the key, and whatever trusts its certificate trusts them until the certificate expires; keep the key in a secret store, KMS or HSM and rotate it.`
           : `${store.kind} holding ${keys} is committed: every clone and the history keep the key, and its password is usually beside it in the build configuration; keep the key in a secret store, KMS or HSM, load it at run time, and rotate it.`,
       construct: store.kind,
     });
