@@ -103,8 +103,7 @@ export function readJavaKeyStore(data: Uint8Array): JavaKeyStore | undefined {
 export function javaKeyStorePasswordMatches(data: Uint8Array, password: string): boolean {
   if (data.length < DIGEST_LENGTH) return false;
   const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const passwordBytes = Buffer.alloc(2 * password.length);
-  for (let i = 0; i < password.length; i++) passwordBytes.writeUInt16BE(password.charCodeAt(i), 2 * i);
+  const passwordBytes = Buffer.from(password, 'utf16le').swap16();
   const body = bytes.subarray(0, bytes.length - DIGEST_LENGTH);
   const digest = createHash('sha1').update(passwordBytes).update(WHITENER).update(body).digest();
   return timingSafeEqual(digest, bytes.subarray(bytes.length - DIGEST_LENGTH));

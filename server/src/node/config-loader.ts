@@ -139,14 +139,14 @@ const configsByOverrides = new WeakMap<LoadedConfig, Map<string, EngineConfig>>(
  * sends to its worker threads, a handful of configs rather than one per file.
  */
 export function configForFile(loaded: LoadedConfig, relativePath: string): EngineConfig {
-  const matching = loaded.overrides.filter((override) => override.matches(relativePath));
-  const key = matching.map((override) => loaded.overrides.indexOf(override)).join(',');
+  const matching = loaded.overrides.flatMap((override, index) => (override.matches(relativePath) ? [index] : []));
+  const key = matching.join(',');
   let configs = configsByOverrides.get(loaded);
   if (!configs) configsByOverrides.set(loaded, (configs = new Map()));
   let config = configs.get(key);
   if (!config) {
     let rules: Record<string, RuleSetting | undefined> = { ...loaded.rules };
-    for (const override of matching) rules = mergeRules(rules, override.rules);
+    for (const index of matching) rules = mergeRules(rules, loaded.overrides[index]!.rules);
     config = Object.freeze({ rules: Object.freeze(rules), limits: loaded.limits });
     configs.set(key, config);
   }
