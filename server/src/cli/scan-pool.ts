@@ -124,10 +124,6 @@ export class ScanPool {
     return new ScanPool(scanner, workers);
   }
 
-  get threads(): number {
-    return this.workers.length + 1;
-  }
-
   async scan(jobs: readonly FileJob[], onDone?: (done: number, total: number) => void): Promise<FileOutcome[]> {
     const outcomes = new Array<FileOutcome | undefined>(jobs.length);
     let done = 0;
