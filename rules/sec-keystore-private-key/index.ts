@@ -34,14 +34,24 @@ export default defineRule({
   fileKinds: '*',
   keywords: [],
   binaryFiles: /\.(?:jks|jceks|keystore|p12|pfx)$/i,
+  options: {
+    anyPassword: {
+      type: 'boolean',
+      default: false,
+      description: 'Also report (as a warning) a store with a private key under a password that is not a known default.',
+    },
+  },
   docs,
-  check({ document, report }) {
+  check({ document, options, report }) {
     const bytes = document.bytes;
     if (!bytes) return;
     const store = javaStore(bytes) ?? pkcs12Store(bytes);
     if (!store || store.opens(GOOGLE_P12_PASSWORD)) return;
     const known = DEFAULT_PASSWORDS.find((password) => store.opens(password));
     if (known === 'android' && store.androidDebug) return;
+    // Under a password of its own, a store is how many teams keep a signing key on purpose (the
+    // password in a CI secret); secretlint and detect-secrets pass it too. Opt-in.
+    if (known === undefined && options.anyPassword !== true) return;
     const keys = store.aliases.length > 0 ? `private key${store.aliases.length > 1 ? 's' : ''} ${store.aliases.map((alias) => `'${alias}'`).join(', ')}` : 'a private key';
     report({
       span: [0, 0],
