@@ -1,10 +1,8 @@
 import { defineRule } from '../../server/src/engine/define-rule';
-import { YamlCstEditor } from '../../server/src/engine/fix/yaml-cst-editor';
-import { isMap, nodeSpan, pairSpan, valueOf } from '../../server/src/engine/parse/yaml';
+import { pairSpan, valueOf } from '../../server/src/engine/parse/yaml';
 import { stepInput, workflowSteps } from '../lib/github-actions';
 import { shellCommands } from '../lib/gitlab-ci';
-import { withIdTokenWrite } from '../lib/github-permissions';
-import { canGrantIdToken, conditionOf, findStep, finishStepEdits, freshStepId, newStepPoint, newStepText, readsStoredSecret, runScript, sourceText, spanWithin, stepRef, storedSecretEnv } from '../lib/github-step-fix';
+import { canGrantIdToken, conditionOf, exchangeStepEdits, findStep, newStepPoint, readsStoredSecret, runScript, sourceText, spanWithin, stepRef, storedSecretEnv, withStepEnv } from '../lib/github-step-fix';
 import docs from './docs.md';
 
 /** The variable cargo reads the crates.io token from (other registries have their own, `CARGO_REGISTRIES_<NAME>_TOKEN`). */
@@ -57,19 +55,7 @@ export default defineRule({
   fix({ document, finding }) {
     const step = findStep(document, finding.data);
     if (!step || finding.data?.name !== TOKEN_ENV) return [];
-    const point = newStepPoint(document, step);
-    const condition = conditionOf(document, step);
-    const env = valueOf(step.step, 'env');
-    if (!point || condition === undefined || !isMap(env) || env.flow) return [];
-    const editor = new YamlCstEditor(document.text);
-    const envMap = editor.blockMapAt(nodeSpan(env)![0]);
-    const jobMap = editor.blockMapAt(nodeSpan(step.job)![0]);
-    if (!envMap || !jobMap) return [];
-    const id = freshStepId(workflowSteps(document).filter((other) => other.job === step.job), 'crates-io-auth');
-    if (!editor.setScalar(envMap, TOKEN_ENV, `\${{ steps.${id}.outputs.token }}`)) return [];
-    withIdTokenWrite(editor, jobMap, step.job, valueOf(step.yaml.contents, 'permissions'));
-    const insert = newStepText(document, point, [['id', id], ['uses', AUTH_USES], ...(condition ? [['if', condition] as const] : [])]);
-    const edits = finishStepEdits(document.text, editor.toString(), insert);
+    const edits = exchangeStepEdits(document, step, { id: 'crates-io-auth', uses: AUTH_USES }, (id) => withStepEnv(document, step, TOKEN_ENV, `\${{ steps.${id}.outputs.token }}`));
     if (!edits) return [];
     return [
       {

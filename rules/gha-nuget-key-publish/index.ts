@@ -1,9 +1,8 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import { YamlCstEditor } from '../../server/src/engine/fix/yaml-cst-editor';
-import { isMap, nodeSpan, pairSpan, valueOf } from '../../server/src/engine/parse/yaml';
-import { stepInput, workflowSteps, type WorkflowStep } from '../lib/github-actions';
-import { withIdTokenWrite } from '../lib/github-permissions';
-import { canGrantIdToken, conditionOf, findStep, finishStepEdits, freshStepId, newStepPoint, newStepText, readsStoredSecret, runScript, sourceText, spanWithin, stepRef, storedSecretEnv } from '../lib/github-step-fix';
+import { pairSpan, valueOf } from '../../server/src/engine/parse/yaml';
+import { stepInput, workflowSteps } from '../lib/github-actions';
+import { canGrantIdToken, conditionOf, exchangeStepEdits, findStep, newStepPoint, readsStoredSecret, runScript, sourceText, spanWithin, stepRef, storedSecretEnv, withStepEnv } from '../lib/github-step-fix';
 import type { ParsedDocument } from '../../server/src/engine/parsed-document';
 import docs from './docs.md';
 
@@ -73,17 +72,10 @@ export default defineRule({
     const step = findStep(document, finding.data);
     const via = (finding.data as { via?: string } | undefined)?.via;
     if (!step || (via !== 'argument' && via !== 'step')) return [];
-    const point = newStepPoint(document, step);
-    const condition = conditionOf(document, step);
-    if (!point || condition === undefined) return [];
-    const id = freshStepId(workflowSteps(document).filter((other) => other.job === step.job), 'nuget-login');
-    const key = `\${{ steps.${id}.outputs.NUGET_API_KEY }}`;
-    const editor = via === 'argument' ? argumentReplaced(document, finding.span, key) : envReplaced(document, step, finding.span, key);
-    const jobMap = editor?.blockMapAt(nodeSpan(step.job)![0]);
-    if (!editor || !jobMap) return [];
-    withIdTokenWrite(editor, jobMap, step.job, valueOf(step.yaml.contents, 'permissions'));
-    const insert = newStepText(document, point, [['id', id], ['uses', LOGIN_USES], ...(condition ? [['if', condition] as const] : []), ['with', [['user', LOGIN_USER]]]]);
-    const edits = finishStepEdits(document.text, editor.toString(), insert);
+    const key = (id: string) => `\${{ steps.${id}.outputs.NUGET_API_KEY }}`;
+    const edits = exchangeStepEdits(document, step, { id: 'nuget-login', uses: LOGIN_USES, inputs: [['user', LOGIN_USER]] }, (id) =>
+      via === 'argument' ? argumentReplaced(document, finding.span, key(id)) : withStepEnv(document, step, envName(document, finding.span), key(id)),
+    );
     if (!edits) return [];
     return [
       {
@@ -102,14 +94,9 @@ function argumentReplaced(document: ParsedDocument, span: readonly [number, numb
   return new YamlCstEditor(text.slice(0, span[0]) + key + text.slice(span[1]));
 }
 
-/** The step's own `env:` entry that holds the key, set to `key`. */
-function envReplaced(document: ParsedDocument, step: WorkflowStep, span: readonly [number, number], key: string): YamlCstEditor | undefined {
-  const env = valueOf(step.step, 'env');
-  if (!isMap(env) || env.flow) return undefined;
-  const name = /^[A-Za-z_]\w*/.exec(document.text.slice(span[0], span[1]))?.[0];
-  const editor = new YamlCstEditor(document.text);
-  const envMap = editor.blockMapAt(nodeSpan(env)![0]);
-  return name && envMap && editor.setScalar(envMap, name, key) ? editor : undefined;
+/** The variable an `env:` entry's span names (`NUGET_API_KEY: ${{ secrets.… }}`). */
+function envName(document: ParsedDocument, span: readonly [number, number]): string {
+  return /^[A-Za-z_]\w*/.exec(document.text.slice(span[0], span[1]))?.[0] ?? '';
 }
 
 /**

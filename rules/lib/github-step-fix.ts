@@ -266,3 +266,42 @@ export function storedSecretEnv(document: ParsedDocument, step: WorkflowStep, na
   }
   return undefined;
 }
+
+/** An editor with `name` in the step's own block `env:` set to `value`; undefined when the step has no such map or entry. */
+export function withStepEnv(document: ParsedDocument, step: WorkflowStep, name: string, value: string): YamlCstEditor | undefined {
+  const env = valueOf(step.step, 'env');
+  if (!isMap(env) || env.flow) return undefined;
+  const editor = new YamlCstEditor(document.text);
+  const envMap = editor.blockMapAt(nodeSpan(env)![0]);
+  return envMap && editor.setScalar(envMap, name, value) ? editor : undefined;
+}
+
+/** A token-exchange step a trusted-publishing fix inserts: its id (made unique in the job), action and inputs. */
+export interface ExchangeStep {
+  readonly id: string;
+  readonly uses: string;
+  readonly inputs?: ReadonlyArray<readonly [string, string]>;
+}
+
+/**
+ * The edits of a trusted-publishing fix: the exchange step inserted before `step` (copying its
+ * `if:`), `id-token: write` for the job, and whatever `pointAt` does to aim the step's credential
+ * at the new step's id (an editor over the document, or undefined when it cannot).
+ */
+export function exchangeStepEdits(document: ParsedDocument, step: WorkflowStep, exchange: ExchangeStep, pointAt: (id: string) => YamlCstEditor | undefined): TextEdit[] | undefined {
+  const point = newStepPoint(document, step);
+  const condition = conditionOf(document, step);
+  if (!point || condition === undefined) return undefined;
+  const id = freshStepId(workflowSteps(document).filter((other) => other.job === step.job), exchange.id);
+  const editor = pointAt(id);
+  const jobMap = editor?.blockMapAt(nodeSpan(step.job)![0]);
+  if (!editor || !jobMap) return undefined;
+  withIdTokenWrite(editor, jobMap, step.job, valueOf(step.yaml.contents, 'permissions'));
+  const insert = newStepText(document, point, [
+    ['id', id],
+    ['uses', exchange.uses],
+    ...(condition ? [['if', condition] as const] : []),
+    ...(exchange.inputs ? [['with', exchange.inputs] as const] : []),
+  ]);
+  return finishStepEdits(document.text, editor.toString(), insert);
+}
