@@ -161,6 +161,20 @@ describe('HCL error containment', () => {
     assert.equal(blanked, 'a = 1\r\n      \nc = 3\n');
     assert.deepEqual(changedRegion(text, blanked), { start: 7, oldEnd: 13, newEnd: 13 });
   });
+
+  it('blanks each line of a broken Terraform unit as a comment, which leaves no node of the unit but comments', () => {
+    const text = 'a = 1\r\nresource "aws_s3_bucket" "b" {\n  bucket =x "acme"\n\n}\nb = 2\n';
+    const unit: [number, number] = [7, text.indexOf('b = 2')];
+    const blanked = blankRanges(text, [unit], '#');
+    assert.equal(blanked.length, text.length);
+    assert.equal(blanked, `a = 1\r\n#${' '.repeat(29)}\n#${' '.repeat(17)}\n\n#\nb = 2\n`);
+    // What the engine parses for the broken file: the unit's lines are comments, the rest is as written.
+    const tree = ParsedDocument.of('main.tf', text).tree('hcl');
+    assert.equal(tree.rootNode.hasError, false);
+    assert.deepEqual(tree.rootNode.descendantsOfType('attribute').map((node) => node!.text), ['a = 1', 'b = 2']);
+    const inUnit = tree.rootNode.descendantsOfType(['attribute', 'block', 'comment']).filter((node) => node!.startIndex >= unit[0] && node!.startIndex < unit[1]);
+    assert.deepEqual(inUnit.map((node) => node!.type), ['comment', 'comment', 'comment']);
+  });
 });
 
 /** Edits each file at seeded random places, and compares the tree of each version reached by editing with the tree of a parse afresh. */

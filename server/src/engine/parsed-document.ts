@@ -281,7 +281,7 @@ export class ParsedDocument {
       this.units.set(language, { parsed: source, contained: false });
       return whole!;
     }
-    const blanked = blankRanges(source, broken);
+    const blanked = blankRanges(source, broken, language === 'hcl' ? '#' : undefined);
     // From the previous version's tree, which is clean: a tree with errors, edited across a long
     // broken stretch, can cost tree-sitter far more to reuse than to parse afresh (hostile input).
     whole?.delete();

