@@ -232,6 +232,27 @@ describe('incremental YAML', () => {
     }
   });
 
+  it('parses a broken entry that leaves nothing open alone, without tries that reach over the entries after it', () => {
+    const job = (n: number) => `  build-${n}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make part-${n}\n        if: always()\n`;
+    const text = `name: ci\njobs:\n${Array.from({ length: 300 }, (_, n) => job(n)).join('')}`;
+    // A character typed into a step's indentation: a line at the jobs' indentation, with lines under it it cannot hold.
+    const broken = text.replace('      - run: make part-100\n', '  x    - run: make part-100\n');
+    const parsed = parseYamlVersion(broken);
+    assert.ok(parsed.documents[0]!.errors.length > 0, 'the document is broken');
+    const at = broken.indexOf('  x    - run');
+    const nextKeyLineEnd = broken.indexOf('\n', broken.indexOf('  build-101:')) + 1;
+    const tries = [...parsed.chunks!.entries.keys()].filter((key) => Number(key.split(':')[0]) === at);
+    assert.ok(tries.length > 0);
+    for (const key of tries) assert.ok(Number(key.split(':')[1]) <= nextKeyLineEnd, `${key} reaches past the next sibling's key line`);
+    // An edit in a later job then parses that job, not the broken one's tries again.
+    const later = broken.indexOf('make part-102');
+    const edited = `${broken.slice(0, later)}y${broken.slice(later)}`;
+    const next = parseYamlVersion(edited, parsed.chunks);
+    assertSamePicture(picture(edited, next.documents as never), picture(edited, parseYamlVersion(edited).documents as never));
+    const reparsed = [...next.chunks!.entries.entries()].filter(([, entry]) => typeof entry === 'object' && entry.range[0] <= at && entry.range[1] > at);
+    assert.equal(reparsed.length, 1, 'the broken entry is kept as parsed alone');
+  });
+
   it('remembers the entries of a version it could not parse by entries, for the next one', () => {
     const job = (n: number) => `  build-${n}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make part-${n}\n`;
     const text = `name: ci\njobs:\n${Array.from({ length: 400 }, (_, n) => job(n)).join('')}`;
@@ -241,7 +262,7 @@ describe('incremental YAML', () => {
     assert.equal(parseYamlChunked(broken)?.document, undefined, 'parsed whole');
     assert.ok(first.chunks, 'the entries that did parse are kept');
     assert.deepEqual(picture(broken, first.documents as never), whole(broken));
-    const kept = [...first.chunks!.entries.values()].flatMap((entry) => entry?.items ?? []);
+    const kept = [...first.chunks!.entries.values()].flatMap((entry) => (typeof entry === 'object' ? entry.items : []));
     const build5 = kept.find((pair) => isScalar(pair.key) && pair.key.value === 'build-5');
     assert.ok(build5, 'an entry parsed alone in the broken version');
     const mended = `${text}tail:\n  more: 1\n`;

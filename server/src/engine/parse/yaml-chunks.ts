@@ -12,9 +12,9 @@ import type { YamlDocument } from './yaml';
  * edit only the entries whose text changed are parsed again, and the nodes of the others are
  * reused (moved by the edit's length when they follow it).
  *
- * An entry that does not end where its next sibling starts (an error runs on, a quote or a flow
- * collection is left open) is parsed together with the siblings after it, a few entries' worth;
- * past that it is broken, and parsed alone with its errors. A line at column 0 that cannot start
+ * An entry that does not end where its next sibling starts because a quote or a flow collection
+ * is left open there is parsed together with the siblings after it, a few entries' worth; past
+ * that, or when something else runs on (an error), it is broken, and parsed alone with its errors. A line at column 0 that cannot start
  * an entry (isStrayLine) stays inside the entry before it, as a broken line. So in a broken
  * document the errors stay in the entries they are in, where the whole-document parse lets its
  * recovery sweep up everything below (and an edit there would cost a parse of all of it); the
@@ -46,10 +46,16 @@ interface ParsedEntry {
   readonly warnings: YAMLError[];
 }
 
+/**
+ * Why a text could not be used as an entry: `open` when a quoted scalar or a flow collection runs
+ * on over its next sibling's key line (more text may close it), else `broken`.
+ */
+type Unusable = 'open' | 'broken';
+
 /** What a later version needs to reuse this one's entries: its text and entries by position. */
 export interface YamlChunkState {
   readonly source: string;
-  readonly entries: Map<string, ParsedEntry | null>;
+  readonly entries: Map<string, ParsedEntry | Unusable>;
 }
 
 /** A top-level entry: parsed whole, or its key line plus its value's child entries. */
@@ -86,22 +92,21 @@ export function parseYamlChunked(source: string, previous?: YamlChunkState): { d
   if (!found) return undefined;
   const { tops, strays } = found;
   const reuse = reuser(source, previous);
-  const entries = new Map<string, ParsedEntry | null>();
+  const entries = new Map<string, ParsedEntry | Unusable>();
   /**
    * The entry `[start, end)`, parsed or reused. It is parsed with the key line of its next sibling
    * (at `next`) after it, as in the whole document: how the parser ends a node (a trailing comment,
    * an error it recovers from) depends on what follows it. A text that cannot be parsed alone is
-   * remembered too (as null), so a broken entry is not tried again at every keystroke elsewhere.
+   * remembered too, so a broken entry is not tried again at every keystroke elsewhere.
    */
-  const entry = (start: number, end: number, next?: number): ParsedEntry | undefined => {
+  const entry = (start: number, end: number, next?: number): ParsedEntry | Unusable => {
     const parseEnd = next === undefined ? end : lineEndAt(source, next);
     const withNext = next !== undefined;
     const key = entryKey(start, parseEnd, withNext);
-    if (entries.has(key)) return entries.get(key) ?? undefined;
-    let parsed = reuse(start, parseEnd, withNext);
-    if (parsed === undefined) parsed = parseEntry(source, start, parseEnd, next) ?? null;
+    let parsed = entries.get(key) ?? reuse(start, parseEnd, withNext);
+    if (parsed === undefined) parsed = parseEntry(source, start, parseEnd, next);
     entries.set(key, parsed);
-    return parsed ?? undefined;
+    return parsed;
   };
 
   const rootItems: Pair[] = [];
@@ -149,20 +154,23 @@ export function parseYamlChunked(source: string, previous?: YamlChunkState): { d
 
 /**
  * The sibling entry at `starts[index]`, parsed (or reused) so that it ends where a later sibling
- * starts. An entry that does not (an error runs on past it, a quote or a flow collection is left
- * open) is parsed together with the siblings after it, at least twice as much text at each try,
- * up to WIDEN_LIMIT: a quote closed a few entries further on parses as in the whole document.
- * Past that the entry is broken, and it is parsed alone, its errors contained: an edit that
+ * starts. An entry that does not because a quote or a flow collection is left open there is
+ * parsed together with the siblings after it, at least twice as much text at each try, up to
+ * WIDEN_LIMIT: a quote closed a few entries further on parses as in the whole document (in a
+ * document that parses, nothing else runs on over a sibling's key line). Past that, or when an
+ * error runs on, the entry is broken, and it is parsed alone, its errors contained: an edit that
  * leaves a line half-typed costs a parse of that entry, not of the rest of the document, and the
  * entries after it keep their nodes (and their findings) instead of being swept into the
- * parser's recovery. Undefined when even that fails; `next` is the index after the run.
+ * parser's recovery. Widening only what is open also keeps a broken entry's tries from reaching
+ * over the entries after it, where each keystroke there would parse them again. Undefined when
+ * even the entry alone fails; `next` is the index after the run.
  */
 function widened(
   starts: readonly number[],
   index: number,
   end: number,
   strays: Strays,
-  entry: (start: number, end: number, next?: number) => ParsedEntry | undefined,
+  entry: (start: number, end: number, next?: number) => ParsedEntry | Unusable,
 ): { parsed: ParsedEntry; next: number } | undefined {
   const start = starts[index]!;
   const ownEnd = starts[index + 1] ?? end;
@@ -170,13 +178,13 @@ function widened(
   for (let next = index + 1; limit > 0; ) {
     const following = starts[next];
     const parsed = entry(start, following ?? end, following);
-    if (parsed) return { parsed, next };
-    if (following === undefined || following - start >= limit) break;
+    if (typeof parsed === 'object') return { parsed, next };
+    if (parsed === 'broken' || following === undefined || following - start >= limit) break;
     const tried = following - start;
     while (next < starts.length && starts[next]! - start < 2 * tried) next++;
   }
   const alone = entry(start, ownEnd);
-  return alone ? { parsed: alone, next: index + 1 } : undefined;
+  return typeof alone === 'object' ? { parsed: alone, next: index + 1 } : undefined;
 }
 
 /**
@@ -189,14 +197,15 @@ function splitEntry(
   children: readonly number[],
   strays: Strays,
   end: number,
-  entry: (start: number, end: number, next?: number) => ParsedEntry | undefined,
+  entry: (start: number, end: number, next?: number) => ParsedEntry | Unusable,
   add: (parsed: ParsedEntry) => void,
 ): { pair: Pair; first: ParsedEntry; last: ParsedEntry } | undefined {
   // The key line, with the comments and blank lines before the first child.
   const keyEntry = entry(start, withIndentation(source, children[0]!));
+  if (typeof keyEntry !== 'object') return undefined;
   // `key:` alone: its value is an empty scalar, replaced by the map of the children.
-  const emptyValue = keyEntry?.items.length === 1 ? keyEntry.items[0]!.value : undefined;
-  if (!keyEntry || keyEntry.errors.length > 0 || !(emptyValue === null || (isScalar(emptyValue) && emptyValue.value === null && !emptyValue.tag && !emptyValue.anchor))) return undefined;
+  const emptyValue = keyEntry.items.length === 1 ? keyEntry.items[0]!.value : undefined;
+  if (keyEntry.errors.length > 0 || !(emptyValue === null || (isScalar(emptyValue) && emptyValue.value === null && !emptyValue.tag && !emptyValue.anchor))) return undefined;
   const parsedChildren: ParsedEntry[] = [];
   for (let index = 0; index < children.length; ) {
     const run = widened(children, index, end, strays, entry);
@@ -245,10 +254,10 @@ function entryKey(start: number, parseEnd: number, withNext: boolean): string {
 }
 
 /**
- * A previous entry with the same text at the same place, or moved by the edit; null when that
- * text could not be parsed alone; undefined when unknown.
+ * A previous entry with the same text at the same place, or moved by the edit (or why that text
+ * could not be used); undefined when unknown.
  */
-function reuser(source: string, previous: YamlChunkState | undefined): (start: number, end: number, withNext: boolean) => ParsedEntry | null | undefined {
+function reuser(source: string, previous: YamlChunkState | undefined): (start: number, end: number, withNext: boolean) => ParsedEntry | Unusable | undefined {
   if (!previous) return () => undefined;
   const changed = changedRegion(previous.source, source);
   const delta = source.length - previous.source.length;
@@ -262,7 +271,7 @@ function reuser(source: string, previous: YamlChunkState | undefined): (start: n
     if (end <= changed.start) return take(entryKey(start, end, withNext));
     if (start >= changed.newEnd) {
       const moved = take(entryKey(start - delta, end - delta, withNext));
-      if (moved && delta !== 0) shiftEntry(moved, delta);
+      if (typeof moved === 'object' && delta !== 0) shiftEntry(moved, delta);
       return moved;
     }
     return undefined;
@@ -274,26 +283,29 @@ function reuser(source: string, previous: YamlChunkState | undefined): (start: n
  * next sibling, which must parse as one more item of the same map, starting at `next`, with no
  * error or warning there. Then the parser ends the entry where the whole document's parser does,
  * and is back where an entry starts, so the rest parses the same either way; the extra item is
- * dropped. Undefined when the text is not a block map or the check fails.
+ * dropped. Unusable when the text is not a block map or the check fails: `open` when the
+ * sibling's key line is inside a quoted scalar or a flow collection, or has an error of its own
+ * (text after it may settle either), else `broken`.
  */
-function parseEntry(source: string, start: number, end: number, next?: number): ParsedEntry | undefined {
+function parseEntry(source: string, start: number, end: number, next?: number): ParsedEntry | Unusable {
   const documents = parseAllDocuments(source.slice(start, end), YAML_PARSE_OPTIONS);
-  if (!Array.isArray(documents) || documents.length !== 1) return undefined;
+  if (!Array.isArray(documents) || documents.length !== 1) return 'broken';
   const [document] = documents as YamlDocument[];
   const map = document!.contents;
-  if (!isMap(map) || map.flow || map.anchor || map.tag) return undefined;
+  if (!isMap(map) || map.flow || map.anchor || map.tag) return 'broken';
   const items = map.items as Pair[];
   // The entry must open with a key on its first line, as it does in the whole document (where the
   // parser is inside the map at that point). Parsed alone it starts a document, where a plain
   // scalar may run on over the next lines and only then become a key.
   const firstKey = (items[0]?.key as { range?: number[] } | null | undefined)?.range;
   const firstLineEnd = source.indexOf('\n', start) - start;
-  if (!firstKey || firstKey[0] !== firstNonSpace(source, start) - start || (firstLineEnd >= 0 && firstKey[1]! > firstLineEnd)) return undefined;
+  if (!firstKey || firstKey[0] !== firstNonSpace(source, start) - start || (firstLineEnd >= 0 && firstKey[1]! > firstLineEnd)) return 'broken';
   if (next !== undefined) {
     const lookahead = next - start;
+    const siblingAt = firstNonSpace(source, next) - start;
     const siblingKey = (items[items.length - 1]?.key as { range?: number[] } | null | undefined)?.range;
-    if (items.length < 2 || siblingKey?.[0] !== firstNonSpace(source, next) - start || siblingKey[1]! > end - start) return undefined;
-    if ([...document!.errors, ...document!.warnings].some((problem) => problem.pos[1] > lookahead)) return undefined;
+    if (items.length < 2 || siblingKey?.[0] !== siblingAt || siblingKey[1]! > end - start) return items.some((item) => runsOnAt(item, siblingAt)) ? 'open' : 'broken';
+    if ([...document!.errors, ...document!.warnings].some((problem) => problem.pos[1] > lookahead)) return 'open';
     items.pop();
   }
   const parsed: ParsedEntry = {
@@ -305,6 +317,14 @@ function parseEntry(source: string, start: number, end: number, next?: number): 
   };
   shiftEntry(parsed, start);
   return parsed;
+}
+
+/** Whether `offset` is inside a quoted scalar or a flow collection under `node`: what can run on over a line. */
+function runsOnAt(node: unknown, offset: number): boolean {
+  if (isPair(node)) return runsOnAt(node.key, offset) || runsOnAt(node.value, offset);
+  if (!isNode(node) || !node.range || offset < node.range[0] || offset >= node.range[1]) return false;
+  if (isScalar(node)) return node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+  return isCollection(node) && (node.flow === true || node.items.some((item) => runsOnAt(item, offset)));
 }
 
 /** Moves an entry's nodes, ranges and error positions by `delta` characters. */
