@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, Scalar, visit, type Node, type Pair } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, Scalar, type Node, type Pair } from 'yaml';
 import type { ParsedDocument } from '../../server/src/engine/parsed-document';
 import type { Fix } from '../../server/src/engine/types';
 import { environmentName } from './literal-to-env';
@@ -23,43 +23,58 @@ interface CiSecretSite {
 }
 
 /**
- * Every value a reference could replace, by content span (`start:end`): values under
- * env/with (workflows) or environment (Compose), and the part after `=` of Compose list entries.
- * Collected once per document version: a file with many findings is walked once, not per finding.
+ * The site of the secret at `[start, end)` when it is a whole value a reference can replace: a
+ * value under env/with (workflows) or environment (Compose), or the part after `=` of a Compose
+ * list entry. Found by descending to the scalar at `start` through the nodes that hold it, not
+ * by walking the document: a keystroke in a large workflow with a finding costs a few nodes.
  */
-function ciSecretSites(document: ParsedDocument): ReadonlyMap<string, CiSecretSite> {
-  const sites = new Map<string, CiSecretSite>();
+function ciSecretSite(document: ParsedDocument, [start, end]: readonly [number, number]): CiSecretSite | undefined {
   const style = document.kinds.has('github-actions') ? 'github-actions' : document.kinds.has('docker-compose') ? 'compose' : undefined;
-  if (!style) return sites;
+  if (!style) return undefined;
   const text = document.text;
   for (const yamlDocument of document.yaml()) {
-    visit(yamlDocument, {
-      Scalar(_, scalar, path) {
-        const range = scalar.range;
-        if (!range) return;
-        const parent = path[path.length - 1];
-        // `KEY: value` in a map under env/with/environment.
-        if (isPair(parent) && parent.value === scalar && isScalar(parent.key)) {
-          const container = parentKey(path, path.length - 2);
-          const allowed = style === 'github-actions' ? container === 'env' || container === 'with' : container === 'environment';
-          const content = allowed ? contentSpan(scalar, text) : undefined;
-          if (content) sites.set(`${content[0]}:${content[1]}`, { style, name: String(parent.key.value) });
-          return;
-        }
-        // `- KEY=value` in a Compose environment list: the secret is the whole text after `=`.
-        if (style === 'compose' && isSeq(parent) && scalar.type === Scalar.PLAIN && parentKey(path, path.length - 1) === 'environment') {
-          const source = text.slice(range[0], range[1]).trimEnd();
-          const equals = source.indexOf('=');
-          if (equals > 0) sites.set(`${range[0] + equals + 1}:${range[0] + source.length}`, { style, name: source.slice(0, equals) });
-        }
-      },
-    });
+    const path: unknown[] = [yamlDocument];
+    const scalar = scalarAt(yamlDocument.contents, start, path);
+    if (!scalar) continue;
+    const range = scalar.range!;
+    const parent = path[path.length - 1];
+    // `KEY: value` in a map under env/with/environment.
+    if (isPair(parent) && parent.value === scalar && isScalar(parent.key)) {
+      const container = parentKey(path, path.length - 2);
+      const allowed = style === 'github-actions' ? container === 'env' || container === 'with' : container === 'environment';
+      const content = allowed ? contentSpan(scalar, text) : undefined;
+      return content && content[0] === start && content[1] === end ? { style, name: String(parent.key.value) } : undefined;
+    }
+    // `- KEY=value` in a Compose environment list: the secret is the whole text after `=`.
+    if (style === 'compose' && isSeq(parent) && scalar.type === Scalar.PLAIN && parentKey(path, path.length - 1) === 'environment') {
+      const source = text.slice(range[0], range[1]).trimEnd();
+      const equals = source.indexOf('=');
+      return equals > 0 && range[0] + equals + 1 === start && range[0] + source.length === end ? { style, name: source.slice(0, equals) } : undefined;
+    }
+    return undefined;
   }
-  return sites;
+  return undefined;
 }
 
-function ciSecretSite(document: ParsedDocument, [start, end]: readonly [number, number]): CiSecretSite | undefined {
-  return document.derived(ciSecretSites).get(`${start}:${end}`);
+/** The scalar whose range holds `offset` under `node`; `path` gets the collections and pairs above it, outermost first (as yaml's `visit` gives them). */
+function scalarAt(node: unknown, offset: number, path: unknown[]): Scalar | undefined {
+  const holds = (child: unknown) => isNode(child) && !!child.range && child.range[0] <= offset && offset < child.range[1];
+  for (;;) {
+    if (isScalar(node)) return holds(node) ? node : undefined;
+    if (isMap(node)) {
+      const pair = node.items.find((item) => holds(item.key) || holds(item.value));
+      if (!pair) return undefined;
+      path.push(node, pair);
+      node = holds(pair.key) ? pair.key : pair.value;
+    } else if (isSeq(node)) {
+      const item = node.items.find(holds);
+      if (item === undefined) return undefined;
+      path.push(node);
+      node = item;
+    } else {
+      return undefined;
+    }
+  }
 }
 
 /** The span of a scalar's content: plain, or quoted without escapes (so text and value agree). */
