@@ -253,11 +253,32 @@ describe('incremental YAML', () => {
     assert.equal(reparsed.length, 1, 'the broken entry is kept as parsed alone');
   });
 
+  it('keeps a line with no key at an entry\'s indentation in the entry before it, and the rest split', () => {
+    const job = (n: number) => `  build-${n}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make part-${n}\n`;
+    const text = `name: ci\njobs:\n${Array.from({ length: 300 }, (_, n) => job(n)).join('')}tail: 1\n`;
+    for (const [why, broken] of [
+      ['a half-typed job key', text.replace('  build-100:\n', '  build-100:x\n')],
+      ['a half-typed top-level key', text.replace('tail: 1\n', 'tail:1\n  more: 2\n')],
+    ] as const) {
+      const first = parseYamlVersion(broken);
+      assert.ok(first.documents[0]!.errors.length > 0, `${why}: the document is broken`);
+      assert.ok(parseYamlChunked(broken)?.document, `${why}: parsed by entries, not whole`);
+      // An edit elsewhere parses its own entry; a job far from both keeps its node.
+      const at = broken.indexOf('make part-200');
+      const edited = `${broken.slice(0, at)}y${broken.slice(at)}`;
+      const next = parseYamlVersion(edited, first.chunks);
+      assertSamePicture(picture(edited, next.documents as never), picture(edited, parseYamlVersion(edited).documents as never), why);
+      const jobOf = (documents: readonly unknown[]) =>
+        ((documents[0] as { contents: { items: Array<{ key: { value: string }; value: { items: Array<{ key: { value: string }; value: unknown }> } }> } }).contents.items.find((pair) => pair.key.value === 'jobs')!.value.items.find((pair) => pair.key.value === 'build-250')!.value);
+      assert.equal(jobOf(next.documents), jobOf(first.documents), `${why}: a job away from the edit keeps its node`);
+    }
+  });
+
   it('remembers the entries of a version it could not parse by entries, for the next one', () => {
     const job = (n: number) => `  build-${n}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make part-${n}\n`;
     const text = `name: ci\njobs:\n${Array.from({ length: 400 }, (_, n) => job(n)).join('')}`;
-    // A key that runs on over two lines (being typed) cannot be parsed alone: that version is parsed whole.
-    const broken = `${text}tail\n  more: 1\n`;
+    // A key line whose colon is inside a comment (being typed) cannot be parsed alone: that version is parsed whole.
+    const broken = `${text}tail #:\n  more: 1\n`;
     const first = parseYamlVersion(broken);
     assert.equal(parseYamlChunked(broken)?.document, undefined, 'parsed whole');
     assert.ok(first.chunks, 'the entries that did parse are kept');
@@ -300,7 +321,7 @@ describe('incremental YAML', () => {
 
   it('agrees with the whole-document parse where a construct runs on past a line that starts an entry', () => {
     const big = (prefix: string) => prefix + Array.from({ length: 600 }, (_, n) => `key${n}: value ${n}\n`).join('');
-    for (const text of [big('a: "open\nb: close"\n'), big('a: [1,\nb, 2]\n'), big("a: 'x\n\nb: y'\n"), big('a: |\nb: 1\n'), big('a\n  b: 1\n')]) {
+    for (const text of [big('a: "open\nb: close"\n'), big('a: [1,\nb: 2]\n'), big("a: 'x\n\nb: y'\n"), big('a: |\nb: 1\n'), big('a\n  b: 1\n')]) {
       assert.deepEqual(picture(text, parseYamlVersion(text).documents as never), whole(text), text.slice(0, 20));
     }
   });

@@ -372,7 +372,9 @@ function topEntries(source: string): { tops: TopEntry[]; strays: Strays } | unde
       if (code === 9) return undefined;
       if (first === line) {
         if (!startsPlainKey(code) || source.startsWith('---', line) || source.startsWith('...', line)) return undefined;
-        lineStarts.push(line);
+        // A line with no key on it goes on with the entry before it (see hasKey).
+        if (hasKey(source, first, next)) lineStarts.push(line);
+        else if (lineStarts.length === 0) return undefined;
       } else if (lineStarts.length === 0) {
         return undefined;
       }
@@ -459,12 +461,30 @@ function childEntries(source: string, start: number, end: number, strays: Strays
       // A line less indented than the children is inside the child before it (a broken line there).
       if (column === indent) {
         if (!startsPlainKey(code)) return undefined;
-        children.push(line);
+        if (hasKey(source, first, next)) children.push(line);
       }
     }
     line = next;
   }
   return children.length >= 2 ? children : undefined;
+}
+
+/**
+ * Whether the line from `first` (its first character, which can start a plain key) to `end` has
+ * a `:` followed by a space, a tab or the line's end: a plain implicit key must end on its own
+ * line. A line at an entry's indentation without one does not start an entry. In a document that
+ * parses it is a quoted scalar or a flow collection going on; in a broken one it is a half-typed
+ * key (`job27:x`), which parsed alone as an entry could only fail, sending a whole entry or the
+ * whole document back to the parser at every keystroke. Either way it stays with the entry
+ * before it, which the parser then reads as the whole document's parser does.
+ */
+function hasKey(source: string, first: number, end: number): boolean {
+  for (let at = first; at < end; at++) {
+    if (source.charCodeAt(at) !== 58) continue;
+    const after = at + 1 < end ? source.charCodeAt(at + 1) : 10;
+    if (after === 32 || after === 9 || after === 10 || after === 13) return true;
+  }
+  return false;
 }
 
 /** A character that can start a plain implicit key: not an indicator, quote, anchor, tag or space. */
