@@ -414,8 +414,7 @@ function isStrayLine(source: string, line: number, end: number): boolean {
     // Not a plain value (a block or flow collection, a quote, an alias, anchor or tag): not judged.
     if (value >= text.length || '\r\n#|>[{\'"&*!%@`'.includes(text[value]!)) return false;
     // A plain value can only go on as a multi-line plain scalar there.
-    const documents = parseAllDocuments(source.slice(line, lineEndAt(source, next)), YAML_PARSE_OPTIONS);
-    return !Array.isArray(documents) || documents.some((document) => document.errors.length > 0);
+    return !parsesTogether(source.slice(line, lineEndAt(source, next)));
   }
   // `key:` and a block collection on the lines after: a line less indented than the collection
   // (and not at column 0) is not part of this entry's value, which it is in a valid document.
@@ -430,6 +429,28 @@ function isStrayLine(source: string, line: number, end: number): boolean {
   }
   return false;
 }
+
+/**
+ * Whether a key line and the line its value would go on to parse together without error.
+ * Remembered by text: a document with stray lines asks the same at every keystroke, where a
+ * lookup costs far less than a parse. Bounded in entries and in each entry's length.
+ */
+function parsesTogether(lines: string): boolean {
+  let verdict = togetherVerdicts.get(lines);
+  if (verdict === undefined) {
+    const documents = parseAllDocuments(lines, YAML_PARSE_OPTIONS);
+    verdict = Array.isArray(documents) && documents.every((document) => document.errors.length === 0);
+    if (lines.length <= TOGETHER_KEY_LIMIT) {
+      if (togetherVerdicts.size >= TOGETHER_VERDICTS) togetherVerdicts.clear();
+      togetherVerdicts.set(lines, verdict);
+    }
+  }
+  return verdict;
+}
+const togetherVerdicts = new Map<string, boolean>();
+const TOGETHER_VERDICTS = 1024;
+/** Longer texts (comment lines between the two) are parsed each time, not kept. */
+const TOGETHER_KEY_LIMIT = 1024;
 
 /** A line with something other than spaces or a comment on it. */
 function isContentLine(source: string, lineStart: number): boolean {
