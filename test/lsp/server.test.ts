@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import type { CodeAction, Hover, PublishDiagnosticsParams, TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { LspTestClient } from '../support/lsp-client';
+import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
+import { LspTestClient, SERVER } from '../support/lsp-client';
 
 const WORKFLOW_URI = 'file:///project/.github/workflows/deploy.yml';
 const WORKFLOW = `name: deploy
@@ -114,5 +116,29 @@ describe('language server over stdio', () => {
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: WORKFLOW_URI } });
     const published = await client.waitForDiagnostics(WORKFLOW_URI, (p) => p.diagnostics.length === 0);
     assert.deepEqual(published.diagnostics, []);
+  });
+});
+
+describe('language server process over stdio', () => {
+  /** Starts the bundled server, initializes it, optionally asks it to shut down, then closes its stdin; resolves with its exit code. */
+  async function exitCodeAfterStdinCloses(shutdownFirst: boolean): Promise<number | null> {
+    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => ({})));
+    connection.onRequest('client/registerCapability', () => null);
+    connection.listen();
+    const result = (await connection.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} })) as { capabilities: object };
+    assert.ok(result.capabilities, 'framed messages both ways');
+    if (shutdownFirst) await connection.sendRequest('shutdown');
+    child.stdin!.end();
+    const code = await exited;
+    connection.dispose();
+    return code;
+  }
+
+  it('exits when the editor closes the pipe: 0 after a shutdown request, 1 without', async () => {
+    assert.equal(await exitCodeAfterStdinCloses(true), 0);
+    assert.equal(await exitCodeAfterStdinCloses(false), 1);
   });
 });

@@ -34,15 +34,6 @@ export interface ScanWorkspaceResult {
   readonly skipped: number;
 }
 
-/** Notification from server to client: counts for the status bar. */
-export const STATUS_NOTIFICATION = 'nhiHygiene/status';
-
-export interface StatusParams {
-  readonly uri: string;
-  readonly findings: number;
-  readonly errors: number;
-}
-
 export const DIAGNOSTIC_SOURCE = 'nhi-hygiene';
 
 export { DOCS_BASE_URL } from '../engine/docs-url';

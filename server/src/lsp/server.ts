@@ -27,11 +27,9 @@ import {
   DEFAULT_EDITOR_SETTINGS,
   DIAGNOSTIC_SOURCE,
   SCAN_WORKSPACE_REQUEST,
-  STATUS_NOTIFICATION,
   type EditorSettings,
   type InitializationOptions,
   type ScanWorkspaceResult,
-  type StatusParams,
 } from './protocol';
 
 const CONFIG_FILE = /(^|\/)\.nhi-hygiene\.(ya?ml|json)$/;
@@ -66,9 +64,6 @@ export function startServer(connection: Connection, rules: readonly Rule[]): voi
     (scan) => {
       if (!pullDiagnostics) void connection.sendDiagnostics({ uri: scan.uri, version: scan.version, diagnostics: diagnosticsOf(scan) });
       else connection.languages.diagnostics.refresh().catch(() => undefined);
-      const errors = scan.result.findings.filter((finding) => finding.severity === 'error').length;
-      const status: StatusParams = { uri: scan.uri, findings: scan.result.findings.length, errors };
-      void connection.sendNotification(STATUS_NOTIFICATION, status);
     },
     (uri, error) => connection.console.error(`Scanning ${uri} failed: ${error instanceof Error ? error.stack : String(error)}`),
   );
