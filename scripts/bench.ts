@@ -86,10 +86,16 @@ async function editLatency(client: LspTestClient, uri: string, text: string, lan
       typingAt = lineEnd === -1 ? current.length : lineEnd;
     }
     const offset = mode === 'typing' ? typingAt++ : random(current.length);
-    const before = current.slice(0, offset);
-    const line = before.split('\n').length - 1;
-    const character = offset - (before.lastIndexOf('\n') + 1);
-    current = before + 'x' + current.slice(offset);
+    // The position as an editor knows it, counted without splitting the text: a thousand strings
+    // per edit would be garbage the bench's own collector stops for while it waits for the server.
+    let line = 0;
+    let lineStart = 0;
+    for (let at = current.indexOf('\n'); at !== -1 && at < offset; at = current.indexOf('\n', at + 1)) {
+      line++;
+      lineStart = at + 1;
+    }
+    const character = offset - lineStart;
+    current = current.slice(0, offset) + 'x' + current.slice(offset);
     const started = performance.now();
     await client.connection.sendNotification('textDocument/didChange', {
       textDocument: { uri, version },
