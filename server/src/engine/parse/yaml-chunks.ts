@@ -14,12 +14,13 @@ import type { YamlDocument } from './yaml';
  *
  * An entry that does not end where its next sibling starts because a quote or a flow collection
  * is left open there is parsed together with the siblings after it, a few entries' worth; past
- * that, or when something else runs on (an error), it is broken, and parsed alone with its errors. A line at column 0 that cannot start
- * an entry (isStrayLine) stays inside the entry before it, as a broken line. So in a broken
- * document the errors stay in the entries they are in, where the whole-document parse lets its
- * recovery sweep up everything below (and an edit there would cost a parse of all of it); the
- * result is a function of the text alone, whatever the previous version, so the editor and the
- * CLI agree. Anything this cannot split goes back to the whole-document parse: several
+ * that, or when something else runs on (an error), it is broken, and parsed alone with its
+ * errors. An entry starts only on a line whose key ends on it (hasKey); a line at column 0 that
+ * cannot start an entry (isStrayLine) stays inside the entry before it too, as a broken line.
+ * So in a broken document the errors stay in the entries they are in, where the whole-document
+ * parse lets its recovery sweep up everything below (and an edit there would cost a parse of
+ * all of it); the result is a function of the text alone, whatever the previous version, so the
+ * editor and the CLI agree. Anything this cannot split goes back to the whole-document parse: several
  * documents or directives, a root that is not a block map, an entry that starts with an
  * indicator (`- `, `? `, `[`, quotes, anchors, tags), tabs in indentation, or a broken entry that
  * does not even parse alone. The entries parsed on the way are kept for the next version all the
@@ -447,6 +448,7 @@ function parsesTogether(lines: string): boolean {
   }
   return verdict;
 }
+/** A memo of a pure function of its key, so one map serves every document (and each worker thread has its own). */
 const togetherVerdicts = new Map<string, boolean>();
 const TOGETHER_VERDICTS = 1024;
 /** Longer texts (comment lines between the two) are parsed each time, not kept. */
