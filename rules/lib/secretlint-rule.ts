@@ -4,7 +4,7 @@ import type { SecretLintCoreConfig } from '@secretlint/types';
 import { rules as recommendedRules } from '@secretlint/secretlint-rule-preset-recommend';
 import { defineRule } from '../../server/src/engine/define-rule';
 import type { ParsedDocument } from '../../server/src/engine/parsed-document';
-import type { Category, Rule, Severity } from '../../server/src/engine/types';
+import type { Category, Report, Rule, Severity } from '../../server/src/engine/types';
 
 type SecretlintRule = (typeof recommendedRules)[number];
 
@@ -22,10 +22,11 @@ export interface SecretlintBackedRule {
    * Bounded quantifiers after a literal anchor, so the search is linear.
    */
   readonly pattern?: RegExp;
-  /** secretlint message ids that are not secrets (e.g. an AWS account id) and are dropped. */
-  readonly ignoreMessageIds?: readonly string[];
-  /** Options for the secretlint rule (e.g. the AWS rule's `enableIDScanRule`). */
-  readonly secretlintOptions?: Readonly<Record<string, unknown>>;
+  /**
+   * What the rule finds itself, beside secretlint's messages: a shape our prefilter locates (the
+   * rule then locates its keywords) where secretlint's search for it would pass over the whole text.
+   */
+  readonly ownFindings?: (document: ParsedDocument) => Iterable<Report>;
   /** Per secretlint message id: our message, severity, and which matched values count. */
   readonly messageIds?: Readonly<Record<string, { readonly message?: string; readonly severity?: Severity; readonly accept?: (value: string) => boolean }>>;
   /**
@@ -53,7 +54,7 @@ secretLintProfiler.mark = () => undefined;
 type Message = Awaited<ReturnType<typeof lintSource>>['messages'][number];
 
 /** Every wrapped rule, so one secretlint pass per document serves all of them. */
-const wrapped: Array<{ secretlintRuleId: string; keywords: readonly string[]; pattern?: RegExp; rule: SecretlintRule; options?: Readonly<Record<string, unknown>> }> = [];
+const wrapped: Array<{ secretlintRuleId: string; keywords: readonly string[]; pattern?: RegExp; rule: SecretlintRule }> = [];
 
 /**
  * Runs secretlint once on a document with every wrapped rule whose keywords occur in it, and
@@ -68,8 +69,9 @@ function runSecretlint(document: ParsedDocument): Promise<ReadonlyMap<string, Me
   const candidates = wrapped.filter(
     (entry) => entry.keywords.some((keyword) => document.containsKeyword(keyword)) && (entry.pattern === undefined || document.text.search(entry.pattern) !== -1),
   );
+  if (candidates.length === 0) return Promise.resolve(new Map());
   const config: SecretLintCoreConfig = {
-    rules: candidates.map((entry) => ({ id: entry.secretlintRuleId, rule: entry.rule as never, ...(entry.options ? { options: entry.options } : {}) })),
+    rules: candidates.map((entry) => ({ id: entry.secretlintRuleId, rule: entry.rule as never })),
   };
   const text = document.text;
   const key = `${document.path}\0${candidates.map((entry) => entry.secretlintRuleId).join('\0')}`;
@@ -204,9 +206,7 @@ export function secretlintRule(spec: SecretlintBackedRule): Rule {
     keywords: spec.keywords,
     rule: secretlint,
     ...(spec.pattern ? { pattern: spec.pattern } : {}),
-    ...(spec.secretlintOptions ? { options: spec.secretlintOptions } : {}),
   });
-  const ignored = new Set(spec.ignoreMessageIds ?? []);
   // `d` for the capture group's own offsets; no `g`/`y`, so `exec` keeps no state between calls.
   const secretPart = spec.secretPart && new RegExp(spec.secretPart.source, `${spec.secretPart.flags.replace(/[dgy]/g, '')}d`);
   return defineRule({
@@ -215,7 +215,9 @@ export function secretlintRule(spec: SecretlintBackedRule): Rule {
     defaultSeverity: spec.severity ?? 'error',
     fileKinds: '*',
     keywords: spec.keywords,
-    ...(spec.pattern ? { pattern: spec.pattern } : {}),
+    // Own findings need not meet secretlint's pattern; the pass still does (`runSecretlint`).
+    ...(spec.pattern && !spec.ownFindings ? { pattern: spec.pattern } : {}),
+    ...(spec.ownFindings ? { locatesKeywords: true } : {}),
     aliases: [spec.secretlintRuleId],
     docs: spec.docs,
     async check({ document, report }) {
@@ -224,7 +226,6 @@ export function secretlintRule(spec: SecretlintBackedRule): Rule {
       // .npmrc token and an npm access token): one secret, one finding.
       const seen = new Set<string>();
       for (const message of messages) {
-        if (ignored.has(message.messageId)) continue;
         const [start, end] = narrowed(document.text, message.range, secretPart);
         const secret = document.text.slice(start, end);
         const kind = spec.messageIds?.[message.messageId];
@@ -238,6 +239,7 @@ export function secretlintRule(spec: SecretlintBackedRule): Rule {
           ...(kind?.severity ? { severity: kind.severity } : {}),
         });
       }
+      if (spec.ownFindings) for (const found of spec.ownFindings(document)) report(found);
     },
   });
 }
