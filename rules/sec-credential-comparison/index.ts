@@ -36,6 +36,9 @@ export default defineRule({
       const op = match[0];
       // Part of a longer operator (`<==`, `!===`) or of a pattern of `=` signs: not a comparison.
       if (!op.startsWith('.') && ((at > 0 && /[<>=!]/.test(text[at - 1]!)) || text[at + op.length] === '=')) continue;
+      // One operand is a quoted literal, so a quote stands beside the operator: most comparisons
+      // in code (`x === y`, `!= null`) are left here, before either operand is read.
+      if (!quoteBeside(text, at, at + op.length)) continue;
       const left = operandBefore(text, at);
       const right = operandAfter(text, at + op.length);
       if (!left || !right || left.kind === right.kind) continue;
@@ -52,6 +55,19 @@ export default defineRule({
     }
   },
 });
+
+const QUOTES = '"\'`';
+
+/** Whether a quote ends just before `start` or opens just after `end` (`@"` too), spaces skipped. */
+function quoteBeside(text: string, start: number, end: number): boolean {
+  let i = start;
+  while (i > 0 && (text[i - 1] === ' ' || text[i - 1] === '\t')) i--;
+  if (i > 0 && QUOTES.includes(text[i - 1]!)) return true;
+  let j = end;
+  while (j < text.length && (text[j] === ' ' || text[j] === '\t')) j++;
+  if (text[j] === '@') j++;
+  return j < text.length && QUOTES.includes(text[j]!);
+}
 
 /** A quoted operand: a literal, except a quoted shell variable (`"$DB_PASSWORD"`), which is a name. */
 function quoted(content: string, start: number, end: number): Operand {
