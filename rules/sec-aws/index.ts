@@ -33,9 +33,9 @@ export default secretlintRule({
   // which is not a credential: key IDs are found by `keyIds`, where the prefilter located a prefix.
   // The secret pattern needs `secret` + optional `_` + `access` in the key name.
   keywords: ['secret_access', 'secretaccess', 'akia', 'asia'],
-  // What every secret secretlint reports holds: its key name. `AWS_SECRET_ACCESS_KEY` is in most
-  // workflows that use AWS, as `secrets.AWS_SECRET_ACCESS_KEY`, so this still lets many through.
-  pattern: /(?:SECRET|secret|Secret)_?(?:ACCESS|access|Access)/,
+  // What every secret secretlint reports holds: the key name assigned a 40-character value. Not
+  // the name alone: most workflows that use AWS name `secrets.AWS_SECRET_ACCESS_KEY`.
+  pattern: /(?:SECRET|secret|Secret)_?(?:ACCESS|access|Access)_?(?:KEY|key|Key)["']?\s*(?::|=>|=)\s*["']?[A-Za-z0-9/+=]{40}/,
   ownFindings: keyIds,
   // secretlint's range for a secret access key starts at the key name and is as long as the value;
   // the secret is the 40-character value of the assignment (secretlint's own assignment shape).
