@@ -27,6 +27,8 @@ export interface SecretlintBackedRule {
    * rule then locates its keywords) where secretlint's search for it would pass over the whole text.
    */
   readonly ownFindings?: (document: ParsedDocument) => Iterable<Report>;
+  /** Whether a match secretlint reported (the text of its range) is reported by us, when not every one is. */
+  readonly accept?: (matched: string) => boolean;
   /** Per secretlint message id: our message, severity, and which matched values count. */
   readonly messageIds?: Readonly<Record<string, { readonly message?: string; readonly severity?: Severity; readonly accept?: (value: string) => boolean }>>;
   /**
@@ -226,6 +228,7 @@ export function secretlintRule(spec: SecretlintBackedRule): Rule {
       // .npmrc token and an npm access token): one secret, one finding.
       const seen = new Set<string>();
       for (const message of messages) {
+        if (spec.accept && !spec.accept(document.text.slice(message.range[0], message.range[1]))) continue;
         const [start, end] = narrowed(document.text, message.range, secretPart);
         const secret = document.text.slice(start, end);
         const kind = spec.messageIds?.[message.messageId];
