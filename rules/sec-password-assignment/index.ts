@@ -87,6 +87,7 @@ const NON_LATIN_TEXT = /^[\p{L}\p{M}\p{P} ]+$/u;
 const MEMBER_PATH = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\.(?:[A-Za-z_$][\w$]*)?$/;
 /** An absolute or home-relative file path (`/run/secrets/db`, `PWD: '/Users/maciej'`): where a secret or a directory is, not a secret. */
 const FILE_PATH = /^~?\/[\w.@-]+(?:\/[\w.@-]+)*\/?$/;
+const URL_VALUE = /^[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\//;
 /**
  * Regular-expression syntax: a class escape (`\w`, `\d`), a group construct (`(?:`, `(?=`) or a
  * negated class (`[^`). A tokenizer's `_token = r'[^\W\d]\w*'` is a pattern, not a token.
@@ -138,6 +139,9 @@ export default defineRule({
       // quoted in a README or a changelog (`var signingKey = key.publicKey`).
       if (!quoted && !configuration && MEMBER_PATH.test(trimmed)) return false;
       if (ATTRIBUTE_SELECTOR.test(trimmed) || REGEX_SYNTAX.test(trimmed) || FILE_PATH.test(trimmed)) return false;
+      // A URL holds a credential only as the password in its user info, which the URL rules judge
+      // and report alone (sec-password-in-url, sec-database-connection-string, sec-basic-auth).
+      if (URL_VALUE.test(trimmed)) return false;
       // A value that spells out a name of several words is made from it (`git-credential-helper.o`).
       if (nameWords(name).length >= 2 && trimmed.toLowerCase().includes(name.toLowerCase())) return false;
       if (!quoted && /^[A-Za-z_][\w]*\(/.test(trimmed)) return false;

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { allRules } from '../../rules/index';
 import rule from '../../rules/sec-password-assignment';
 import { ParsedDocument } from '../../server/src/engine/parsed-document';
 import { Scanner } from '../../server/src/engine/runner';
@@ -53,6 +54,16 @@ describe('sec-password-assignment values', () => {
     assert.deepEqual(await reportedValues('package.json', '{ "scripts": { "release": "NPM_TOKEN=Zq81vXk2LmP0w npm publish" } }\n'), ['Zq81vXk2LmP0w']);
     // Letters-only passwords still count where nothing marks them as a sentence.
     assert.deepEqual(await reportedValues('app.env', 'DB_PASSWORD=Qwertzuiop!\n'), ['Qwertzuiop!']);
+  });
+
+  it('leaves a URL to the URL rules, which report its password alone', async () => {
+    const text = 'DB_PASSWORD=mongodb://orders:Zq8Xv2Lm4Rt7@db.internal:27017/orders\nCACHE_TOKEN="redis://:Hk3Lp9Qx2Wm7@cache.internal:6379"\n';
+    assert.deepEqual(await reportedValues('.env', text), []);
+    const all = await new Scanner(allRules).scan(ParsedDocument.of('.env', text), { rules: {} });
+    assert.deepEqual(
+      all.findings.map((finding) => [finding.ruleId, text.slice(...finding.span)]),
+      [['sec-database-connection-string', 'Zq8Xv2Lm4Rt7'], ['sec-password-in-url', 'Hk3Lp9Qx2Wm7']],
+    );
   });
 
   it('leaves code quoted in prose and selectors for password fields', async () => {
