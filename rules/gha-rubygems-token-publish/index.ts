@@ -2,7 +2,20 @@ import { defineRule } from '../../server/src/engine/define-rule';
 import { pairSpan, valueOf } from '../../server/src/engine/parse/yaml';
 import { envLevels, stepInput, workflowSteps, type WorkflowStep } from '../lib/github-actions';
 import { shellCommands } from '../lib/gitlab-ci';
-import { readsStoredSecret, runScript, sourceText, spanWithin, storedSecretEnv } from '../lib/github-step-fix';
+import {
+  canGrantIdToken,
+  conditionOf,
+  exchangeStepEdits,
+  findStep,
+  newStepPoint,
+  readsStoredSecret,
+  runScript,
+  sourceText,
+  spanWithin,
+  stepRef,
+  storedSecretEnv,
+  withoutStepEnv,
+} from '../lib/github-step-fix';
 import docs from './docs.md';
 
 /** The variable `gem push` reads the RubyGems.org API key from. */
@@ -16,6 +29,12 @@ const PUBLISH_ACTIONS: ReadonlyMap<string, { readonly input?: string; readonly e
   ['actionshub/publish-gem-to-rubygems', { input: 'token' }],
 ]);
 const TRUSTED_ACTIONS = new Set(['rubygems/release-gem', 'rubygems/configure-rubygems-credentials']);
+/**
+ * With no inputs it exchanges the job's OIDC token for a short-lived key and exports it as
+ * GEM_HOST_API_KEY (and into ~/.gem/credentials), which `gem push` and Bundler's release task read.
+ * v1.0.0 is the version rubygems/release-gem@v1 itself runs.
+ */
+const CREDENTIALS_USES = 'rubygems/configure-rubygems-credentials@v1.0.0';
 
 export default defineRule({
   id: 'gha-rubygems-token-publish',
@@ -36,7 +55,8 @@ export default defineRule({
       if (trusted.has(step.job) || !publishingJobs.has(step.job)) return;
       const publisher = publishers[index];
       const found: Array<{ span: readonly [number, number]; name: string; level: string }> = [];
-      if (publisher?.startsWith('gem push') || publisher === 'rake release') {
+      const pushes = publisher?.startsWith('gem push') || publisher === 'rake release';
+      if (pushes) {
         const token = storedSecretEnv(document, step, TOKEN_ENV);
         if (token) found.push({ span: token.span, name: TOKEN_ENV, level: token.level });
       }
@@ -61,9 +81,26 @@ export default defineRule({
           span,
           message: `Job '${step.jobId}' publishes to RubyGems.org with ${name} from a stored API key, which works from anywhere until it is revoked; configure a trusted publisher on RubyGems.org and release with rubygems/release-gem, which exchanges the job's GitHub OIDC token for a short-lived key.`,
           construct: `${level === 'workflow' ? '' : step.jobId}:${level}:${name}`,
+          data: { ...stepRef(step), name },
+          // The step's own key gives way to the exchanged one; elsewhere it is shared with other steps.
+          fixable: pushes && level === 'step' && name === TOKEN_ENV && canGrantIdToken(step) && newStepPoint(document, step) !== undefined && conditionOf(document, step) !== undefined,
         });
       }
     });
+  },
+  fix({ document, finding }) {
+    const step = findStep(document, finding.data);
+    if (!step || finding.data?.name !== TOKEN_ENV) return [];
+    // The step's own GEM_HOST_API_KEY would hide the one the exchange step exports: it goes.
+    const edits = exchangeStepEdits(document, step, { id: 'rubygems-credentials', uses: CREDENTIALS_USES }, () => withoutStepEnv(document, step, TOKEN_ENV));
+    if (!edits) return [];
+    return [
+      {
+        // Not preferred: publishing fails until the gem has a trusted publisher on RubyGems.org.
+        title: 'Use RubyGems.org trusted publishing: a short-lived key from configure-rubygems-credentials + id-token: write',
+        edits,
+      },
+    ];
   },
 });
 

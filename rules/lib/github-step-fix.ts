@@ -276,6 +276,18 @@ export function withStepEnv(document: ParsedDocument, step: WorkflowStep, name: 
   return envMap && editor.setScalar(envMap, name, value) ? editor : undefined;
 }
 
+/**
+ * An editor with `name` removed from the step's own block `env:` (the whole `env:` when it is the
+ * only entry: an empty map is not one); undefined when the step has no such map or entry.
+ */
+export function withoutStepEnv(document: ParsedDocument, step: WorkflowStep, name: string): YamlCstEditor | undefined {
+  const env = valueOf(step.step, 'env');
+  if (!isMap(env) || env.flow || !pairOf(env, name)) return undefined;
+  const editor = new YamlCstEditor(document.text);
+  const [owner, keys] = env.items.length > 1 ? [editor.blockMapAt(nodeSpan(env)![0]), [name]] : [editor.blockMapAt(nodeSpan(step.step)![0]), ['env']];
+  return owner && editor.removeKeys(owner, keys) !== -1 ? editor : undefined;
+}
+
 /** A token-exchange step a trusted-publishing fix inserts: its id (made unique in the job), action and inputs. */
 export interface ExchangeStep {
   readonly id: string;
