@@ -34,7 +34,9 @@ export default secretlintRule({
   // The secret pattern needs `secret` + optional `_` + `access` in the key name.
   keywords: ['secret_access', 'secretaccess', 'akia', 'asia'],
   // What every secret secretlint reports holds: the key name assigned a 40-character value. Not
-  // the name alone: most workflows that use AWS name `secrets.AWS_SECRET_ACCESS_KEY`.
+  // the name alone: most workflows that use AWS name `secrets.AWS_SECRET_ACCESS_KEY`. The two
+  // unbounded space runs stay linear: each try starts at the literal name, and a required `:` or
+  // `=` separates them, so no text is read by both.
   pattern: /(?:SECRET|secret|Secret)_?(?:ACCESS|access|Access)_?(?:KEY|key|Key)["']?\s*(?::|=>|=)\s*["']?[A-Za-z0-9/+=]{40}/,
   ownFindings: keyIds,
   // secretlint's range for a secret access key starts at the key name and is as long as the value;
