@@ -42,7 +42,7 @@ const FORMATS: readonly TokenFormat[] = [
   { kind: 'Square access token or secret', keyword: 'sq0', pattern: /\bsq0(?:atp|csp)-[0-9A-Za-z_-]{22,60}/g, advice: 'read it from a secret store' },
   { kind: 'Artifactory API key', keyword: 'akc', pattern: /(?<![A-Za-z0-9+/])AKC[a-zA-Z0-9]{10,80}(?![A-Za-z0-9+/=])/g, advice: 'use an access token with an expiry, or OIDC to JFrog' },
   { kind: 'Azure Storage account key', keyword: 'accountkey=', pattern: /AccountKey=([A-Za-z0-9+/]{86}==)/g, group: 1, advice: 'use Entra ID (managed identity) or a short-lived SAS' },
-  { kind: 'Google API key', keyword: 'aiza', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g, advice: 'restrict it to its APIs and referrers, and load it at run time' },
+  { kind: 'Google API key', keyword: 'aiza', pattern: /(?<!\w)AIza[0-9A-Za-z_-]{35}(?![\w-])/g, advice: 'restrict it to its APIs and referrers, and load it at run time' },
   { kind: 'Heroku API key', keyword: 'hrku-', pattern: /\bHRKU-(?:[0-9A-Za-z_-]{60}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b/g, advice: 'read it from a secret store' },
   { kind: 'DigitalOcean token', keyword: '_v1_', pattern: /\bdo[opr]_v1_[0-9a-f]{64}\b/g, advice: 'use a scoped token with an expiry from a secret store' },
   { kind: 'Atlassian API token', keyword: 'atatt', pattern: /\bATATT[A-Za-z0-9_=-]{150,300}/g, advice: 'read it from a secret store' },

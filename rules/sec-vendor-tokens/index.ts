@@ -24,6 +24,7 @@ interface TokenFormat {
 }
 
 const ROTATE = 'revoke it and load its replacement at run time from a secret store';
+const NPM_ADVICE = 'publish with npm trusted publishing (OIDC) and read install tokens from the environment (`${NPM_TOKEN}`)';
 
 const FORMATS: readonly TokenFormat[] = [
   // GitLab: the token families other than personal access tokens (`glpat-`, sec-gitlab). Classic
@@ -92,7 +93,25 @@ const FORMATS: readonly TokenFormat[] = [
     accept: (secret) => !sendgridRuleMatches(secret),
     advice: ROTATE,
   },
-  { vendor: 'Slack legacy or refresh token', keywords: ['xoxs-', 'xoxe-'], pattern: /(?<![\w-])xox[se]-(?:\d-)?[A-Za-z0-9]{1,40}(?:-[A-Za-z0-9]{1,40}){1,5}(?![\w-])/g, advice: ROTATE },
+  // Slack's legacy tokens carry three numeric ids and a hex secret; its app-configuration tokens
+  // (`xoxe.xoxp-1-…`, `xoxe.xoxb-1-…`) and their refresh tokens (`xoxe-1-…`) one long alphanumeric body.
+  { vendor: 'Slack legacy token', keywords: ['xoxs-'], pattern: /(?<![\w-])xoxs-\d{6,14}(?:-\d{6,14}){2}-[0-9a-fA-F]{10,64}(?![\w-])/g, advice: ROTATE },
+  {
+    vendor: 'Slack app configuration token',
+    keywords: ['xoxe.xox', 'xoxe-1-'],
+    pattern: /(?<![\w.-])(?:xoxe\.xox[bp]-1-[A-Za-z0-9]{140,200}|xoxe-1-[A-Za-z0-9]{120,180})(?![\w-])/g,
+    accept: mixesLettersAndDigits,
+    advice: 'rotate it (tooling.tokens.rotate) and keep the refresh token in a secret store',
+  },
+  // Workflow-builder and trigger webhooks, and incoming webhooks over plain http (sec-slack reads https://…/services/).
+  {
+    vendor: 'Slack webhook URL',
+    keywords: ['hooks.slack.com/workflows/', 'hooks.slack.com/triggers/', 'http://hooks.slack.com/services/'],
+    pattern:
+      /(?:https?:\/\/hooks\.slack\.com\/(?:workflows|triggers)\/T[A-Z0-9]{6,12}\/A[A-Z0-9]{6,14}\/\d{8,20}\/[A-Za-z0-9]{20,40}|http:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,12}\/B[A-Z0-9]{6,14}\/[A-Za-z0-9]{20,40})(?![\w-])/gi,
+    accept: mixesLettersAndDigits,
+    advice: 'regenerate it and keep the URL in a secret store',
+  },
   {
     vendor: 'GitHub App installation token',
     keywords: ['ghs_'],
@@ -137,7 +156,7 @@ const FORMATS: readonly TokenFormat[] = [
     vendor: 'Okta API token',
     keywords: ['okta'],
     pattern: /(?<![\w-])00[A-Za-z0-9_-]{40}(?![\w-])/g,
-    accept: (secret, document) => document.containsKeyword('okta') && /[A-Z]/.test(secret) && /[a-z]/.test(secret),
+    accept: (secret, document) => namesOkta(document) && /[A-Z]/.test(secret) && /[a-z]/.test(secret),
     advice: 'use OAuth 2.0 service apps with private-key JWT instead of SSWS API tokens',
   },
   // AI and model APIs. Keys are billed per call, so a leaked one is spent by whoever finds it.
@@ -162,7 +181,7 @@ const FORMATS: readonly TokenFormat[] = [
     pattern: /(?<![\w-])CCIP(?:AT|RJ)_[1-9A-HJ-NP-Za-km-z]{20,24}_[0-9a-f]{40}(?![\w-])/g,
     advice: 'use the job\'s OIDC token ($CIRCLE_OIDC_TOKEN_V2) for cloud access, or rotate it and keep it in a restricted context',
   },
-  { vendor: 'Sourcegraph access token', keywords: ['sgp_'], pattern: /(?<![\w-])sgp_(?:[0-9a-f]{16}_|local_)?[0-9a-f]{40}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'Sourcegraph access token', keywords: ['sgp_'], pattern: /(?<![\w-])sgp_(?:[0-9a-fA-F]{16}_|local_)?[0-9a-fA-F]{40}(?![\w-])/g, advice: ROTATE },
   { vendor: 'Harness API token', keywords: ['pat.', 'sat.'], pattern: /(?<![\w.-])[ps]at\.[\w-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20}(?![\w.-])/g, advice: ROTATE },
   { vendor: 'SonarQube token', keywords: ['squ_', 'sqp_', 'sqa_'], pattern: /(?<![\w-])sq[upa]_[0-9a-f]{40}(?![\w-])/g, advice: 'rotate it; in CI keep the analysis token in a masked, protected variable' },
   { vendor: 'dbt Cloud token', keywords: ['dbtc_', 'dbtu_'], pattern: /(?<![\w-])dbt[cu]_[\w-]{40,60}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
@@ -196,7 +215,7 @@ const FORMATS: readonly TokenFormat[] = [
   },
   { vendor: 'Scalingo API token', keywords: ['tk-us-'], pattern: /(?<![\w-])tk-us-[\w-]{48}(?![\w-])/g, advice: ROTATE },
   { vendor: 'Defined Networking API token', keywords: ['dnkey-'], pattern: /(?<![\w-])dnkey-[a-z0-9=_-]{26}-[a-z0-9=_-]{52}(?![\w=-])/g, advice: ROTATE },
-  { vendor: 'Infracost API key', keywords: ['ico-'], pattern: /(?<![\w-])ico-[A-Za-z0-9]{32}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  { vendor: 'Infracost API key', keywords: ['ico-'], pattern: /(?<![\w.-])ico-[A-Za-z0-9]{32}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
   { vendor: 'Neon API key', keywords: ['napi_'], pattern: /(?<![\w-])napi_[a-z0-9]{64}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
   { vendor: 'Yandex Cloud API key', keywords: ['aqvn'], pattern: /(?<![\w-])AQVN[\w-]{35,38}(?![\w-])/g, accept: mixesLettersAndDigits, advice: 'use a service account with workload identity federation instead of a static API key' },
   { vendor: 'MongoDB Atlas service account secret', keywords: ['mdb_sa_sk_'], pattern: /(?<![\w-])mdb_sa_sk_[\w-]{40}(?![\w-])/g, advice: ROTATE },
@@ -278,16 +297,25 @@ const FORMATS: readonly TokenFormat[] = [
     accept: mixesLettersAndDigits,
     advice: 'use short-lived tokens refreshed at run time (offline access with a refresh token in a secret store)',
   },
-  // An npm registry credential line outside `.npmrc` (sec-npm reads `.npmrc` files): a Dockerfile
-  // or CI script that writes one, or a copy of one. Found from `/:_auth…=`; the registry before it
-  // must start with `//`.
+  // An npm registry credential line: a Dockerfile or CI script that writes one, a copy of one, or
+  // the legacy `_auth` / `_password` of an `.npmrc` (sec-npm reads `_authToken` lines in `.npmrc`
+  // files). Found from `/:_auth…=`; the registry before it must start with `//`.
   {
     vendor: 'npm registry credential',
     keywords: ['/:_'],
     pattern: /\/:_(?:authToken|auth|password)=[ \t]?["']?([^\s"'$]{8,400})/g,
     group: 1,
-    accept: (_secret, document, index) => !/(?:^|[\\/])\.npmrc$/i.test(document.path) && registryBefore(document.text, index),
-    advice: 'publish with npm trusted publishing (OIDC) and read install tokens from the environment (`${NPM_TOKEN}`)',
+    accept: (_secret, document, index) => !(isNpmrc(document) && document.text.startsWith('/:_authToken', index)) && registryBefore(document.text, index),
+    advice: NPM_ADVICE,
+  },
+  // The registry-wide form: `_auth` is base64 of `user:password`.
+  {
+    vendor: 'npm registry credential',
+    keywords: ['_auth'],
+    pattern: /^[ \t]*_auth[ \t]*=[ \t]*["']?([A-Za-z0-9+/]{8,400}={0,2})["']?[ \t]*$/gm,
+    group: 1,
+    accept: (_secret, document) => isNpmrc(document),
+    advice: NPM_ADVICE,
   },
   // Formats with a distinctive structure but no vendor prefix of their own.
   { vendor: 'Square access token', keywords: ['eaaa'], pattern: /(?<![\w+/-])EAAA[\w+=-]{60}(?![\w+=-])/g, accept: mixesLettersAndDigits, advice: 'use an OAuth access token with an expiry, read at run time' },
@@ -305,9 +333,54 @@ const FORMATS: readonly TokenFormat[] = [
     group: 1,
     advice: 'set it in the CI secret store and in the environment of the build, not in a file',
   },
+  {
+    vendor: 'Anthropic Admin API key or Claude OAuth token',
+    keywords: ['sk-ant-admin01-', 'sk-ant-oat01-'],
+    pattern: /(?<![\w-])sk-ant-(?:admin01|oat01)-[\w-]{80,120}(?![\w-])/g,
+    accept: mixesLettersAndDigits,
+    advice: 'an Admin key manages the whole organization: revoke it, and keep its replacement in a secret store',
+  },
+  // Retired in 2023 but still valid where they were never rotated.
+  {
+    vendor: 'Hugging Face organization API token',
+    keywords: ['api_org_'],
+    pattern: /(?<![\w-])api_org_[A-Za-z]{34}(?![\w-])/g,
+    accept: (secret) => /[A-Z]/.test(secret.slice(8)) && /[a-z]/.test(secret.slice(8)),
+    advice: 'replace it with a fine-grained user access token kept in a secret store',
+  },
+  // The account Secret Key that, with the account password, decrypts a whole 1Password vault.
+  {
+    vendor: '1Password account Secret Key',
+    keywords: ['a3-'],
+    pattern: /(?<![\w-])A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})(?:-[A-Z0-9]{5}){3}(?![\w-])/g,
+    accept: mixesLettersAndDigits,
+    advice: 'sign in to 1Password and regenerate the Secret Key; automation should use a service account token from a secret store',
+  },
+  {
+    vendor: 'Azure Data Factory self-hosted integration runtime key',
+    keywords: ['ir@'],
+    pattern: /(?<![\w@])IR@[0-9a-zA-Z]{8}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{12}@[\w.-]{1,100}@[a-z0-9]{2,8}@[A-Za-z0-9+/]{43}=/g,
+    advice: 'regenerate the runtime authentication key in the data factory and register nodes from a secret store',
+  },
+  { vendor: 'Amazon MWS auth token', keywords: ['amzn.mws.'], pattern: /(?<![\w.-])amzn\.mws\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'Kolide API token', keywords: ['k2sk_'], pattern: /(?<![\w-])k2sk_v1_[A-Za-z0-9]{24}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
   // Short and without a prefix of its own: looked for only in files that name Beamer.
   { vendor: 'Beamer API key', keywords: ['beamer'], pattern: /(?<![\w-])b_[A-Za-z0-9=_-]{44}(?![\w=-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
 ];
+
+/**
+ * Whether the document names Okta as a word or an identifier's part (`okta_token`, `OktaApiToken`),
+ * not as letters inside another word (`rookTable`). Remembered per document version.
+ */
+const oktaNamed = new WeakMap<ParsedDocument, boolean>();
+function namesOkta(document: ParsedDocument): boolean {
+  let named = oktaNamed.get(document);
+  if (named === undefined) {
+    named = document.containsKeyword('okta') && /(?<![a-z])(?:okta|Okta|OKTA)/.test(document.text);
+    oktaNamed.set(document, named);
+  }
+  return named;
+}
 
 /** A random token mixes letters and digits; a word, an identifier or a run of one character class does not. */
 function mixesLettersAndDigits(secret: string): boolean {
@@ -320,6 +393,11 @@ function sendgridRuleMatches(secret: string): boolean {
   const [, first = '', second = ''] = secret.split('.');
   const dashes = second.split('-').length - 1;
   return !first.includes('-') && dashes <= 1 && !second.startsWith('-') && !second.endsWith('-');
+}
+
+/** npm's and Yarn 1's settings files, and copies named after them (`ci.npmrc`, `npmrc` in an image's build context). */
+function isNpmrc(document: ParsedDocument): boolean {
+  return /(?:^|[\\/.])(?:npmrc|yarnrc)$/i.test(document.path);
 }
 
 /** Whether `//registry.host[:port][/path]` runs right up to `index` (the `/:_authToken=` of an npm credential line). */
