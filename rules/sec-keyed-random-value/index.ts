@@ -16,7 +16,7 @@ import docs from './docs.md';
 const HIT_WORDS = ['key', 'pw'];
 const isNameChar = nameCharacters('.-');
 /** Right after a name: optional closing quote, the operator, then a quoted (2, 3) or bare (4) value. */
-const OPERATOR_VALUE = /["']?[ \t]*(?::=|=>|:|=)[ \t]*(?:@?(["'`])([^"'`\r\n]{1,400})\1|([^\s"'`,;#{}()[\]<>]{1,400}))/y;
+const OPERATOR_VALUE = /["']?[ \t]*(?::{1,3}=|\?{1,2}=|=>|:|=)[ \t]*(?:@?(["'`])([^"'`\r\n]{1,400})\1|([^\s"'`,;#{}()[\]<>]{1,400}))/y;
 /** The credential words sec-password-assignment looks for: names containing one are its. */
 const OTHER_RULES_WORDS = /pass|pwd|secret|token|credential|api[_-]?key|private[_-]?key|access[_-]?key|auth[_-]?key|signing[_-]?key/i;
 /** Qualifiers that make `<qualifier>_key` a lookup key, a public key or a key reference, not a secret. */

@@ -6,7 +6,8 @@ import docs from './docs.md';
 
 /**
  * Words whose occurrences start the search; each is expanded to the identifier around it and
- * checked for `= value`, `: value`, `:= value`, `=> value` right after. The prefilter's pass
+ * checked for `= value`, `: value`, `:= value`, `=> value` right after (and Make's `?=`, `::=`,
+ * `:::=`, and `??=`). The prefilter's pass
  * records where they occur, so work is proportional to the hits, not to the text.
  */
 const CREDENTIAL_WORDS = ['pass', 'pwd', 'secret', 'token', 'key', 'credential', 'contrase', 'senha', 'kennwort', 'wachtwoord', 'salasana', 'haslo', 'jelszo', 'heslo'];
@@ -21,8 +22,8 @@ const QUALIFIER_REACH = 'signing_'.length;
  * at punctuation, where an expression would go on; in configuration it runs to the next space,
  * since generated passwords are full of brackets and commas.
  */
-const OPERATOR_VALUE_CODE = /(?:\[\w{0,8}\])?["']?\]?[ \t]*(?::=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,300})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
-const OPERATOR_VALUE_CONFIG = /(?:\[\w{0,8}\])?["']?\]?[ \t]*(?::=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,300})\1|([^\s"'`]{1,300}))/y;
+const OPERATOR_VALUE_CODE = /(?:\[\w{0,8}\])?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,300})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
+const OPERATOR_VALUE_CONFIG = /(?:\[\w{0,8}\])?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,300})\1|([^\s"'`]{1,300}))/y;
 /**
  * A call of two string arguments, the first naming a credential: `define('DB_PASSWORD', '…')`
  * (WordPress), `props.setProperty("password", "…")`, `os.Setenv("API_TOKEN", "…")`. A call with
