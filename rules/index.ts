@@ -86,6 +86,7 @@ import tfAwsIamAccessKey from './tf-aws-iam-access-key';
 import tfInstanceStaticAwsKeys from './tf-instance-static-aws-keys';
 import k8sSecretEnvVar from './k8s-secret-env-var';
 import k8sSpiffePattern from './k8s-spiffe-pattern';
+import k8sSecretManifestData from './k8s-secret-manifest-data';
 
 /** Every rule module. Static imports keep the bundle self-contained; the order here is the order rules run and report in. */
 const ruleModules: readonly Rule[] = [
@@ -129,6 +130,7 @@ const ruleModules: readonly Rule[] = [
   tfAwsRoleMaxSession,
   k8sProjectedTokenTtl,
   k8sHardcodedSecretEnv,
+  k8sSecretManifestData,
   k8sCertManagerDuration,
   dfSecretInArgEnv,
   k8sInsecureSkipTls,
