@@ -42,6 +42,9 @@ const DESCRIBES = new Set([
   'algorithm', 'alg', 'bits', 'usage', 'label', 'description', 'help', 'hint', 'placeholder', 'status', 'state', 'index', 'position',
   'pos', 'start', 'end', 'class', 'error', 'public', 'pub', 'encryption', 'scheme', 'method', 'strength', 'complexity',
 ]);
+const SONAR_LOGIN = /sonar[._-]?login$/i;
+/** Words that make a `…token` name an anti-forgery value a page carries, not a credential. */
+const NOT_CREDENTIAL_TOKENS = new Set(['csrf', 'xsrf', 'csrftoken', 'xsrftoken', 'authenticity']);
 /** A first word that makes the name a switch or an action about a credential (`use_token`, `update_password`). */
 const SWITCH_FIRST_WORDS = new Set(['no', 'skip', 'use', 'has', 'is', 'allow', 'enable', 'disable', 'require', 'show', 'forgot', 'reset', 'update', 'change']);
 
@@ -81,12 +84,16 @@ export function lastKey(expression: string): string {
 
 /** True when an identifier, or the last key of an access path, names a credential value. */
 export function namesCredential(expression: string): boolean {
+  // SonarQube's scanner property `sonar.login` (`SONAR_LOGIN`) holds the analysis token, not a user name.
+  if (SONAR_LOGIN.test(expression)) return true;
   const words = nameWords(lastKey(expression));
   // A trailing number counts a credential (`REDIS_PASSWORD_2`, `API_KEY_1`); it is not its last word.
   while (words.length > 1 && /^\d+$/.test(words[words.length - 1]!)) words.pop();
   // Long names are messages or descriptions (`Unexpected_token_A_type_parameter_name_...`).
   if (words.length === 0 || words.length > 6) return false;
   const last = words[words.length - 1]!;
+  // Anti-forgery tokens (`csrf_token`, Rails' `authenticity_token`) are per-session page values, not credentials.
+  if (words.some((word) => NOT_CREDENTIAL_TOKENS.has(word))) return false;
   if (DESCRIBES.has(last) || /^\d+$/.test(last) || words.includes('public') || SWITCH_FIRST_WORDS.has(words[0]!)) return false;
   if (SECRET_LAST_WORDS.has(last)) return true;
   for (let i = 0; i < words.length; i++) {
@@ -140,10 +147,16 @@ export function looksLikeSecretLiteral(value: string): boolean {
   if (/^[a-z]+(?:[A-Z][a-z]+){1,8}$/.test(v)) return false;
   if (/^(?:https?|ftp|file|s3|gs):\/\//i.test(v) || v.startsWith('/') || v.startsWith('./') || v.startsWith('~/')) return false;
   if (/^[\d.:_-]+$/.test(v) || /^v?\d{1,4}(?:\.\d{1,4}){1,3}(?:[-+][\w.]{1,30})?$/.test(v)) return false;
+  if (isPackageWithVersion(v)) return false;
   // Letters with digits (`Opsr00m!2023`, `hunter22`); without digits only a long, varied value
   // (`#bygroup`, `p@ssword!` are syntax and words).
   if (/[A-Za-z]/.test(v) && /\d/.test(v)) return !isCamelCaseIdentifier(v);
   return v.length >= 12 && shannonEntropy(v) >= 3.5 && !isCamelCaseIdentifier(v);
+}
+
+/** A package and its version (`jjwt-jackson-0.11.2`, `openssl-3.0.13`, `lodash@4.17.21`): a dependency, not a secret. */
+export function isPackageWithVersion(value: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9]*(?:[._-][A-Za-z][A-Za-z0-9]*){0,6}[-_@]v?\d{1,4}(?:\.\d{1,4}){1,3}$/.test(value);
 }
 
 /** A UUID, alone or leading a scope (`…/.default`): an identifier, not a secret. */

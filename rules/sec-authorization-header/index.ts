@@ -11,9 +11,14 @@ import docs from './docs.md';
  * or an `Authorization` name on the same line; a template or a concatenation is a value filled in
  * at run time and is left alone.
  */
-const SCHEMES = ['bearer', 'basic'];
-/** The scheme, blanks, then a token68 value (RFC 9110), bounded. */
-const CREDENTIAL = /(Bearer|Basic)[ \t]+([A-Za-z0-9._~+/-]{16,600}={0,2})(?![\w.~+/=$-])/iy;
+const SCHEMES = ['bearer', 'basic', 'token', 'api-token'];
+/**
+ * The scheme, blanks, then a token68 value (RFC 9110), bounded. `Token` (Django REST framework,
+ * GitHub's older form) and `Api-Token` (Dynatrace) carry API tokens the same way as `Bearer`.
+ */
+const CREDENTIAL = /(Bearer|Basic|Token|Api-Token)[ \t]+([A-Za-z0-9._~+/-]{16,600}={0,2})(?![\w.~+/=$-])/iy;
+/** Schemes that are also ordinary words (`"Token expired"`): only after an `Authorization` name. */
+const WORD_SCHEMES = new Set(['token', 'api-token']);
 const AUTHORIZATION = /authorization/i;
 /** How far back on the line an `Authorization` name is looked for. */
 const REACH = 200;
@@ -38,8 +43,9 @@ export default defineRule({
       if (/[\w-]/.test(before)) continue;
       const lineStart = text.lastIndexOf('\n', start) + 1;
       // The header value opens a string literal, or follows an `Authorization` name on its line.
-      if (!`"'\``.includes(before) && !AUTHORIZATION.test(text.slice(Math.max(lineStart, start - REACH), start))) continue;
       const scheme = match[1]!.toLowerCase();
+      const named = AUTHORIZATION.test(text.slice(Math.max(lineStart, start - REACH), start));
+      if (!named && (WORD_SCHEMES.has(scheme) || !`"'\``.includes(before))) continue;
       const value = match[2]!;
       const valueStart = start + match[0].length - value.length;
       if (scheme === 'basic') {
@@ -56,7 +62,7 @@ export default defineRule({
         report({
           span: [valueStart, valueStart + value.length],
           secret: value,
-          message: 'Hardcoded bearer token in an Authorization header ({{secret}}): whoever reads it can call the service with it until it expires or is revoked. Request a short-lived token at run time (OAuth client credentials, workload identity) or read it from a secret store.',
+          message: `Hardcoded ${scheme === 'bearer' ? 'bearer' : 'API'} token in an Authorization header ({{secret}}): whoever reads it can call the service with it until it expires or is revoked. Request a short-lived token at run time (OAuth client credentials, workload identity) or read it from a secret store.`,
         });
       }
     }

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import type { FileKind } from '../../server/src/engine/types';
-import { namesCredential, nameWords } from '../lib/credential-names';
+import { isPackageWithVersion, namesCredential, nameWords } from '../lib/credential-names';
 import { nameAround, nameCharacters } from '../lib/name-around';
 import docs from './docs.md';
 
@@ -10,7 +10,7 @@ import docs from './docs.md';
  * `:::=`, and `??=`). The prefilter's pass
  * records where they occur, so work is proportional to the hits, not to the text.
  */
-const CREDENTIAL_WORDS = ['pass', 'pwd', 'secret', 'token', 'key', 'credential', 'contrase', 'senha', 'kennwort', 'wachtwoord', 'salasana', 'haslo', 'jelszo', 'heslo'];
+const CREDENTIAL_WORDS = ['pass', 'pwd', 'secret', 'token', 'key', 'credential', 'contrase', 'senha', 'kennwort', 'wachtwoord', 'salasana', 'haslo', 'jelszo', 'heslo', 'sonar'];
 /** `key` counts only as part of a key name: `api_key`, `PrivateKey`, `access-key`, `authKey`, `signing_key`. */
 const KEY_QUALIFIER = /(?:api|private|access|auth|signing)[_-]?$/i;
 const QUALIFIER_REACH = 'signing_'.length;
@@ -124,7 +124,7 @@ export default defineRule({
       // A custom resource's `ServiceToken` is the ARN of the Lambda or topic that serves it.
       if (cloudFormation && name === 'ServiceToken') return false;
       const trimmed = value.trim();
-      if (trimmed.length < 4 || NOT_A_SECRET_VALUE.test(trimmed) || REFERENCE_VALUE.test(trimmed) || DEPENDENCY_SPEC.test(trimmed)) return false;
+      if (trimmed.length < 4 || NOT_A_SECRET_VALUE.test(trimmed) || REFERENCE_VALUE.test(trimmed) || DEPENDENCY_SPEC.test(trimmed) || isPackageWithVersion(trimmed)) return false;
       // Punctuation only is a set of characters (`password_symbols = "!@#$%"`), not a password.
       if (!/[\p{L}\p{N}]/u.test(trimmed)) return false;
       // `file(var.key_path)`, `getenv(...)`: a bare word followed by `(` is a call.
@@ -190,6 +190,8 @@ export default defineRule({
         const [whole, quote, quotedValue, bareValue] = match;
         // A single-quoted run in the C family is a character constant, not a string literal.
         if (quote === "'" && charQuotes) continue;
+        // A backquoted run with spaces is a shell command substitution (`etcdctl get /k`) or a template, not a literal.
+        if (quote === '`' && /\s/.test(quotedValue!)) continue;
         // A bare value opening with a bracket is a list, a note (`(optional)`) or a placeholder;
         // `#` after a space opens a comment.
         if (bareValue !== undefined && (/^[([<]/.test(bareValue) || (bareValue[0] === '#' && /\s/.test(whole[whole.length - bareValue.length - 1] ?? '')))) continue;

@@ -181,7 +181,8 @@ const FORMATS: readonly TokenFormat[] = [
     pattern: /(?<![\w-])CCIP(?:AT|RJ)_[1-9A-HJ-NP-Za-km-z]{20,24}_[0-9a-f]{40}(?![\w-])/g,
     advice: 'use the job\'s OIDC token ($CIRCLE_OIDC_TOKEN_V2) for cloud access, or rotate it and keep it in a restricted context',
   },
-  { vendor: 'Sourcegraph access token', keywords: ['sgp_'], pattern: /(?<![\w-])sgp_(?:[0-9a-fA-F]{16}_|local_)?[0-9a-fA-F]{40}(?![\w-])/g, advice: ROTATE },
+  // Random hex has no run of five equal characters (`sgp_5555555dAAAAA…` is typed, not issued).
+  { vendor: 'Sourcegraph access token', keywords: ['sgp_'], pattern: /(?<![\w-])sgp_(?:[0-9a-fA-F]{16}_|local_)?[0-9a-fA-F]{40}(?![\w-])/g, accept: (secret) => !/(.)\1{4}/.test(secret), advice: ROTATE },
   { vendor: 'Harness API token', keywords: ['pat.', 'sat.'], pattern: /(?<![\w.-])[ps]at\.[\w-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20}(?![\w.-])/g, advice: ROTATE },
   { vendor: 'SonarQube token', keywords: ['squ_', 'sqp_', 'sqa_'], pattern: /(?<![\w-])sq[upa]_[0-9a-f]{40}(?![\w-])/g, advice: 'rotate it; in CI keep the analysis token in a masked, protected variable' },
   { vendor: 'dbt Cloud token', keywords: ['dbtc_', 'dbtu_'], pattern: /(?<![\w-])dbt[cu]_[\w-]{40,60}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
