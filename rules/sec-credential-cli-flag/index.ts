@@ -70,7 +70,9 @@ export default defineRule({
             // `-u user:password`, `--user user:password`, or glued `-uuser:password`; the secret is after the first colon.
             const [option, pair, pairStart] = CURL_USER_OPTIONS.has(word.text) && next ? [word.text, next.text, next.start] : word.text.startsWith('-u') && word.text.length > 2 ? ['-u', word.text.slice(2), word.start + 2] : [];
             const colon = pair?.indexOf(':') ?? -1;
-            if (option && colon > 0) credential(pair!.slice(colon + 1), pairStart! + colon + 1, option);
+            // `-u :password` has no user name; `-u key:` is an API key sent as the user name (Stripe, Mailgun).
+            if (option && colon === pair!.length - 1) credential(pair!.slice(0, colon), pairStart!, option);
+            else if (option && colon >= 0) credential(pair!.slice(colon + 1), pairStart! + colon + 1, option);
           } else if (name === 'sshpass') {
             if (word.text === '-p' && next) credential(next.text, next.start, '-p');
             else if (word.text.startsWith('-p') && word.text.length > 2) credential(word.text.slice(2), word.start + 2, '-p');
@@ -86,15 +88,17 @@ export default defineRule({
 
 /**
  * The words after a command, up to the end of its line or shell command (`;`, `|`, `&`), at most
- * 400 characters: split at blanks, a word wholly in quotes taken without them.
+ * 400 characters: split at blanks, a word wholly in quotes taken without them. A backslash at the
+ * end of a line continues the command on the next.
  */
 function commandWords(text: string, from: number): { list: Word[]; end: number } {
   let end = from;
-  while (end < text.length && end - from < 400 && !'\n;|&'.includes(text[end]!)) end++;
+  while (end < text.length && end - from < 400 && (!'\n;|&'.includes(text[end]!) || continuesLine(text, end))) end++;
   const list: Word[] = [];
   let wordStart = -1;
   for (let i = from; i <= end; i++) {
-    const blank = i === end || text[i] === ' ' || text[i] === '\t';
+    const ch = text[i];
+    const blank = i === end || ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || (ch === '\\' && continuesLine(text, i + (text[i + 1] === '\r' ? 2 : 1)));
     if (!blank && wordStart === -1) wordStart = i;
     if (!blank || wordStart === -1) continue;
     const word = text.slice(wordStart, i);
@@ -103,4 +107,11 @@ function commandWords(text: string, from: number): { list: Word[]; end: number }
     wordStart = -1;
   }
   return { list, end };
+}
+
+/** Whether the line break at `index` follows a backslash (`\\` then `\n`, or `\\` `\r` `\n`). */
+function continuesLine(text: string, index: number): boolean {
+  if (text[index] !== '\n') return false;
+  const before = text[index - 1] === '\r' ? index - 2 : index - 1;
+  return text[before] === '\\';
 }
