@@ -253,6 +253,15 @@ const FORMATS: readonly TokenFormat[] = [
 
   // Social platforms. Both formats are long runs of base64 letters, so a match must not sit inside a longer base64 run.
   { vendor: 'X (Twitter) app bearer token', keywords: ['aaaaaaaaaaaaaaaaaaaaa'], pattern: /(?<![A-Za-z0-9+/%])A{21,23}[A-Za-z0-9%]{60,120}(?![A-Za-z0-9+/=%])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  // An app access token is the app id, a pipe and the app secret or a token made from it; digits
+  // and a pipe alone are too common to look for in files that do not name Facebook.
+  {
+    vendor: 'Meta (Facebook) app access token',
+    keywords: ['facebook'],
+    pattern: /(?<![\w|])\d{15,16}\|[A-Za-z0-9_-]{27,32}(?![\w-])/g,
+    accept: (secret) => mixesLettersAndDigits(secret.slice(secret.indexOf('|') + 1)),
+    advice: 'fetch app access tokens at run time with the app secret from a secret store, or use a system user token with an expiry',
+  },
   { vendor: 'Meta (Facebook) access token', keywords: ['eaa'], pattern: /(?<![A-Za-z0-9+/])EAA[A-Z][A-Za-z0-9]{100,400}(?![A-Za-z0-9+/=])/g, accept: mixesLettersAndDigits, advice: 'use a system user token with an expiry, fetched at run time' },
   // Platforms and developer tools. Where the vendor does not document a length, the bounds are
   // those of the tokens it issues; bodies without a documented alphabet must mix letters and digits.
