@@ -1,8 +1,8 @@
-import { isScalar } from 'yaml';
 import { defineRule } from '../../server/src/engine/define-rule';
-import { mapEntries, nodeSpan, scalarString, valueOf } from '../../server/src/engine/parse/yaml';
+import { nodeSpan } from '../../server/src/engine/parse/yaml';
 import { isPlaceholderSecret } from '../../server/src/engine/secret-values';
 import { namesCredential, nameWords } from '../lib/credential-names';
+import { secretEntries } from '../lib/k8s-yaml';
 import docs from './docs.md';
 
 /**
@@ -34,27 +34,19 @@ export default defineRule({
   syntax: 'yaml',
   docs,
   check({ document, report }) {
-    for (const yaml of document.yaml()) {
-      const root = yaml.contents;
-      if (scalarString(valueOf(root, 'kind')) !== 'Secret') continue;
-      const name = scalarString(valueOf(valueOf(root, 'metadata'), 'name')) ?? '(unnamed)';
-      for (const [field, encoded] of [['data', true], ['stringData', false]] as const) {
-        for (const { key, pair } of mapEntries(valueOf(root, field))) {
-          if (!isScalar(pair.value) || typeof pair.value.value !== 'string') continue;
-          const value = pair.value.value;
-          if (!holdsSecret(key, value, encoded)) continue;
-          const span = nodeSpan(pair.value);
-          if (!span) continue;
-          report({
-            span,
-            secret: value.trim(),
-            message:
-              `Secret '${name}' commits the value of '${key}' ({{secret}}) in its manifest: ${encoded ? 'base64 is an encoding, not encryption, and ' : ''}` +
-              'everyone who can read the repository can use it until it is rotated; keep it in a secret store and sync it into the cluster (External Secrets Operator, Sealed Secrets, SOPS).',
-            construct: `${name}:${key}`,
-          });
-        }
-      }
+    for (const { name, key, value: node, encoded } of secretEntries(document)) {
+      const value = node.value as string;
+      if (!holdsSecret(key, value, encoded)) continue;
+      const span = nodeSpan(node);
+      if (!span) continue;
+      report({
+        span,
+        secret: value.trim(),
+        message:
+          `Secret '${name}' commits the value of '${key}' ({{secret}}) in its manifest: ${encoded ? 'base64 is an encoding, not encryption, and ' : ''}` +
+          'everyone who can read the repository can use it until it is rotated; keep it in a secret store and sync it into the cluster (External Secrets Operator, Sealed Secrets, SOPS).',
+        construct: `${name}:${key}`,
+      });
     }
   },
 });

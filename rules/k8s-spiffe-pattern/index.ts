@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
-import { isScalar } from 'yaml';
 import { defineRule } from '../../server/src/engine/define-rule';
-import { mapEntries, nodeSpan, scalarString, valueOf } from '../../server/src/engine/parse/yaml';
+import { nodeSpan } from '../../server/src/engine/parse/yaml';
+import { secretEntries } from '../lib/k8s-yaml';
 import docs from './docs.md';
 
 /** Extended key usage `id-kp-clientAuth`: the certificate identifies a client in mutual TLS. */
@@ -29,30 +29,24 @@ export default defineRule({
   docs,
   check({ document, options, report }) {
     const maxDays = Number(options.maxDays);
-    for (const yaml of document.yaml()) {
-      const root = yaml.contents;
-      if (scalarString(valueOf(root, 'kind')) !== 'Secret') continue;
-      const name = scalarString(valueOf(valueOf(root, 'metadata'), 'name')) ?? '(unnamed)';
-      for (const [field, encoded] of [['data', true], ['stringData', false]] as const) {
-        for (const { key, pair } of mapEntries(valueOf(root, field))) {
-          if (!CERTIFICATE_KEY.test(key) || !isScalar(pair.value) || typeof pair.value.value !== 'string') continue;
-          const certificate = leafCertificate(encoded ? Buffer.from(pair.value.value.replace(/\s/g, ''), 'base64').toString('latin1') : pair.value.value);
-          if (!certificate || certificate.ca || !(certificate.keyUsage ?? []).includes(CLIENT_AUTH)) continue;
-          const from = Date.parse(certificate.validFrom);
-          const to = Date.parse(certificate.validTo);
-          const days = Math.round((to - from) / DAY);
-          if (!Number.isFinite(days) || days <= maxDays) continue;
-          const span = nodeSpan(pair.value);
-          if (!span) continue;
-          report({
-            span,
-            message:
-              `Secret '${name}' hands workloads a client certificate${commonName(certificate.subject)} valid for ${days} days for mutual TLS: one static identity, shared by every pod that mounts it and rotated by hand. ` +
-              'Give each workload its own short-lived identity instead: SPIFFE SVIDs from SPIRE or cert-manager csi-driver-spiffe, issued per pod and rotated hourly.',
-            construct: `${name}:${key}:${certificate.fingerprint256}`,
-          });
-        }
-      }
+    for (const { name, key, value, encoded } of secretEntries(document)) {
+      if (!CERTIFICATE_KEY.test(key)) continue;
+      const text = value.value as string;
+      const certificate = leafCertificate(encoded ? Buffer.from(text.replace(/\s/g, ''), 'base64').toString('latin1') : text);
+      if (!certificate || certificate.ca || !(certificate.keyUsage ?? []).includes(CLIENT_AUTH)) continue;
+      const from = Date.parse(certificate.validFrom);
+      const to = Date.parse(certificate.validTo);
+      const days = Math.round((to - from) / DAY);
+      if (!Number.isFinite(days) || days <= maxDays) continue;
+      const span = nodeSpan(value);
+      if (!span) continue;
+      report({
+        span,
+        message:
+          `Secret '${name}' hands workloads a client certificate${commonName(certificate.subject)} valid for ${days} days for mutual TLS: one static identity, shared by every pod that mounts it and rotated by hand. ` +
+          'Give each workload its own short-lived identity instead: SPIFFE SVIDs from SPIRE or cert-manager csi-driver-spiffe, issued per pod and rotated hourly.',
+        construct: `${name}:${key}:${certificate.fingerprint256}`,
+      });
     }
   },
 });

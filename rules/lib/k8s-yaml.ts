@@ -1,10 +1,35 @@
 import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import type { ParsedDocument } from '../../server/src/engine/parsed-document';
+import { mapEntries, scalarString, valueOf } from '../../server/src/engine/parse/yaml';
 import type { TextEdit } from '../../server/src/engine/types';
 
 /**
  * Helpers for Kubernetes manifests read with the shared YAML parse (Helm actions blanked, offsets
  * unchanged), and small text edits on them that keep everything else byte for byte.
  */
+
+/** One entry of a `Secret` manifest: its `data` (base64, `encoded`) or `stringData` (plain) key and value. */
+export interface SecretEntry {
+  /** The Secret's `metadata.name`, or `(unnamed)`. */
+  readonly name: string;
+  readonly key: string;
+  readonly value: Scalar;
+  readonly encoded: boolean;
+}
+
+/** Every string entry of every `kind: Secret` document in a manifest, in document order. */
+export function* secretEntries(document: ParsedDocument): Generator<SecretEntry> {
+  for (const yaml of document.yaml()) {
+    const root = yaml.contents;
+    if (scalarString(valueOf(root, 'kind')) !== 'Secret') continue;
+    const name = scalarString(valueOf(valueOf(root, 'metadata'), 'name')) ?? '(unnamed)';
+    for (const [field, encoded] of [['data', true], ['stringData', false]] as const) {
+      for (const { key, pair } of mapEntries(valueOf(root, field))) {
+        if (isScalar(pair.value) && typeof pair.value.value === 'string') yield { name, key, value: pair.value, encoded };
+      }
+    }
+  }
+}
 
 /** Every map in a YAML tree, depth first in document order, without recursion (deep files cannot overflow the stack). */
 export function* allMaps(root: unknown): Generator<YAMLMap<unknown, unknown>> {
