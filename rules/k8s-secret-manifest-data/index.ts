@@ -34,14 +34,13 @@ export default defineRule({
   syntax: 'yaml',
   docs,
   check({ document, report }) {
-    for (const { name, key, value: node, encoded } of secretEntries(document)) {
-      const value = node.value as string;
-      if (!holdsSecret(key, value, encoded)) continue;
-      const span = nodeSpan(node);
+    for (const { name, key, value, text, encoded } of secretEntries(document)) {
+      if (!holdsSecret(key, text, encoded)) continue;
+      const span = nodeSpan(value);
       if (!span) continue;
       report({
         span,
-        secret: value.trim(),
+        secret: text.trim(),
         message:
           `Secret '${name}' commits the value of '${key}' ({{secret}}) in its manifest: ${encoded ? 'base64 is an encoding, not encryption, and ' : ''}` +
           'everyone who can read the repository can use it until it is rotated; keep it in a secret store and sync it into the cluster (External Secrets Operator, Sealed Secrets, SOPS).',

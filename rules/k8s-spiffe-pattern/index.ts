@@ -29,9 +29,8 @@ export default defineRule({
   docs,
   check({ document, options, report }) {
     const maxDays = Number(options.maxDays);
-    for (const { name, key, value, encoded } of secretEntries(document)) {
+    for (const { name, key, value, text, encoded } of secretEntries(document)) {
       if (!CERTIFICATE_KEY.test(key)) continue;
-      const text = value.value as string;
       const certificate = leafCertificate(encoded ? Buffer.from(text.replace(/\s/g, ''), 'base64').toString('latin1') : text);
       if (!certificate || certificate.ca || !(certificate.keyUsage ?? []).includes(CLIENT_AUTH)) continue;
       const from = Date.parse(certificate.validFrom);

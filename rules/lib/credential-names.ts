@@ -42,6 +42,7 @@ const DESCRIBES = new Set([
   'algorithm', 'alg', 'bits', 'usage', 'label', 'description', 'help', 'hint', 'placeholder', 'status', 'state', 'index', 'position',
   'pos', 'start', 'end', 'class', 'error', 'public', 'pub', 'encryption', 'scheme', 'method', 'strength', 'complexity',
 ]);
+/** SonarQube's scanner property `sonar.login` (`SONAR_LOGIN`): the analysis token, not a user name. */
 const SONAR_LOGIN = /sonar[._-]?login$/i;
 /** Words that make a `…token` name an anti-forgery value a page carries, not a credential. */
 const NOT_CREDENTIAL_TOKENS = new Set(['csrf', 'xsrf', 'csrftoken', 'xsrftoken', 'authenticity']);
@@ -84,7 +85,6 @@ export function lastKey(expression: string): string {
 
 /** True when an identifier, or the last key of an access path, names a credential value. */
 export function namesCredential(expression: string): boolean {
-  // SonarQube's scanner property `sonar.login` (`SONAR_LOGIN`) holds the analysis token, not a user name.
   if (SONAR_LOGIN.test(expression)) return true;
   const words = nameWords(lastKey(expression));
   // A trailing number counts a credential (`REDIS_PASSWORD_2`, `API_KEY_1`); it is not its last word.

@@ -13,7 +13,9 @@ export interface SecretEntry {
   /** The Secret's `metadata.name`, or `(unnamed)`. */
   readonly name: string;
   readonly key: string;
+  /** The value's node, for its span, and its text as written (base64 when `encoded`). */
   readonly value: Scalar;
+  readonly text: string;
   readonly encoded: boolean;
 }
 
@@ -25,7 +27,7 @@ export function* secretEntries(document: ParsedDocument): Generator<SecretEntry>
     const name = scalarString(valueOf(valueOf(root, 'metadata'), 'name')) ?? '(unnamed)';
     for (const [field, encoded] of [['data', true], ['stringData', false]] as const) {
       for (const { key, pair } of mapEntries(valueOf(root, field))) {
-        if (isScalar(pair.value) && typeof pair.value.value === 'string') yield { name, key, value: pair.value, encoded };
+        if (isScalar(pair.value) && typeof pair.value.value === 'string') yield { name, key, value: pair.value, text: pair.value.value, encoded };
       }
     }
   }

@@ -42,7 +42,7 @@ export default defineRule({
       const before = start > 0 ? text[start - 1]! : '';
       if (/[\w-]/.test(before)) continue;
       const lineStart = text.lastIndexOf('\n', start) + 1;
-      // The header value opens a string literal, or follows an `Authorization` name on its line.
+      // The header value opens a string literal, or follows an `Authorization` name on its line (word schemes: only the latter).
       const scheme = match[1]!.toLowerCase();
       const named = AUTHORIZATION.test(text.slice(Math.max(lineStart, start - REACH), start));
       if (!named && (WORD_SCHEMES.has(scheme) || !`"'\``.includes(before))) continue;

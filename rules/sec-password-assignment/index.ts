@@ -7,8 +7,8 @@ import docs from './docs.md';
 /**
  * Words whose occurrences start the search; each is expanded to the identifier around it and
  * checked for `= value`, `: value`, `:= value`, `=> value` right after (and Make's `?=`, `::=`,
- * `:::=`, and `??=`). The prefilter's pass
- * records where they occur, so work is proportional to the hits, not to the text.
+ * `:::=`, and `??=`). The prefilter's pass records where they occur, so work is proportional to
+ * the hits, not to the text. `sonar` finds `sonar.login`, SonarQube's token property.
  */
 const CREDENTIAL_WORDS = ['pass', 'pwd', 'secret', 'token', 'key', 'credential', 'contrase', 'senha', 'kennwort', 'wachtwoord', 'salasana', 'haslo', 'jelszo', 'heslo', 'sonar'];
 /** `key` counts only as part of a key name: `api_key`, `PrivateKey`, `access-key`, `authKey`, `signing_key`. */
