@@ -2,7 +2,7 @@ import { defineRule } from '../../server/src/engine/define-rule';
 import { nodeSpan } from '../../server/src/engine/parse/yaml';
 import { isPlaceholderSecret } from '../../server/src/engine/secret-values';
 import { namesCredential, nameWords } from '../lib/credential-names';
-import { secretEntries } from '../lib/k8s-yaml';
+import { secretEntries, secretEntryContent, type SecretEntry } from '../lib/k8s-yaml';
 import docs from './docs.md';
 
 /**
@@ -34,8 +34,9 @@ export default defineRule({
   syntax: 'yaml',
   docs,
   check({ document, report }) {
-    for (const { name, key, value, text, encoded } of secretEntries(document)) {
-      if (!holdsSecret(key, text, encoded)) continue;
+    for (const entry of secretEntries(document)) {
+      const { name, key, value, text, encoded } = entry;
+      if (!holdsSecret(entry)) continue;
       const span = nodeSpan(value);
       if (!span) continue;
       report({
@@ -50,23 +51,14 @@ export default defineRule({
   },
 });
 
-function holdsSecret(key: string, value: string, encoded: boolean): boolean {
+function holdsSecret(entry: SecretEntry): boolean {
+  const { key, text } = entry;
   if (namesCredential(key) || PUBLIC_MATERIAL_KEY.test(key)) return false;
   const words = nameWords(key);
   if (words.length > 0 && DESCRIBING_WORDS.has(words[words.length - 1]!)) return false;
-  const stored = value.trim();
-  if (isPlaceholderSecret(stored)) return false;
-  const plain = encoded ? decodeBase64(stored) : stored;
-  if (plain === undefined) return false;
-  const content = plain.trim();
-  if (content.length < MIN_SECRET_LENGTH || isPlaceholderSecret(content)) return false;
+  if (isPlaceholderSecret(text.trim())) return false;
+  const content = secretEntryContent(entry)?.trim();
+  if (content === undefined || content.length < MIN_SECRET_LENGTH || isPlaceholderSecret(content)) return false;
   // A certificate or public key under a neutral key name (`bundle`, `extra`) is public too.
   return !(/-----BEGIN (?:CERTIFICATE|PUBLIC KEY)/.test(content) && !content.includes('PRIVATE KEY'));
-}
-
-/** The bytes a `data:` value encodes, as text (binary stays binary, still a secret); undefined when it is not base64. */
-function decodeBase64(value: string): string | undefined {
-  const compact = value.replace(/\s+/g, '');
-  if (compact.length === 0 || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return undefined;
-  return Buffer.from(compact, 'base64').toString('latin1');
 }

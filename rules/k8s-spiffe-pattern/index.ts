@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { defineRule } from '../../server/src/engine/define-rule';
 import { nodeSpan } from '../../server/src/engine/parse/yaml';
-import { secretEntries } from '../lib/k8s-yaml';
+import { secretEntries, secretEntryContent } from '../lib/k8s-yaml';
 import docs from './docs.md';
 
 /** Extended key usage `id-kp-clientAuth`: the certificate identifies a client in mutual TLS. */
@@ -29,9 +29,11 @@ export default defineRule({
   docs,
   check({ document, options, report }) {
     const maxDays = Number(options.maxDays);
-    for (const { name, key, value, text, encoded } of secretEntries(document)) {
+    for (const entry of secretEntries(document)) {
+      const { name, key, value } = entry;
       if (!CERTIFICATE_KEY.test(key)) continue;
-      const certificate = leafCertificate(encoded ? Buffer.from(text.replace(/\s/g, ''), 'base64').toString('latin1') : text);
+      const content = secretEntryContent(entry);
+      const certificate = content === undefined ? undefined : leafCertificate(content);
       if (!certificate || certificate.ca || !(certificate.keyUsage ?? []).includes(CLIENT_AUTH)) continue;
       const from = Date.parse(certificate.validFrom);
       const to = Date.parse(certificate.validTo);

@@ -33,6 +33,14 @@ export function* secretEntries(document: ParsedDocument): Generator<SecretEntry>
   }
 }
 
+/** What an entry holds: `stringData` as written, `data` base64-decoded (binary as latin1); undefined when `data` is not base64. */
+export function secretEntryContent(entry: SecretEntry): string | undefined {
+  if (!entry.encoded) return entry.text;
+  const compact = entry.text.replace(/\s+/g, '');
+  if (compact.length === 0 || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return undefined;
+  return Buffer.from(compact, 'base64').toString('latin1');
+}
+
 /** Every map in a YAML tree, depth first in document order, without recursion (deep files cannot overflow the stack). */
 export function* allMaps(root: unknown): Generator<YAMLMap<unknown, unknown>> {
   const stack: unknown[] = [root];
