@@ -2,6 +2,7 @@ import { defineRule } from '../../server/src/engine/define-rule';
 import { base64Text, shannonEntropy } from '../../server/src/engine/secret-values';
 import { isCamelCaseIdentifier, looksLikeSecretLiteral, nameWords } from '../lib/credential-names';
 import { nameAround, nameCharacters } from '../lib/name-around';
+import { xmlValueAfterName } from '../lib/xml-values';
 import docs from './docs.md';
 
 /**
@@ -55,16 +56,10 @@ export default defineRule({
       const name = trimPunctuation(text.slice(start, end));
       const kind = keyedName(name);
       if (!kind) continue;
-      OPERATOR_VALUE.lastIndex = end;
-      const match = OPERATOR_VALUE.exec(text);
-      if (!match) continue;
-      const [whole, quote, quotedValue, bareValue] = match;
-      const value = quotedValue ?? bareValue;
-      if (value === undefined || (bareValue !== undefined && code)) continue;
-      // `x_key: ${KEY}`, `x_key = var.key`: references are dropped by the engine; a bare call is not a literal.
-      if (bareValue !== undefined && text[end + whole.length] === '(') continue;
+      const assigned = valueAfterName(text, start, end, code);
+      if (!assigned) continue;
+      const { value, start: valueStart } = assigned;
       if (kind === 'key' ? !looksGenerated(value) : !looksLikeSecretLiteral(value)) continue;
-      const valueStart = end + whole.length - value.length - (quote ? 1 : 0);
       report({
         span: [valueStart, valueStart + value.length],
         secret: value,
@@ -77,6 +72,19 @@ export default defineRule({
     }
   },
 });
+
+/** The literal assigned to the name at `[start, end)`: after an operator, or as XML gives it. */
+function valueAfterName(text: string, start: number, end: number, code: boolean): { value: string; start: number } | undefined {
+  OPERATOR_VALUE.lastIndex = end;
+  const match = OPERATOR_VALUE.exec(text);
+  if (!match) return xmlValueAfterName(text, start, end);
+  const [whole, quote, quotedValue, bareValue] = match;
+  const value = quotedValue ?? bareValue;
+  if (value === undefined || (bareValue !== undefined && code)) return undefined;
+  // `x_key: ${KEY}`, `x_key = var.key`: references are dropped by the engine; a bare call is not a literal.
+  if (bareValue !== undefined && text[end + whole.length] === '(') return undefined;
+  return { value, start: end + whole.length - value.length - (quote ? 1 : 0) };
+}
 
 /** A name without leading or trailing dots and dashes (`.db_pw` in `config.db_pw`, `--sl-key`). */
 function trimPunctuation(name: string): string {

@@ -2,6 +2,7 @@ import { defineRule } from '../../server/src/engine/define-rule';
 import type { FileKind } from '../../server/src/engine/types';
 import { isPackageWithVersion, namesCredential, nameWords } from '../lib/credential-names';
 import { nameAround, nameCharacters } from '../lib/name-around';
+import { xmlValueAfterName } from '../lib/xml-values';
 import docs from './docs.md';
 
 /**
@@ -37,12 +38,6 @@ const CALL_ARGUMENT = /["'][ \t]*,[ \t]*(["'])([^"'\r\n]{1,300})\1[ \t]*\)/y;
  */
 const DIRECTIVE_VALUE = /[ \t]{1,8}(?:@|[rRbBuUL]{1,2})?"([^"\r\n]{1,300})"[ \t]*(?:;[ \t]*)?(?=\r?\n|$)/y;
 const isNameChar = nameCharacters('$.@-');
-
-/** XML element content: `<password>value</password>` (Maven `settings.xml`, Spring and Hibernate XML, `.pubxml`). */
-const XML_ELEMENT = /[ \t]*>([^<\r\n]{1,300})<\/([\w.:-]{1,80})[ \t]*>/y;
-/** A name given as an attribute, its value in the next: `<add key="ApiSecret" value="…"/>`, `<property name="password" value="…"/>`. */
-const XML_NAMED_VALUE = /(["'])[ \t]+value[ \t]*=[ \t]*(["'])([^"'\r\n]{1,300})\2/y;
-const XML_NAMING_ATTRIBUTE = /(?:^|[ \t])(?:key|name)[ \t]*=[ \t]*$/;
 
 /** Kubernetes and ECS env lists: `- name: DB_PASSWORD` then `value: literal` on the next line. */
 const NAME_VALUE_PAIR = /name:[ \t]*["']?([A-Za-z_][\w.-]{0,80})["']?[ \t]*\r?\n[ \t]*value:[ \t]*(?:(["'])([^"'\r\n]{1,300})\2|([^\s"'#{}]{1,300}))/g;
@@ -220,21 +215,12 @@ export default defineRule({
         if (argument) consider(text.slice(start, end), argument[2]!, true, end + argument[0].length - 1 - argument[2]!.length);
         continue;
       }
-      if (before === '<') {
-        XML_ELEMENT.lastIndex = end;
-        const element = XML_ELEMENT.exec(text);
-        if (element && element[2]!.toLowerCase() === text.slice(start, end).toLowerCase()) {
-          const value = element[1]!.trim();
-          consider(text.slice(start, end), value, true, end + element[0].indexOf('>') + 1 + element[1]!.indexOf(value));
-        }
+      const xml = xmlValueAfterName(text, start, end);
+      if (xml) {
+        consider(text.slice(start, end), xml.value, true, xml.start);
         continue;
       }
-      if ((before === '"' || before === "'") && text[end] === before && XML_NAMING_ATTRIBUTE.test(text.slice(Math.max(0, start - 16), start - 1))) {
-        XML_NAMED_VALUE.lastIndex = end;
-        const attribute = XML_NAMED_VALUE.exec(text);
-        if (attribute) consider(text.slice(start, end), attribute[3]!, true, end + attribute[0].length - 1 - attribute[3]!.length);
-        continue;
-      }
+      if (before === '<') continue;
       DIRECTIVE_VALUE.lastIndex = end;
       const directive = DIRECTIVE_VALUE.exec(text);
       if (directive) consider(trimNameSigils(text.slice(start, end)), directive[1]!, true, end + directive[0].lastIndexOf('"') - directive[1]!.length);
