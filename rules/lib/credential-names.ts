@@ -35,7 +35,7 @@ const SECRET_SUFFIXES = ['password', 'passwd', 'secret', 'token', 'apikey', 'pas
 /** A last word that describes a credential rather than holding it. */
 const DESCRIBES = new Set([
   'file', 'files', 'path', 'dir', 'url', 'uri', 'endpoint', 'host', 'port', 'name', 'names', 'id', 'ids', 'arn', 'ref', 'reference', 'type',
-  'kind', 'length', 'len', 'size', 'min', 'max', 'count', 'ttl', 'expire', 'expiry', 'expires', 'expiration', 'lifetime', 'duration',
+  'kind', 'length', 'len', 'size', 'min', 'max', 'count', 'ttl', 'time', 'timestamp', 'date', 'expire', 'expiry', 'expires', 'expiration', 'lifetime', 'duration',
   'validity', 'age', 'timeout', 'policy', 'header', 'field', 'param', 'env', 'var', 'variable', 'enabled', 'disabled', 'required', 'mode',
   'version', 'format', 'location', 'source', 'prefix', 'suffix', 'regex', 'pattern', 'hash', 'hashed', 'digest', 'salt', 'rotation',
   'provider', 'store', 'manager', 'user', 'username', 'usr', 'login', 'email', 'audience', 'issuer', 'scope', 'scopes', 'region',
@@ -46,6 +46,12 @@ const DESCRIBES = new Set([
 const SONAR_LOGIN = /sonar[._-]?login$/i;
 /** Words that make a `…token` name an anti-forgery value a page carries, not a credential. */
 const NOT_CREDENTIAL_TOKENS = new Set(['csrf', 'xsrf', 'csrftoken', 'xsrftoken', 'authenticity']);
+/**
+ * A word before `token` that makes it a marker of a request or a page, not a credential:
+ * `creation_token` (EFS) and `idempotency_token` make a create call safe to retry; `NextToken`,
+ * `page_token` and `continuation_token` resume a listing; `cancellation_token` stops a task.
+ */
+const MARKER_TOKEN_QUALIFIERS = new Set(['creation', 'idempotency', 'idempotent', 'continuation', 'pagination', 'page', 'next', 'cancellation', 'cancel']);
 /** A first word that makes the name a switch or an action about a credential (`use_token`, `update_password`). */
 const SWITCH_FIRST_WORDS = new Set(['no', 'skip', 'use', 'has', 'is', 'allow', 'enable', 'disable', 'require', 'show', 'forgot', 'reset', 'update', 'change']);
 
@@ -94,6 +100,7 @@ export function namesCredential(expression: string): boolean {
   const last = words[words.length - 1]!;
   // Anti-forgery tokens (`csrf_token`, Rails' `authenticity_token`) are per-session page values, not credentials.
   if (words.some((word) => NOT_CREDENTIAL_TOKENS.has(word))) return false;
+  if (last === 'token' && words.length >= 2 && MARKER_TOKEN_QUALIFIERS.has(words[words.length - 2]!)) return false;
   if (DESCRIBES.has(last) || /^\d+$/.test(last) || words.includes('public') || SWITCH_FIRST_WORDS.has(words[0]!)) return false;
   if (SECRET_LAST_WORDS.has(last)) return true;
   for (let i = 0; i < words.length; i++) {

@@ -42,6 +42,11 @@ const isNameChar = nameCharacters('$.@-');
 /** Kubernetes and ECS env lists: `- name: DB_PASSWORD` then `value: literal` on the next line. */
 const NAME_VALUE_PAIR = /name:[ \t]*["']?([A-Za-z_][\w.-]{0,80})["']?[ \t]*\r?\n[ \t]*value:[ \t]*(?:(["'])([^"'\r\n]{1,300})\2|([^\s"'#{}]{1,300}))/g;
 
+/** The operator of an OPERATOR_VALUE match is a plain colon (not `:=`, `::=`). */
+const COLON_OPERATOR = /^(?:\[\w{0,8}\])?["']?\]?[ \t]*:(?![:=])/;
+/** After a bare value: a space and another word, or an operator (`Pass: enabled = false`). */
+const PROSE_AFTER = /^[ \t][A-Za-z=]/;
+
 /** Formats whose values are bare text to the end of the line or the next space. */
 const CONFIGURATION_KINDS: readonly FileKind[] = ['yaml', 'ini', 'properties', 'dotenv', 'dockerfile'];
 /** The C family, where `'abcd'` is a character constant (an integer), never a string. */
@@ -69,8 +74,8 @@ const REFERENCE_VALUE = /^(?:\$|%|&|\*|\{|!Ref\b|!Sub\b|!GetAtt\b|arn:|vault:|se
 const DEPENDENCY_SPEC =
   /^(?:(?:[~^=]|[<>]=?|~>)?[ \t]*v?\d+(?:\.(?:\d+|[xX*])){1,3}(?:[-+][0-9A-Za-z.-]{1,40})?(?:[ \t]+(?:\|\|[ \t]*|-[ \t]+|[<>]=?)?v?\d[\d.xX*]*)*|\*|latest|next|(?:npm|workspace|file|link|portal|patch|github|git\+(?:https?|ssh|file)):\S+)$/;
 
-/** In a JSON string, where an embedded line or the string ends: an escaped line break or quote. */
-const JSON_LINE_END = /\\[nr"]/;
+/** In a JSON string, where an embedded line, the string or a query parameter ends: an escaped line break, quote or `&`. */
+const JSON_VALUE_END = /\\(?:[nr"]|u0026)/;
 /** Words, then sentence punctuation at the end (`Unerwartetes Token.`, `Jeton inattendu !`), with a space. */
 const SENTENCE = /^[\p{L}\p{M}][\p{L}\p{M} ,'’-]*[.!?。！？]$/u;
 /** Letters, marks, punctuation and spaces only: with no Latin letter, text in another script. */
@@ -145,6 +150,9 @@ export default defineRule({
       if (!quoted && /^[A-Za-z_][\w.]*(?:\[[^\]]*\]|\([^)]*\))$/.test(trimmed)) return false;
       // `"password": "Password"` is a label for the field, not its value; `Password1$` is a password.
       if (/^[A-Za-z _-]+$/.test(trimmed) && trimmed.toLowerCase().replace(/[^a-z]/g, '') === name.slice(name.lastIndexOf('.') + 1).toLowerCase().replace(/[^a-z]/g, '')) return false;
+      // A field's label in a translation file: a word ending in a colon (`Engangskode:`), or the
+      // name's own word in another language (`"password": "Passord"`, `Passwort`).
+      if (/^[\p{L} ]+:$/u.test(trimmed) || (/^\p{Lu}\p{Ll}+$/u.test(trimmed) && sameStem(trimmed, name))) return false;
       // Words and spaces only, or several spaces, is a label or a sentence (UI strings, docs).
       if ((/^[\p{L} ]+$/u.test(trimmed) && trimmed.includes(' ')) || (trimmed.match(/ /g)?.length ?? 0) >= 3) return false;
       // A sentence (`Unerwartetes Token.`) or words in a script without Latin letters
@@ -194,15 +202,24 @@ export default defineRule({
         // a colon, words in a message (`"getTokenCredential: cache hit"`) are skipped; a value that
         // ends the string or one of its lines (YAML or a `.env` embedded in a string) is kept, as
         // is anything after `=` (`"release": "NPM_TOKEN=… npm publish"`).
+        // `Pass: shared_access_key_enabled is false`, `## SHOULD PASS: Explicit false`: a lone
+        // `pass` is also a test's verdict, and after its colon a word followed by more words on
+        // the line is prose. (`password: value with spaces` may be a password, and is kept.)
+        if (bareValue !== undefined && isLonePass(name) && !/[,;]$/.test(bareValue) && PROSE_AFTER.test(text.slice(end + whole.length, end + whole.length + 2)) && COLON_OPERATOR.test(whole)) continue;
         let bare = bareValue;
         if (json && bare !== undefined) {
-          const escape = bare.search(JSON_LINE_END);
+          const escape = bare.search(JSON_VALUE_END);
           if (escape !== -1) bare = bare.slice(0, escape);
           else if (text[end + whole.length] !== '"' && whole.slice(0, whole.length - bare.length).trimEnd().endsWith(':')) continue;
         }
         // A quoted run in JSON ends at an escaped quote (`"Token. \"{\" expected"`): the value is
         // the text before the escape, without its backslash.
-        const value = quotedValue !== undefined ? (json && quotedValue.endsWith('\\') ? quotedValue.slice(0, -1) : quotedValue) : trimTrailingPunctuation(bare ?? '');
+        let quoted = quotedValue;
+        if (json && quoted !== undefined) {
+          const escape = quoted.search(JSON_VALUE_END);
+          if (escape !== -1) quoted = quoted.slice(0, escape);
+        }
+        const value = quoted !== undefined ? (json && quoted.endsWith('\\') ? quoted.slice(0, -1) : quoted) : trimTrailingPunctuation(bare ?? '');
         const valueStart = end + whole.length - (quotedValue !== undefined ? quotedValue.length + 1 : bareValue!.length);
         // A reported value is one secret: a credential word inside it (`secret = pass:insta`) is not another.
         if (consider(name, value, quote !== undefined, valueStart)) scannedTo = valueStart + value.length;
@@ -316,4 +333,16 @@ function trimNameSigils(name: string): string {
   while (start < end && '$@.-'.includes(name[start]!)) start++;
   while (end > start && '.-'.includes(name[end - 1]!)) end--;
   return name.slice(start, end);
+}
+
+/** Whether a one-word value is the name's last word in another language: the same first four letters (`Passord`, `Passwort` for `password`). */
+function sameStem(value: string, name: string): boolean {
+  const words = nameWords(name);
+  const word = words[words.length - 1];
+  return word !== undefined && word.length >= 4 && value.length >= 4 && value.slice(0, 4).toLowerCase() === word.slice(0, 4);
+}
+
+/** The name is the word `pass` alone (`Pass`, `PASS`, `# pass`). */
+function isLonePass(name: string): boolean {
+  return name.length === 4 && name.toLowerCase() === 'pass';
 }

@@ -55,4 +55,11 @@ describe('namesCredential', () => {
       assert.ok(!namesCredential(name), name);
     }
   });
+
+  it('leaves tokens that mark a request or a page, and the time a token was made', () => {
+    for (const name of ['creation_token', 'ClientIdempotencyToken', 'NextToken', 'nextPageToken', 'continuation_token', 'cancellationToken', 'token-time', 'token_timestamp']) {
+      assert.ok(!namesCredential(name), name);
+    }
+    for (const name of ['refresh_token', 'session_token', 'page_secret', 'next_password']) assert.ok(namesCredential(name), name);
+  });
 });
