@@ -148,8 +148,9 @@ const FORMATS: readonly TokenFormat[] = [
   {
     vendor: 'Mailgun API key',
     keywords: ['mailgun'],
-    pattern: /(?<![\w-])key-[0-9a-f]{32}(?![\w-])/g,
-    accept: (_secret, document) => document.containsKeyword('mailgun'),
+    // Lower-case letters and digits (Mailgun's own examples read `key-3ax6…`), not only hex.
+    pattern: /(?<![\w-])key-[0-9a-z]{32}(?![\w-])/g,
+    accept: (secret, document) => document.containsKeyword('mailgun') && mixesLettersAndDigits(secret),
     advice: ROTATE,
   },
   {
@@ -302,7 +303,9 @@ const FORMATS: readonly TokenFormat[] = [
   },
   {
     vendor: 'Dropbox access token',
-    keywords: ['dropbox'],
+    // The token's own prefix: a token pasted alone names no Dropbox. `ssl.` and `tsl.` never
+    // match (a name character before `sl.`), and 120 name characters after it are a token's.
+    keywords: ['sl.'],
     pattern: /(?<![\w.-])sl\.(?:u\.)?[A-Za-z0-9_-]{120,1400}(?![\w-])/g,
     accept: mixesLettersAndDigits,
     advice: 'use short-lived tokens refreshed at run time (offline access with a refresh token in a secret store)',
