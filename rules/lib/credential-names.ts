@@ -42,8 +42,13 @@ const DESCRIBES = new Set([
   'algorithm', 'alg', 'bits', 'usage', 'label', 'description', 'help', 'hint', 'placeholder', 'status', 'state', 'index', 'position',
   'pos', 'start', 'end', 'class', 'error', 'public', 'pub', 'encryption', 'scheme', 'method', 'strength', 'complexity',
 ]);
-/** SonarQube's scanner property `sonar.login` (`SONAR_LOGIN`): the analysis token, not a user name. */
-const SONAR_LOGIN = /sonar[._-]?login$/i;
+/**
+ * Names that hold a credential without a credential word: SonarQube's scanner property
+ * `sonar.login` (`SONAR_LOGIN`), the analysis token, not a user name; and `plaintext_value`, the
+ * secret's own text in the GitHub provider's `github_actions_secret`, `github_dependabot_secret`
+ * and `github_codespaces_secret` resources (`encrypted_value` is the sealed form).
+ */
+const NAMED_CREDENTIALS = /sonar[._-]?login$|(?:^|[._-])plaintext[._-]?value$/i;
 /** Words that make a `…token` name an anti-forgery value a page carries, not a credential. */
 const NOT_CREDENTIAL_TOKENS = new Set(['csrf', 'xsrf', 'csrftoken', 'xsrftoken', 'authenticity']);
 /**
@@ -91,7 +96,7 @@ export function lastKey(expression: string): string {
 
 /** True when an identifier, or the last key of an access path, names a credential value. */
 export function namesCredential(expression: string): boolean {
-  if (SONAR_LOGIN.test(expression)) return true;
+  if (NAMED_CREDENTIALS.test(expression)) return true;
   const words = nameWords(lastKey(expression));
   // A trailing number counts a credential (`REDIS_PASSWORD_2`, `API_KEY_1`); it is not its last word.
   while (words.length > 1 && /^\d+$/.test(words[words.length - 1]!)) words.pop();

@@ -9,9 +9,10 @@ import docs from './docs.md';
  * Words whose occurrences start the search; each is expanded to the identifier around it and
  * checked for `= value`, `: value`, `:= value`, `=> value` right after (and Make's `?=`, `::=`,
  * `:::=`, and `??=`). The prefilter's pass records where they occur, so work is proportional to
- * the hits, not to the text. `sonar` finds `sonar.login`, SonarQube's token property.
+ * the hits, not to the text. `sonar` finds `sonar.login`, SonarQube's token property, and
+ * `plaintext` the GitHub provider's `plaintext_value` of a secret.
  */
-const CREDENTIAL_WORDS = ['pass', 'pwd', 'secret', 'token', 'key', 'credential', 'contrase', 'senha', 'kennwort', 'wachtwoord', 'salasana', 'haslo', 'jelszo', 'heslo', 'sonar'];
+const CREDENTIAL_WORDS = ['pass', 'pwd', 'secret', 'token', 'key', 'credential', 'contrase', 'senha', 'kennwort', 'wachtwoord', 'salasana', 'haslo', 'jelszo', 'heslo', 'sonar', 'plaintext'];
 /** `key` counts only as part of a key name: `api_key`, `PrivateKey`, `access-key`, `authKey`, `signing_key`. */
 const KEY_QUALIFIER = /(?:api|private|access|auth|signing)[_-]?$/i;
 const QUALIFIER_REACH = 'signing_'.length;

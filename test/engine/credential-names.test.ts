@@ -62,4 +62,9 @@ describe('namesCredential', () => {
     }
     for (const name of ['refresh_token', 'session_token', 'page_secret', 'next_password']) assert.ok(namesCredential(name), name);
   });
+
+  it("takes the GitHub provider's plaintext_value, but not other plaintext names", () => {
+    for (const name of ['plaintext_value', 'plaintextValue', 'secret.plaintext_value']) assert.ok(namesCredential(name), name);
+    for (const name of ['plaintext', 'plaintext_value_length', 'plaintext_size']) assert.ok(!namesCredential(name), name);
+  });
 });
