@@ -199,22 +199,22 @@ export default defineRule({
         // A bare value opening with a bracket is a list, a note (`(optional)`) or a placeholder;
         // `#` after a space opens a comment.
         if (bareValue !== undefined && (/^[([<]/.test(bareValue) || (bareValue[0] === '#' && /\s/.test(whole[whole.length - bareValue.length - 1] ?? '')))) continue;
-        // In JSON a bare run is inside a string, and ends at an escaped line break or quote. After
-        // a colon, words in a message (`"getTokenCredential: cache hit"`) are skipped; a value that
-        // ends the string or one of its lines (YAML or a `.env` embedded in a string) is kept, as
-        // is anything after `=` (`"release": "NPM_TOKEN=… npm publish"`).
         // `Pass: shared_access_key_enabled is false`, `## SHOULD PASS: Explicit false`: a lone
         // `pass` is also a test's verdict, and after its colon a word followed by more words on
         // the line is prose. (`password: value with spaces` may be a password, and is kept.)
         if (bareValue !== undefined && isLonePass(name) && !/[,;]$/.test(bareValue) && PROSE_AFTER.test(text.slice(end + whole.length, end + whole.length + 2)) && COLON_OPERATOR.test(whole)) continue;
+        // In JSON a bare run is inside a string, and ends at an escaped line break, quote or `&`. After
+        // a colon, words in a message (`"getTokenCredential: cache hit"`) are skipped; a value that
+        // ends the string or one of its lines (YAML or a `.env` embedded in a string) is kept, as
+        // is anything after `=` (`"release": "NPM_TOKEN=… npm publish"`).
         let bare = bareValue;
         if (json && bare !== undefined) {
           const escape = bare.search(JSON_VALUE_END);
           if (escape !== -1) bare = bare.slice(0, escape);
           else if (text[end + whole.length] !== '"' && whole.slice(0, whole.length - bare.length).trimEnd().endsWith(':')) continue;
         }
-        // A quoted run in JSON ends at an escaped quote (`"Token. \"{\" expected"`): the value is
-        // the text before the escape, without its backslash.
+        // A quoted run in JSON ends at an escaped `&` (a query parameter's end) or quote
+        // (`"Token. \"{\" expected"`): the value is the text before the escape, without its backslash.
         let quoted = quotedValue;
         if (json && quoted !== undefined) {
           const escape = quoted.search(JSON_VALUE_END);
