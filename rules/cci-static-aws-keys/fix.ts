@@ -18,7 +18,12 @@ export const ENV_KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESS
 type YMap = YAMLMap<unknown, unknown>;
 
 /** Names under which the config imports circleci/aws-cli, with the orb's major version (NaN for `@volatile` and the like). */
-export function awsCliOrbs(document: ParsedDocument): Map<string, number> {
+export function awsCliOrbs(document: ParsedDocument): ReadonlyMap<string, number> {
+  // Asked once per job and step: read once per version.
+  return document.derived(collectAwsCliOrbs);
+}
+
+function collectAwsCliOrbs(document: ParsedDocument): Map<string, number> {
   const orbs = new Map<string, number>();
   for (const yaml of document.yaml()) {
     for (const { key, pair } of mapEntries(valueOf(yaml.contents, 'orbs'))) {

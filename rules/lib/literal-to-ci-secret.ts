@@ -32,26 +32,25 @@ function ciSecretSite(document: ParsedDocument, [start, end]: readonly [number, 
   const style = document.kinds.has('github-actions') ? 'github-actions' : document.kinds.has('docker-compose') ? 'compose' : undefined;
   if (!style) return undefined;
   const text = document.text;
-  for (const yamlDocument of document.yaml()) {
-    const path: unknown[] = [yamlDocument];
-    const scalar = scalarAt(yamlDocument.contents, start, path);
-    if (!scalar) continue;
-    const range = scalar.range!;
-    const parent = path[path.length - 1];
-    // `KEY: value` in a map under env/with/environment.
-    if (isPair(parent) && parent.value === scalar && isScalar(parent.key)) {
-      const container = parentKey(path, path.length - 2);
-      const allowed = style === 'github-actions' ? container === 'env' || container === 'with' : container === 'environment';
-      const content = allowed ? contentSpan(scalar, text) : undefined;
-      return content && content[0] === start && content[1] === end ? { style, name: String(parent.key.value) } : undefined;
-    }
-    // `- KEY=value` in a Compose environment list: the secret is the whole text after `=`.
-    if (style === 'compose' && isSeq(parent) && scalar.type === Scalar.PLAIN && parentKey(path, path.length - 1) === 'environment') {
-      const source = text.slice(range[0], range[1]).trimEnd();
-      const equals = source.indexOf('=');
-      return equals > 0 && range[0] + equals + 1 === start && range[0] + source.length === end ? { style, name: source.slice(0, equals) } : undefined;
-    }
-    return undefined;
+  const yamlDocument = document.yamlAt(start);
+  if (!yamlDocument) return undefined;
+  const path: unknown[] = [yamlDocument];
+  const scalar = scalarAt(yamlDocument.contents, start, path);
+  if (!scalar) return undefined;
+  const range = scalar.range!;
+  const parent = path[path.length - 1];
+  // `KEY: value` in a map under env/with/environment.
+  if (isPair(parent) && parent.value === scalar && isScalar(parent.key)) {
+    const container = parentKey(path, path.length - 2);
+    const allowed = style === 'github-actions' ? container === 'env' || container === 'with' : container === 'environment';
+    const content = allowed ? contentSpan(scalar, text) : undefined;
+    return content && content[0] === start && content[1] === end ? { style, name: String(parent.key.value) } : undefined;
+  }
+  // `- KEY=value` in a Compose environment list: the secret is the whole text after `=`.
+  if (style === 'compose' && isSeq(parent) && scalar.type === Scalar.PLAIN && parentKey(path, path.length - 1) === 'environment') {
+    const source = text.slice(range[0], range[1]).trimEnd();
+    const equals = source.indexOf('=');
+    return equals > 0 && range[0] + equals + 1 === start && range[0] + source.length === end ? { style, name: source.slice(0, equals) } : undefined;
   }
   return undefined;
 }

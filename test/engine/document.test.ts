@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { changedRegion, SourceDocument } from '../../server/src/engine/document';
+import { ParsedDocument } from '../../server/src/engine/parsed-document';
 
 const pos = (line: number, character: number) => ({ line, character });
 
@@ -155,5 +156,20 @@ describe('changedRegion', () => {
     }
     assert.deepEqual(changedRegion(base, base), { start: base.length, oldEnd: base.length, newEnd: base.length });
     assert.deepEqual(changedRegion('', 'abc'), { start: 0, oldEnd: 0, newEnd: 3 });
+  });
+});
+
+describe('ParsedDocument.yamlAt', () => {
+  it('finds the document of every offset of a stream, as a walk over the documents does, and none between them', () => {
+    const text = '# leading comment\n---\nkind: A\nitems: [1, 2]\n---\nkind: B\nnested:\n  x: "y"\n...\n# between\n---\nkind: C\n';
+    const document = ParsedDocument.of('k8s/all.yaml', text);
+    const documents = document.yaml();
+    assert.equal(documents.length, 3);
+    for (let offset = 0; offset <= text.length; offset++) {
+      const walked = documents.find((yaml) => yaml.range[0] <= offset && offset < yaml.range[2]);
+      assert.equal(document.yamlAt(offset), walked, `offset ${offset}`);
+    }
+    assert.equal(String((document.yamlAt(text.indexOf('kind: B')))?.get('kind')), 'B');
+    assert.equal(String((document.yamlAt(text.indexOf('kind: C')))?.get('kind')), 'C');
   });
 });

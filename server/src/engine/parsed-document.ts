@@ -170,6 +170,24 @@ export class ParsedDocument {
   }
 
   /**
+   * The YAML document whose range holds `offset` (a binary search: a finding looks up its own
+   * document, never walks a stream of thousands), or undefined between documents.
+   */
+  yamlAt(offset: number): YamlDocument | undefined {
+    const documents = this.yaml();
+    let low = 0;
+    let high = documents.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const [start, , end] = documents[middle]!.range;
+      if (offset < start) high = middle - 1;
+      else if (offset >= end) low = middle + 1;
+      else return documents[middle];
+    }
+    return undefined;
+  }
+
+  /**
    * A value derived from this version (a workflow's steps, one secretlint pass), computed on the
    * first call and shared by every rule that asks, in the spirit of parsing once per version.
    * `derive` is the key: pass the same module-level function each time.
