@@ -44,6 +44,7 @@ import cfnInitMetadataCredentials from './cfn-init-metadata-credentials';
 import iacCertificateFileExpired from './iac-certificate-file-expired';
 import tfBreakglassUnguarded from './tf-breakglass-unguarded';
 import iacAccessKeyRotationAge from './iac-access-key-rotation-age';
+import iacSecretRotation from './iac-secret-rotation';
 import iacKeyvaultSecretExpiry from './iac-keyvault-secret-expiry';
 import tfDatabricksTokenLifetime from './tf-databricks-token-lifetime';
 import tfOidcTrustTooBroad from './tf-oidc-trust-too-broad';
@@ -169,6 +170,7 @@ const ruleModules: readonly Rule[] = [
   cfnInitMetadataCredentials,
   tfBreakglassUnguarded,
   iacAccessKeyRotationAge,
+  iacSecretRotation,
   iacCertificateFileExpired,
   iacKeyvaultSecretExpiry,
   tfDatabricksTokenLifetime,
