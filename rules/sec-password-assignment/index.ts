@@ -42,6 +42,8 @@ const isNameChar = nameCharacters('$.@-');
 
 /** Kubernetes and ECS env lists: `- name: DB_PASSWORD` then `value: literal` on the next line. */
 const NAME_VALUE_PAIR = /name:[ \t]*["']?([A-Za-z_][\w.-]{0,80})["']?[ \t]*\r?\n[ \t]*value:[ \t]*(?:(["'])([^"'\r\n]{1,300})\2|([^\s"'#{}]{1,300}))/g;
+/** The same written value first (`- value: literal` then `name: DB_PASSWORD`): a map's keys come in any order. */
+const VALUE_NAME_PAIR = /(?<![\w-])value:([ \t]*)(?:(["'])([^"'\r\n]{1,300})\2|([^\s"'#{}]{1,300}))[ \t]*\r?\n[ \t]*name:[ \t]*["']?([A-Za-z_][\w.-]{0,80})/g;
 
 /** The operator of an OPERATOR_VALUE match is a plain colon (not `:=`, `::=`). */
 const COLON_OPERATOR = /^(?:\[\w{0,8}\])?["']?\]?[ \t]*:(?![:=])/;
@@ -260,6 +262,13 @@ export default defineRule({
       const value = quotedValue ?? bareValue;
       if (!name || value === undefined) continue;
       consider(name, value, true, match.index + whole.length - value.length - (quote ? 1 : 0));
+    }
+    const reversed = text.includes('value:') && text.includes('name:') ? text.matchAll(VALUE_NAME_PAIR) : [];
+    for (const match of reversed) {
+      const [, spaces, quote, quotedValue, bareValue, name] = match;
+      const value = quotedValue ?? bareValue;
+      if (!name || value === undefined) continue;
+      consider(name, value, true, match.index + 'value:'.length + spaces!.length + (quote ? 1 : 0));
     }
   },
 });
