@@ -81,7 +81,7 @@ import k8sProjectedTokenTtl from './k8s-projected-token-ttl';
 import tfAwsRoleMaxSession from './tf-aws-role-max-session';
 import tfVaultTokenLongLived from './tf-vault-token-long-lived';
 import tfAzureadSecretExpiry from './tf-azuread-secret-expiry';
-import tfAzureLocalAuth from './tf-azure-local-auth';
+import iacAzureLocalAuth from './iac-azure-local-auth';
 import tfProviderStaticCreds from './tf-provider-static-creds';
 import tfGoogleSaKey from './tf-google-sa-key';
 import tfAwsIamAccessKey from './tf-aws-iam-access-key';
@@ -128,7 +128,7 @@ const ruleModules: readonly Rule[] = [
   tfGoogleSaKey,
   tfProviderStaticCreds,
   tfAzureadSecretExpiry,
-  tfAzureLocalAuth,
+  iacAzureLocalAuth,
   tfVaultTokenLongLived,
   tfAwsRoleMaxSession,
   k8sProjectedTokenTtl,

@@ -67,6 +67,17 @@ describe('config loader', () => {
     assert.equal(loaded.isExcluded('vendor-x/lib.js'), true);
   });
 
+  it('takes a rule by an alias (another tool\'s id, a former name) and keeps the setting under the rule\'s id', () => {
+    const root = tree({
+      '.nhi-hygiene.yaml': 'rules:\n  \'@secretlint/secretlint-rule-aws\': warning\noverrides:\n  - files: ["test/**"]\n    rules: { \'@secretlint/secretlint-rule-privatekey\': off }\n',
+    });
+    const loaded = load(join(root, '.nhi-hygiene.yaml'));
+    assert.deepEqual(loaded.problems, []);
+    assert.deepEqual(configForFile(loaded, 'src/a.ts').rules['sec-aws'], { severity: 'warning' });
+    assert.equal(configForFile(loaded, 'src/a.ts').rules['@secretlint/secretlint-rule-aws'], undefined);
+    assert.deepEqual(configForFile(loaded, 'test/a.ts').rules['sec-private-key'], { severity: 'off' });
+  });
+
   it('reports problems with positions and keeps the valid parts', () => {
     const root = tree({ '.nhi-hygiene.yaml': 'rules:\n  jwt-tll: off\n  sec-slack: loud\n  jwt-ttl: { options: { maxSeconds: "ten" } }\nbogus: 1\n' });
     const loaded = load(join(root, '.nhi-hygiene.yaml'));

@@ -29,4 +29,13 @@ describe('config JSON schema', () => {
     assert.equal(validate({ rules: { 'tf-tls-cert-validity': { options: { warnHour: 1 } } } }), false);
     assert.equal(validate({ exlude: [] }), false);
   });
+
+  it('accepts a rule\'s aliases with the rule\'s own setting', () => {
+    const validate = new Ajv({ strict: false }).compile(committed);
+    const aliased = allRules.find((rule) => rule.aliases?.some((alias) => alias.startsWith('@secretlint/')))!;
+    const alias = aliased.aliases!.find((name) => name.startsWith('@secretlint/'))!;
+    assert.ok(validate({ rules: { [alias]: 'warning' }, overrides: [{ files: ['x/**'], rules: { [alias]: { severity: 'off' } } }] }), JSON.stringify(validate.errors));
+    assert.equal(validate({ rules: { [alias]: 'loud' } }), false);
+    assert.equal(validate({ rules: { [alias]: { severity: 'off', options: { nope: 1 } } } }), false);
+  });
 });

@@ -224,7 +224,8 @@ function loadLayer(file: string, options: LoadOptions, problems: ConfigProblem[]
     at(root, 'error', 'The config must be a mapping with keys such as `rules`, `exclude` and `extends`.');
     return emptyLayer();
   }
-  const ruleIndex = new Map((options.rules ?? []).map((rule) => [rule.id, rule]));
+  // A rule is named by its id or by an alias (another tool's id, or a name it had before).
+  const ruleIndex = new Map((options.rules ?? []).flatMap((rule) => [rule.id, ...(rule.aliases ?? [])].map((name) => [name, rule] as const)));
   if (isSecretlintConfig(file)) return secretlintLayer(root, options.rules ?? [], at);
   // A .secretlintrc beside our config is the base layer: its rule choices, then ours on top.
   const besideSecretlint = chain.length === 0 ? secretlintConfigIn(dirname(file)) : undefined;
@@ -398,13 +399,14 @@ function readRules(node: Node | null, ruleIndex: ReadonlyMap<string, Rule>, at: 
   }
   for (const pair of node.items) {
     const keyNode = pair.key as Node;
-    const id = isScalar(keyNode) ? String(keyNode.value) : '';
-    const rule = ruleIndex.get(id);
+    const written = isScalar(keyNode) ? String(keyNode.value) : '';
+    const rule = ruleIndex.get(written);
     if (ruleIndex.size > 0 && !rule) {
-      const hint = closest(id, [...ruleIndex.keys()]);
-      at(keyNode, 'error', `Unknown rule \`${id}\`.${hint ? ` Did you mean \`${hint}\`?` : ''}`);
+      const hint = closest(written, [...new Set([...ruleIndex.values()].map((known) => known.id))]);
+      at(keyNode, 'error', `Unknown rule \`${written}\`.${hint ? ` Did you mean \`${hint}\`?` : ''}`);
       continue;
     }
+    const id = rule?.id ?? written;
     const value = pair.value as Node | null;
     if (isScalar(value)) {
       const severity = String(value.value);

@@ -12,8 +12,7 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
   for (const rule of [...rules].sort((a, b) => a.id.localeCompare(b.id))) {
     const options: Record<string, unknown> = {};
     for (const [name, spec] of Object.entries(rule.options ?? {})) options[name] = optionSchema(spec);
-    ruleProperties[rule.id] = {
-      description: `${rule.docs.summary} (default: ${rule.recommended === false ? 'off' : rule.defaultSeverity})`,
+    const setting = {
       oneOf: [
         SEVERITY,
         {
@@ -26,6 +25,13 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
         },
       ],
     };
+    ruleProperties[rule.id] = { description: `${rule.docs.summary} (default: ${rule.recommended === false ? 'off' : rule.defaultSeverity})`, ...setting };
+    // Another tool's id, or a name the rule had before, sets the same rule.
+    for (const alias of rule.aliases ?? []) {
+      const formerName = !alias.startsWith('@');
+      const same = { allOf: [{ $ref: `#/properties/rules/properties/${rule.id}` }] };
+      ruleProperties[alias] = { description: `Same as ${rule.id}.`, ...(formerName ? { deprecationMessage: `Renamed to ${rule.id}.` } : {}), ...same };
+    }
   }
   const rulesSchema = { type: 'object', additionalProperties: false, properties: ruleProperties, description: 'Rule id to severity (off, info, warning, error) or { severity, options }.' };
   const globs = { type: 'array', items: { type: 'string' } };
