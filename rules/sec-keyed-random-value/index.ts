@@ -120,8 +120,9 @@ export function looksGenerated(value: string): boolean {
   if (!/[A-Za-z]/.test(v) || !/\d/.test(v)) return false;
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)) return false;
   if (/^(?:arn|projects|https?|s3|gs):/i.test(v) || v.startsWith('/') || v.startsWith('./')) return false;
-  // Dotted or dashed words (`auth.errors.key2`, `feature-flag-v2`): mostly letters in words.
-  if (/^[a-z]+(?:[._-][a-z0-9]+){1,10}$/i.test(v) && !/\d{3}/.test(v)) return false;
+  // Dotted or dashed words (`auth.errors.key2`, `feature-flag-v2`): each part a word with at most
+  // a short number after it, not a prefix before a random body (`sk-` and 48 mixed characters).
+  if (/^[a-z]+(?:[._-](?:[a-z]{1,30}\d{0,3}|\d{1,3})){1,10}$/i.test(v) && !/\d{3}/.test(v)) return false;
   // Publishable (client-side) keys are meant to be public.
   if (/^pk_(?:live|test)_/.test(v)) return false;
   if (decodesToText(v) || isCamelCaseIdentifier(v)) return false;
