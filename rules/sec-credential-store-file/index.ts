@@ -8,11 +8,16 @@ import docs from './docs.md';
  * `.pgpass` (PostgreSQL clients) and Docker's `config.json` (`auths` entries). Such a file belongs
  * in a home directory with mode 0600; committed, it hands its passwords to every reader.
  */
-const NETRC = /(?:^|[\\/])[._]netrc$/i;
+const NETRC = /(?:^|[\\/.])[._]?netrc$/i;
 const PGPASS = /(?:^|[\\/])\.?pgpass(?:\.conf)?$/i;
 const DOCKER_CONFIG = /(?:^|[\\/])config\.json$/i;
 /** A netrc token and its value: `password <value>` (values are blank-separated words; quotes allowed). */
 const NETRC_PASSWORD = /(?:^|[ \t\n])password[ \t]+(?:"([^"\r\n]{1,300})"|([^\s"]{1,300}))/g;
+/**
+ * A whole netrc entry anywhere else (a heredoc that writes `~/.netrc`, a README, a docstring):
+ * `machine <host> login <user> password <value>`, on one line or a few.
+ */
+const NETRC_ENTRY = /\bmachine[ \t]+[^\s]{1,253}\s{1,40}login[ \t]+[^\s]{1,200}\s{1,40}password[ \t]+(?:"([^"\r\n]{1,300})"|([^\s"]{1,300}))/g;
 /** A Docker `auths` entry's `"auth": "<base64 of user:password>"`. */
 const DOCKER_AUTH = /"auth"[ \t]*:[ \t]*"([A-Za-z0-9+/]{4,2000}={0,2})"/g;
 
@@ -51,7 +56,16 @@ export default defineRule({
         if (password) found(password.text, lineStart + password.start, 'A .pgpass password');
         lineStart = lineEnd + 1;
       }
-    } else if (DOCKER_CONFIG.test(path) && text.includes('"auths"')) {
+    } else if (text.includes('machine') && text.includes('password')) {
+      for (const match of text.matchAll(NETRC_ENTRY)) {
+        const value = match[1] ?? match[2]!;
+        // A template fills it in (`{{ .Values.token }}`, `<%= token %>`, `$(cat …)`), or prose names the
+        // fields (`machine H login U password P`).
+        if (/^[{<%(]/.test(value) || value.length < 4) continue;
+        found(value, match.index + match[0].length - value.length - (match[1] !== undefined ? 1 : 0), 'A netrc password');
+      }
+    }
+    if (DOCKER_CONFIG.test(path) && text.includes('"auths"')) {
       for (const match of text.matchAll(DOCKER_AUTH)) {
         const value = match[1]!;
         const password = decodeUserPassword(value)?.password;
