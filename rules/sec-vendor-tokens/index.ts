@@ -131,6 +131,11 @@ const FORMATS: readonly TokenFormat[] = [
     advice: 'use dynamic provider credentials (workload identity) and team tokens with an expiry',
   },
   { vendor: 'New Relic user API key', keywords: ['nrak-'], pattern: /(?<![\w-])NRAK-[A-Z0-9]{27}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'New Relic admin API key', keywords: ['nraa-'], pattern: /(?<![\w-])NRAA-[A-Za-z0-9]{27}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  // Insights insert and query keys: `NRII-` / `NRIQ-` and 32 characters of the URL-safe alphabet.
+  { vendor: 'New Relic Insights key', keywords: ['nrii-', 'nriq-'], pattern: /(?<![\w-])NRI[IQ]-[\w-]{32}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  // Ingest license keys: 36 characters (hex, or a region prefix such as `eu01xx` and hex) ending in `NRAL`.
+  { vendor: 'New Relic license key', keywords: ['nral'], pattern: /(?<![\w-])[a-z0-9]{36}NRAL(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
   { vendor: 'Sentry auth token', keywords: ['sntrys_', 'sntryu_'], pattern: /(?<![\w-])(?:sntrys_eyJ[A-Za-z0-9+/=_-]{40,400}|sntryu_[0-9a-f]{64})(?![\w+/=-])/g, advice: ROTATE },
   { vendor: 'Dynatrace API token', keywords: ['dt0c01.'], pattern: /(?<![\w-])dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}(?![\w-])/g, advice: ROTATE },
   { vendor: 'PlanetScale token or password', keywords: ['pscale_'], pattern: /(?<![\w-])pscale_(?:tkn|pw|oauth)_[\w.-]{32,64}(?![\w.-])/g, advice: ROTATE },
@@ -140,6 +145,19 @@ const FORMATS: readonly TokenFormat[] = [
   { vendor: 'Tencent Cloud SecretId', keywords: ['akid'], pattern: /(?<![A-Za-z0-9+/])AKID[A-Za-z0-9]{32}(?![A-Za-z0-9+/=])/g, accept: mixesLettersAndDigits, advice: 'use CAM roles with temporary credentials (OIDC federation in CI) instead of API keys' },
   { vendor: 'Supabase token or secret key', keywords: ['sbp_', 'sb_secret_'], pattern: /(?<![\w-])(?:sbp_[0-9a-f]{40}|sb_secret_[\w-]{20,60})(?![\w-])/g, advice: ROTATE },
   { vendor: 'RubyGems API key', keywords: ['rubygems_'], pattern: /(?<![\w-])rubygems_[0-9a-f]{48}(?![\w-])/g, advice: 'publish with RubyGems trusted publishing (OIDC) instead' },
+  { vendor: 'crates.io API token', keywords: ['cio'], pattern: /(?<![\w-])cio[A-Za-z0-9]{32}(?![\w-])/g, accept: (secret) => mixesLettersAndDigits(secret) && /[A-Z]/.test(secret), advice: 'publish with crates.io trusted publishing (OIDC) instead' },
+  { vendor: 'Dependency-Track API key', keywords: ['odt_'], pattern: /(?<![\w-])odt_[A-Za-z0-9_]{32,40}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  // Grafana's legacy API keys are base64 JSON (`{"k":"…","n":"…","id":…}`); no dots, so not a JWT.
+  // Power BI's public report links (`?r=eyJrIjoi…`) encode `{"k":…,"t":…,"c":…}`: only Grafana's name the key (`"n"`).
+  {
+    vendor: 'Grafana API key',
+    keywords: ['eyjrijoi'],
+    pattern: /(?<![\w+/-])eyJrIjoi[A-Za-z0-9+/]{30,400}={0,2}(?![\w+/=-])/g,
+    accept: (secret) => /^\{"k":"[^"]{8,}","n":"/.test(Buffer.from(secret, 'base64').toString('latin1')),
+    advice: 'use a Grafana service account token with an expiry, or rotate it',
+  },
+  // A stream key lets whoever holds it broadcast on the channel: `live_`, the channel's numeric id, then 30 characters.
+  { vendor: 'Twitch stream key', keywords: ['live_'], pattern: /(?<![\w-])live_\d{5,12}_[A-Za-z0-9]{30}(?![\w-])/g, accept: mixesLettersAndDigits, advice: 'reset the stream key and keep it in the broadcasting software, not in files' },
   { vendor: 'Clojars deploy token', keywords: ['clojars_'], pattern: /(?<![\w-])CLOJARS_[a-z0-9]{60}(?![\w-])/g, advice: ROTATE },
   { vendor: 'NuGet API key', keywords: ['oy2'], pattern: /(?<![\w-])oy2[a-z0-9]{43}(?![\w-])/g, advice: 'publish with NuGet trusted publishing (OIDC), or use a scoped key with an expiry' },
   { vendor: 'Shippo API token', keywords: ['shippo_'], pattern: /(?<![\w-])shippo_(?:live|test)_[0-9a-f]{40}(?![\w-])/g, advice: ROTATE },
@@ -161,6 +179,7 @@ const FORMATS: readonly TokenFormat[] = [
     advice: 'use OAuth 2.0 service apps with private-key JWT instead of SSWS API tokens',
   },
   // AI and model APIs. Keys are billed per call, so a leaked one is spent by whoever finds it.
+  { vendor: 'Jina AI API key', keywords: ['jina_'], pattern: /(?<![\w-])jina_[A-Za-z0-9_-]{50,70}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
   { vendor: 'Perplexity API key', keywords: ['pplx-'], pattern: /(?<![\w-])pplx-[A-Za-z0-9]{48}(?![\w-])/g, advice: ROTATE },
   { vendor: 'xAI API key', keywords: ['xai-'], pattern: /(?<![\w-])xai-[A-Za-z0-9]{80}(?![\w-])/g, advice: ROTATE },
   { vendor: 'NVIDIA API key', keywords: ['nvapi-'], pattern: /(?<![\w-])nvapi-[\w-]{64}(?![\w-])/g, advice: ROTATE },
@@ -250,7 +269,8 @@ const FORMATS: readonly TokenFormat[] = [
   { vendor: 'Brevo (Sendinblue) API or SMTP key', keywords: ['xkeysib-', 'xsmtpsib-'], pattern: /(?<![\w-])x(?:keysib|smtpsib)-[0-9a-f]{64}-[A-Za-z0-9]{16}(?![\w-])/g, advice: ROTATE },
   { vendor: 'GoCardless access token', keywords: ['gocardless'], pattern: /(?<![\w-])live_[\w=-]{40}(?![\w=-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
   // Mapbox public tokens (`pk.`) are meant for the browser; secret (`sk.`) ones are reported.
-  { vendor: 'Mapbox secret token', keywords: ['sk.eyj'], pattern: /(?<![\w.-])sk\.eyJ[\w-]{20,400}\.[\w-]{20,40}(?![\w.-])/g, advice: ROTATE },
+  // Temporary tokens (`tk.`) are minted from a secret token and carry its scopes for up to an hour.
+  { vendor: 'Mapbox secret token', keywords: ['sk.eyj', 'tk.eyj'], pattern: /(?<![\w.-])[st]k\.eyJ[\w-]{20,400}\.[\w-]{20,40}(?![\w.-])/g, advice: ROTATE },
 
   // Social platforms. Both formats are long runs of base64 letters, so a match must not sit inside a longer base64 run.
   { vendor: 'X (Twitter) app bearer token', keywords: ['aaaaaaaaaaaaaaaaaaaaa'], pattern: /(?<![A-Za-z0-9+/%])A{21,23}[A-Za-z0-9%]{60,120}(?![A-Za-z0-9+/=%])/g, accept: mixesLettersAndDigits, advice: ROTATE },
