@@ -95,7 +95,8 @@ export default defineRule({
     const limit = Number(options.maxDays);
     if (!data?.rewrite) return [];
     const current = document.text.slice(finding.span[0], finding.span[1]);
-    const newText = data.rewrite === 'days' ? String(limit) : current.replace(/\d+[ \t]+(days?|hours?)/, `${limit} days`);
+    // The span is the number, or the whole `rate(...)` expression.
+    const newText = data.rewrite === 'days' ? String(limit) : `rate(${limit} days)`;
     if (newText === current) return [];
     return [{ title: `Rotate every ${limit} days`, edits: [{ span: finding.span, newText }] }];
   },

@@ -42,8 +42,14 @@ const isNameChar = nameCharacters('$.@-');
 
 /** Kubernetes and ECS env lists: `- name: DB_PASSWORD` then `value: literal` on the next line. */
 const NAME_VALUE_PAIR = /name:[ \t]*["']?([A-Za-z_][\w.-]{0,80})["']?[ \t]*\r?\n[ \t]*value:[ \t]*(?:(["'])([^"'\r\n]{1,300})\2|([^\s"'#{}]{1,300}))/g;
-/** The same written value first (`- value: literal` then `name: DB_PASSWORD`): a map's keys come in any order. */
-const VALUE_NAME_PAIR = /(?<![\w-])value:([ \t]*)(?:(["'])([^"'\r\n]{1,300})\2|([^\s"'#{}]{1,300}))[ \t]*\r?\n[ \t]*name:[ \t]*["']?([A-Za-z_][\w.-]{0,80})/g;
+/**
+ * The same written value first (`- value: literal` then `name: DB_PASSWORD`): a map's keys come in
+ * any order. Found by its key; the rest of its line is the value and the next line must start with
+ * the name (read from slices, so a long run of `value:` costs one pass).
+ */
+const VALUE_KEY = /(?<![\w-])value:[ \t]*/g;
+const QUOTED_OR_BARE_VALUE = /^(?:(["'])([^"'\r\n]{1,300})\1|([^\s"'#{}]{1,300}))[ \t]*$/;
+const NAME_LINE = /^[ \t]*name:[ \t]*["']?([A-Za-z_][\w.-]{0,80})/;
 
 /** The operator of an OPERATOR_VALUE match is a plain colon (not `:=`, `::=`). */
 const COLON_OPERATOR = /^(?:\[\w{0,8}\])?["']?\]?[ \t]*:(?![:=])/;
@@ -263,12 +269,19 @@ export default defineRule({
       if (!name || value === undefined) continue;
       consider(name, value, true, match.index + whole.length - value.length - (quote ? 1 : 0));
     }
-    const reversed = text.includes('value:') && text.includes('name:') ? text.matchAll(VALUE_NAME_PAIR) : [];
+    const reversed = text.includes('value:') && text.includes('name:') ? text.matchAll(VALUE_KEY) : [];
     for (const match of reversed) {
-      const [, spaces, quote, quotedValue, bareValue, name] = match;
-      const value = quotedValue ?? bareValue;
-      if (!name || value === undefined) continue;
-      consider(name, value, true, match.index + 'value:'.length + spaces!.length + (quote ? 1 : 0));
+      // Only a short window is read: a value has at most 300 characters, and the name's line is next.
+      const valueStart = match.index + match[0].length;
+      const window = text.slice(valueStart, valueStart + 320);
+      const lineEnd = window.indexOf('\n');
+      if (lineEnd === -1) continue;
+      const value = QUOTED_OR_BARE_VALUE.exec(window.slice(0, window[lineEnd - 1] === '\r' ? lineEnd - 1 : lineEnd));
+      const next = valueStart + lineEnd + 1;
+      const name = value && NAME_LINE.exec(text.slice(next, next + 200))?.[1];
+      if (!value || !name) continue;
+      const [, quote, quotedValue, bareValue] = value;
+      consider(name, (quotedValue ?? bareValue)!, true, valueStart + (quote ? 1 : 0));
     }
   },
 });
