@@ -60,6 +60,7 @@ import secCredentialComparison from './sec-credential-comparison';
 import secConnectionStringPassword from './sec-connection-string-password';
 import secAuthorizationHeader from './sec-authorization-header';
 import secCredentialStoreFile from './sec-credential-store-file';
+import secSqlUserPassword from './sec-sql-user-password';
 import secVendorTokens from './sec-vendor-tokens';
 import secPrivateKeyFormats from './sec-private-key-formats';
 import secGcpP12Key from './sec-gcp-p12-key';
@@ -108,6 +109,7 @@ const ruleModules: readonly Rule[] = [
   secConnectionStringPassword,
   secAuthorizationHeader,
   secCredentialStoreFile,
+  secSqlUserPassword,
   ghaStaticAwsKeys,
   ghaGcpSaKeyJson,
   ghaAzureCredsJson,
