@@ -5,7 +5,7 @@ import { ensureLanguage } from '../../server/src/engine/parse/tree-sitter';
 import type { ParsedDocument } from '../../server/src/engine/parsed-document';
 import type { Report, Span } from '../../server/src/engine/types';
 import { cfnPath, cfnResources } from '../lib/cloudformation';
-import { hclAttribute, hclBlocks, hclChildBlocks, hclLiteral } from '../lib/hcl';
+import { hclAttribute, hclBlocks, hclBodyOf, hclChildBlocks, hclLiteral } from '../lib/hcl';
 import docs from './docs.md';
 
 /**
@@ -86,7 +86,7 @@ function checkTerraform(document: ParsedDocument, maxDays: number, report: Say):
     let identifier: unknown;
     if (type === 'aws_config_config_rule') {
       const source = hclChildBlocks(block.body, 'source')[0];
-      const body = source?.namedChildren.find((child) => child?.type === 'body') ?? undefined;
+      const body = hclBodyOf(source);
       const owner = hclAttribute(body, 'owner');
       if (!owner || hclLiteral(owner.value) !== 'AWS') continue;
       const sourceIdentifier = hclAttribute(body, 'source_identifier');

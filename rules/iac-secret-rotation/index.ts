@@ -5,7 +5,7 @@ import { ensureLanguage, type SyntaxNode } from '../../server/src/engine/parse/t
 import type { ParsedDocument } from '../../server/src/engine/parsed-document';
 import type { Report, Span } from '../../server/src/engine/types';
 import { cfnPath, cfnRefTarget, cfnResources } from '../lib/cloudformation';
-import { hclAttribute, hclBlocks, hclChildBlocks, hclHeaderSpan, hclLiteral, hclLiteralNode, hclReferrers, type HclBlock } from '../lib/hcl';
+import { hclAttribute, hclBlocks, hclBodyOf, hclChildBlocks, hclHeaderSpan, hclLiteral, hclLiteralNode, hclReferrers, type HclBlock } from '../lib/hcl';
 import docs from './docs.md';
 
 type Say = (report: Report) => void;
@@ -152,7 +152,7 @@ function checkTerraform(document: ParsedDocument, maxDays: number, report: Say):
 
 function terraformInterval(body: SyntaxNode | undefined): Interval | undefined {
   const rules = hclChildBlocks(body, 'rotation_rules')[0];
-  const rulesBody = rules?.namedChildren.find((child) => child?.type === 'body') ?? undefined;
+  const rulesBody = hclBodyOf(rules);
   const after = hclAttribute(rulesBody, 'automatically_after_days');
   const afterDays = after ? hclLiteral(after.value) : undefined;
   if (after && typeof afterDays === 'number') {

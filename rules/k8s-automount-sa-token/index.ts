@@ -4,7 +4,7 @@ import { isMap, pairOf, pairSpan, scalarString, valueOf } from '../../server/src
 import { ensureLanguage, type SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import type { ParsedDocument } from '../../server/src/engine/parsed-document';
 import type { Fix, Report } from '../../server/src/engine/types';
-import { hclAttribute, hclBlocks, hclChildBlocks, hclHeaderSpan, hclLiteral, type HclBlock } from '../lib/hcl';
+import { hclAttribute, hclBlockHolding, hclBlocks, hclBodyOf, hclChildBlocks, hclHeaderSpan, hclLiteral, type HclBlock } from '../lib/hcl';
 import { insertAtBodyEnd } from '../lib/hcl-edit';
 import { appendToBlockMap, isTemplated } from '../lib/k8s-yaml';
 import docs from './docs.md';
@@ -137,7 +137,7 @@ const unversioned = (type: string) => type.replace(/_v1$/, '');
 function checkTerraform(document: ParsedDocument, report: (report: Report) => void): void {
   const blocks = hclBlocks(document.tree('hcl')).filter((block) => block.type === 'resource');
   const metadataOf = (body: SyntaxNode | undefined) => {
-    const metadata = hclChildBlocks(body, 'metadata')[0]?.namedChildren.find((child) => child?.type === 'body') ?? undefined;
+    const metadata = hclBodyOf(hclChildBlocks(body, 'metadata')[0]);
     const literal = (name: string) => {
       const attribute = hclAttribute(metadata, name);
       const value = attribute ? hclLiteral(attribute.value) : undefined;
@@ -168,7 +168,7 @@ function checkTerraform(document: ParsedDocument, report: (report: Report) => vo
     const path = TF_POD_SPEC_PATHS[unversioned(type)];
     const spec = path ? tfPodSpec(block, path) : undefined;
     if (!spec) continue;
-    const body = spec.namedChildren.find((child) => child?.type === 'body') ?? undefined;
+    const body = hclBodyOf(spec);
     if (hclAttribute(body, TF_FIELD)) continue;
     const accountAttribute = hclAttribute(body, 'service_account_name');
     const accountValue = accountAttribute ? hclLiteral(accountAttribute.value) : 'default';
@@ -191,20 +191,19 @@ function tfPodSpec(resource: HclBlock, path: readonly string[]): SyntaxNode | un
   let block: SyntaxNode | undefined;
   for (const name of path) {
     block = hclChildBlocks(body, name)[0];
-    body = block?.namedChildren.find((child) => child?.type === 'body') ?? undefined;
+    body = hclBodyOf(block);
     if (!block) return undefined;
   }
   return block;
 }
 
 function terraformFix(document: ParsedDocument, span: readonly [number, number]): Fix[] {
-  const tree = document.tree('hcl');
-  const resource = hclBlocks(tree).find((block) => block.type === 'resource' && block.node.startIndex <= span[0] && span[1] <= block.node.endIndex);
+  const resource = hclBlockHolding(document.tree('hcl'), span, new Set(['resource']));
   if (!resource) return [];
   const type = resource.labels[0] ?? '';
   const path = TF_POD_SPEC_PATHS[unversioned(type)];
   const target = TF_SERVICE_ACCOUNTS.has(type) ? resource.node : path ? tfPodSpec(resource, path) : undefined;
-  const body = target === resource.node ? resource.body : target?.namedChildren.find((child) => child?.type === 'body') ?? undefined;
+  const body = target === resource.node ? resource.body : hclBodyOf(target);
   if (!target || hclAttribute(body, TF_FIELD)) return [];
   const edit = insertAtBodyEnd(document.text, target, [`${TF_FIELD} = false`]);
   if (!edit) return [];

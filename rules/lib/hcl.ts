@@ -55,6 +55,11 @@ function hclBlock(node: SyntaxNode): HclBlock {
   return { node, type, labels, body: children.find((child) => child.type === 'body') };
 }
 
+/** The body of a block node (what `hclChildBlocks` returns), where its attributes and nested blocks are. */
+export function hclBodyOf(block: SyntaxNode | null | undefined): SyntaxNode | undefined {
+  return block?.namedChildren.find((child) => child?.type === 'body') ?? undefined;
+}
+
 /** The `name = expression` attribute directly inside `body`. */
 export function hclAttribute(body: SyntaxNode | undefined, name: string): { node: SyntaxNode; value: SyntaxNode } | undefined {
   for (const child of body?.namedChildren ?? []) {

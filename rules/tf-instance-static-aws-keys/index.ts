@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
-import { hclAttribute, hclAttributes, hclBlocks, hclChildBlocks, hclHeaderSpan, hclLiteral, type HclBlock } from '../lib/hcl';
+import { hclAttribute, hclAttributes, hclBlocks, hclBodyOf, hclChildBlocks, hclHeaderSpan, hclLiteral, type HclBlock } from '../lib/hcl';
 import docs from './docs.md';
 import { instanceProfileFix, removalPlan, type Detector, type FixPlan } from './fix';
 
@@ -300,7 +300,7 @@ export default defineRule({
     const provisioners = (owner: string, body: SyntaxNode | undefined, fix: string) => {
       for (const provisioner of hclChildBlocks(body, 'provisioner')) {
         const kind = provisioner.namedChildren.find((child) => child?.type === 'string_lit')?.text.slice(1, -1);
-        const inner = provisioner.namedChildren.find((child) => child?.type === 'body') ?? undefined;
+        const inner = hclBodyOf(provisioner);
         let what: string | undefined;
         if (kind === 'remote-exec') {
           const inline = hclAttribute(inner, 'inline');
@@ -337,7 +337,7 @@ export default defineRule({
       } else if (block.type === 'resource' && type === 'aws_spot_fleet_request') {
         const owner = `${type}.${block.labels[1] ?? ''}`;
         for (const specification of hclChildBlocks(block.body, 'launch_specification')) {
-          const body = specification.namedChildren.find((child) => child?.type === 'body') ?? undefined;
+          const body = hclBodyOf(specification);
           const attribute = hclAttribute(body, 'user_data');
           const profile = hclAttribute(body, 'iam_instance_profile') !== undefined || hclAttribute(body, 'iam_instance_profile_arn') !== undefined;
           if (attribute) {

@@ -2,7 +2,7 @@ import { defineRule } from '../../server/src/engine/define-rule';
 import type { ParsedDocument } from '../../server/src/engine/parsed-document';
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import type { Fix, Report } from '../../server/src/engine/types';
-import { hclAttribute, hclBlocks, hclChildBlocks, hclFunctionCall, hclHeaderSpan, hclLiteral, type HclBlock } from '../lib/hcl';
+import { hclAttribute, hclBlocks, hclBodyOf, hclChildBlocks, hclFunctionCall, hclHeaderSpan, hclLiteral, type HclBlock } from '../lib/hcl';
 import docs from './docs.md';
 import {
   broadSubFix,
@@ -203,7 +203,7 @@ function problems(document: ParsedDocument): Problem[] {
   function checkPoolProvider(block: HclBlock, name: string) {
     const oidc = hclChildBlocks(block.body, 'oidc');
     if (oidc.length === 0 || hclAttribute(block.body, 'attribute_condition')) return;
-    const oidcBody = oidc[0]!.namedChildren.find((child) => child?.type === 'body') ?? undefined;
+    const oidcBody = hclBodyOf(oidc[0]);
     const issuerUri = attributeStrings(oidcBody).get('issuer_uri')?.[0];
     add(
       'no-attribute-condition',
