@@ -4,19 +4,38 @@ import { looksGenerated } from '../sec-keyed-random-value';
 import docs from './docs.md';
 
 /**
- * Credentials passed on a command line as the next word after a long option (`--password S3cr3t!`,
- * `--api-key "..."`, `--token abc...`) or glued to MySQL's `-p` (`mysql -uroot -pS3cr3t`), in
- * scripts, CI steps, Dockerfiles and docs. The `--option=value` form is an assignment, which
- * sec-password-assignment reads.
+ * Credentials passed on a command line: the next word after a credential option, long
+ * (`--password S3cr3t!`, `--api-key "..."`) or single-dash (PowerShell's `-Password 'x'`, keytool's
+ * `-storepass x`, Go flags' `-token x`); `-p` after a user option in the same command (`docker login
+ * -u ci -p x`, `psexec -u svc -p x`, `sqlcmd -U sa -P x`); MySQL's glued `-p<password>`, curl's
+ * `-u user:password`, sshpass's `-p`; the string given to PowerShell's `ConvertTo-SecureString`;
+ * and libcurl's credential options set in code (`CURLOPT_PASSWORD, "x"`). The `--option=value`
+ * form is an assignment, which sec-password-assignment reads.
  */
-const LONG_OPTION = /(?<![\w-])--([A-Za-z][\w-]{1,60})[ \t]+(?:(["'])([^"'\r\n]{1,300})\2|([^\s"'`;|&<>()\\]{1,300}))/g;
-const VALUE_OPTION = /^(?:password|passwd|pass|pwd|pw|passphrase|secret|token|key|apikey|credential|credentials|\w{1,20}(?:password|secret|token|apikey))$/;
+const LONG_OPTION = /(?<![\w-])--([A-Za-z][\w-]{1,60})[ \t]+(?:(["'])([^"'\r\n]{1,300})\2|([^\s"'`;|&<>()\\-][^\s"'`;|&<>()\\]{0,299}))/g;
+/** A single-dash option of one word (`-Password`, `-storepass`, `-ClientSecret`); PowerShell's `-Password:'x'` is an assignment. */
+const SINGLE_DASH_OPTION = /(?<![\w-])-([A-Za-z][A-Za-z0-9]{2,40})[ \t]+(?:(["'])([^"'\r\n]{1,300})\2|([^\s"'`;|&<>()\\$-][^\s"'`;|&<>()\\]{0,299}))/g;
+const VALUE_OPTION = /^(?:password|passwd|pass|pwd|pw|passphrase|secret|token|key|apikey|bearer|credential|credentials|\w{1,20}(?:password|secret|token|apikey))$/;
+/** Java keytool's and jarsigner's password options, run together without a credential word of their own. */
+const KEYSTORE_PASSWORD_OPTION = /^(?:src|dest|new)?(?:store|key)pass$/i;
+/** A short `-p`/`-P` and its word; only a password where a user option precedes it in the same command. */
+const SHORT_PASSWORD = /(?<=[ \t])-[pP][ \t]+(?:(["'])([^"'\r\n]{1,300})\1|([^\s"'`;|&<>()\\$-][^\s"'`;|&<>()\\]{0,299}))/g;
+/** A user option with a value (`-u ci`, `-U sa`, `--username=ci`); a bare `-u` flag (rsync's "update") is not one. */
+const USER_OPTION = /(?:^|[ \t])(?:-[uU]|--user(?:name)?)(?:[ \t]+|=)["']?[^\s"'-]/;
+/** Commands whose `-p` means something else before a separate word: MySQL prompts (the word is a database), sshpass is read below. */
+const OTHER_SHORT_P = /\b(?:mysql|mysqldump|mysqladmin|mysqlsh|mariadb|mariadb-dump|sshpass)\b/;
+/** A value naming a file the credential is read from (`-p secrets.txt`), not the credential. */
+const FILE_NAME = /\.(?:json|txt|xml|ya?ml|csv|conf|cfg|ini|env|pem|key|crt|p12|pfx|jks|keystore|sh|ps1|py|js|ts)$/i;
 /** Commands whose short options take a credential: MySQL's `-p<password>`, curl's `-u user:password`, sshpass's `-p password`. */
 const COMMAND = /\b(mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|curl|sshpass)(?![\w-])/g;
 /** MySQL's `-p<password>` option: a word that starts with `-p` and goes on without a space. */
 const GLUED_PASSWORD = /^-p([^\s"'`;|&<>()]{3,100})$/;
 /** curl's options that take `user:password`. */
 const CURL_USER_OPTIONS = new Set(['-u', '--user', '-U', '--proxy-user']);
+/** PowerShell's cmdlet that turns a string into a SecureString: a literal given to it is the password. */
+const SECURE_STRING = /\bConvertTo-SecureString(?![\w-])/gi;
+/** libcurl's credential options set in code: C/PHP `CURLOPT_…`, pycurl's `pycurl.…`; `USERPWD` holds `user:password`. */
+const CURL_CODE_OPTION = /\b(?:CURLOPT_|pycurl\.)(USERPWD|PROXYUSERPWD|PASSWORD|PROXYPASSWORD|KEYPASSWD|SSLKEYPASSWD|SSLCERTPASSWD|TLSAUTH_PASSWORD|PROXY_TLSAUTH_PASSWORD|XOAUTH2_BEARER)\b[ \t]*,[ \t]*(["'])([^"'\r\n]{1,300})\2/g;
 
 /** A word of a command line and where it starts; quotes around the whole word are dropped. */
 interface Word {
@@ -30,26 +49,65 @@ export default defineRule({
   defaultSeverity: 'warning',
   fileKinds: '*',
   generic: true,
-  keywords: ['--', 'mysql', 'mariadb', 'curl', 'sshpass'],
+  keywords: ['--', 'pass', 'pwd', 'secret', 'token', 'key', 'bearer', ' -p', 'mysql', 'mariadb', 'curl', 'sshpass', 'convertto-securestring', 'curlopt_', 'pycurl.'],
   docs,
   check({ document, report }) {
     const text = document.text;
     const message = (option: string) =>
       `${option} is given a literal credential on the command line ({{secret}}): it is stored with the script and shows up in shell history, process lists and CI logs; read it from a file, a prompt, stdin (\`--password-stdin\`) or an environment variable filled from a secret store.`;
+    const reportOption = (match: RegExpMatchArray, option: string, dashes: string) => {
+      const [whole, , quote, quotedValue, bareValue] = match;
+      const value = quotedValue ?? bareValue;
+      if (value === undefined || !isOptionCredential(option, value)) return;
+      const start = match.index! + whole.length - value.length - (quote ? 1 : 0);
+      report({ span: [start, start + value.length], secret: value, message: message(dashes + option), construct: dashes + option });
+    };
 
     if (document.containsKeyword('--')) {
-      for (const match of text.matchAll(LONG_OPTION)) {
-        const [whole, option, quote, quotedValue, bareValue] = match;
-        const value = quotedValue ?? bareValue;
-        if (!option || value === undefined || value.startsWith('-') || value.startsWith('$')) continue;
-        // The option must name the value itself (`--password`, `--api-key`), not how to get it (`--password-stdin`, `--token-file`).
-        const last = nameWords(option).at(-1) ?? '';
-        if (!VALUE_OPTION.test(last)) continue;
-        const key = last === 'key';
-        if (!namesCredential(option) && !key) continue;
-        if (key ? !looksGenerated(value) && !(namesCredential(option) && looksLikeSecretLiteral(value)) : !looksLikeSecretLiteral(value)) continue;
-        const start = match.index + whole.length - value.length - (quote ? 1 : 0);
-        report({ span: [start, start + value.length], secret: value, message: message(`--${option}`), construct: `--${option}` });
+      for (const match of text.matchAll(LONG_OPTION)) reportOption(match, match[1]!, '--');
+    }
+    if (['pass', 'pwd', 'secret', 'token', 'key', 'bearer'].some((keyword) => document.containsKeyword(keyword))) {
+      for (const match of text.matchAll(SINGLE_DASH_OPTION)) reportOption(match, match[1]!, '-');
+    }
+
+    if (document.containsKeyword(' -p')) {
+      for (const match of text.matchAll(SHORT_PASSWORD)) {
+        const value = match[2] ?? match[3]!;
+        const before = commandBefore(text, match.index!);
+        // A value starting with `$` is a variable, or a crypt hash (`useradd -p '$6$…'`).
+        if (value.startsWith('$') || !USER_OPTION.test(before) || OTHER_SHORT_P.test(before) || FILE_NAME.test(value) || !looksLikeSecretLiteral(value)) continue;
+        const start = match.index! + match[0].length - value.length - (match[1] ? 1 : 0);
+        const option = match[0].slice(0, 2);
+        report({ span: [start, start + value.length], secret: value, message: message(`${option} after a user option`), construct: option });
+      }
+    }
+
+    if (document.containsKeyword('convertto-securestring')) {
+      for (const match of text.matchAll(SECURE_STRING)) {
+        // The string is the first word that is not a parameter (`ConvertTo-SecureString "x" -AsPlainText -Force`), or piped in (`"x" | ConvertTo-SecureString`).
+        const words = commandWords(text, match.index + match[0].length).list;
+        const argument = words.find((word) => !word.text.startsWith('-')) ?? pipedString(text, match.index);
+        const value = argument && unescapeQuotes(argument);
+        if (!value || value.text.startsWith('$') || value.text.startsWith('(') || !looksLikeSecretLiteral(value.text)) continue;
+        report({ span: [value.start, value.start + value.text.length], secret: value.text, message: message('ConvertTo-SecureString'), construct: 'ConvertTo-SecureString' });
+      }
+    }
+
+    if (document.containsKeyword('curlopt_') || document.containsKeyword('pycurl.')) {
+      for (const match of text.matchAll(CURL_CODE_OPTION)) {
+        const [whole, option, , literal] = match;
+        // `USERPWD` holds `user:password`: the secret is after the first colon.
+        const colon = option!.endsWith('USERPWD') ? literal!.indexOf(':') : -1;
+        if (option!.endsWith('USERPWD') && colon < 0) continue;
+        const value = literal!.slice(colon + 1);
+        if (value.startsWith('$') || !looksLikeSecretLiteral(value)) continue;
+        const start = match.index + whole.length - 1 - value.length;
+        report({
+          span: [start, start + value.length],
+          secret: value,
+          message: `libcurl's ${option} is set to a literal credential ({{secret}}): it ships in every build of this code and cannot be rotated without a release; read it at run time from the environment or a secret store.`,
+          construct: option,
+        });
       }
     }
 
@@ -85,6 +143,53 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * Whether an option (`password`, `api-key`, `ClientSecret`, `storepass`) names the credential value
+ * itself, not how to get it (`--password-stdin`, `--token-file`), and its word looks like one.
+ */
+function isOptionCredential(option: string, value: string): boolean {
+  if (value.startsWith('-') || value.startsWith('$')) return false;
+  if (KEYSTORE_PASSWORD_OPTION.test(option)) return looksLikeSecretLiteral(value);
+  const last = nameWords(option).at(-1) ?? '';
+  if (!VALUE_OPTION.test(last)) return false;
+  const named = namesCredential(option) || last === 'bearer';
+  // A bare `key` (`--key`, `-key`) is a credential only when the value looks generated.
+  if (last === 'key') return looksGenerated(value) || (named && looksLikeSecretLiteral(value));
+  return named && looksLikeSecretLiteral(value);
+}
+
+/** The text of the shell command before `index`: back to the start of its line (following backslash continuations) or to `;`, `|`, `&`; at most 400 characters. */
+function commandBefore(text: string, index: number): string {
+  let start = index;
+  while (start > 0 && index - start < 400) {
+    const ch = text[start - 1]!;
+    if (ch === ';' || ch === '|' || ch === '&') break;
+    if (ch === '\n' && !continuesLine(text, start - 1)) break;
+    start--;
+  }
+  return text.slice(start, index);
+}
+
+/** A quoted string piped into the command at `index` (`"x" | ConvertTo-SecureString`), on the same line. */
+function pipedString(text: string, index: number): Word | undefined {
+  let end = index;
+  while (end > 0 && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+  if (text[end - 1] !== '|') return undefined;
+  end--;
+  while (end > 0 && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+  const quote = text[end - 1];
+  if (quote !== '"' && quote !== "'") return undefined;
+  const open = text.lastIndexOf(quote, end - 2);
+  if (open < 0 || end - open > 300 || text.slice(open, end).includes('\n')) return undefined;
+  return { text: text.slice(open + 1, end - 1), start: open + 1 };
+}
+
+/** A word quoted with escaped quotes inside another string (`\\"x\\"`, `\\\\"x\\\\"`), without them. */
+function unescapeQuotes(word: Word): Word {
+  const match = /^(\\{1,4}["'])([^"'\\]{1,300})\\{1,4}["']/.exec(word.text);
+  return match ? { text: match[2]!, start: word.start + match[1]!.length } : word;
+}
 
 /**
  * The words after a command, up to the end of its line or shell command (`;`, `|`, `&`), at most
