@@ -25,7 +25,7 @@ const SECRET_WORD_ENDINGS = new Set(['e', 'o', 'a', 'value', 'string']);
 /** Short words that name a secret only at the end (`DB_PASS`, `GH_PAT`), not in `PASS_THROUGH` or `PATH_PREFIX`. */
 const SECRET_LAST_WORDS = new Set(['pass', 'pwd', 'pat']);
 /** `<qualifier> key` names a credential; `primary key`, `public key`, `cache key` do not. */
-const KEY_QUALIFIERS = new Set(['api', 'access', 'private', 'secret', 'signing', 'auth', 'client', 'master', 'encryption', 'app', 'license', 'consumer', 'service', 'account', 'hmac']);
+const KEY_QUALIFIERS = new Set(['api', 'access', 'private', 'secret', 'signing', 'auth', 'authentication', 'authorization', 'client', 'master', 'encryption', 'app', 'license', 'consumer', 'service', 'account', 'hmac']);
 /** `api` run together with a vendor's name counts too (`RAPIDAPI_KEY`, `WEBAPI_KEY`): an API key all the same. */
 function isKeyQualifier(word: string): boolean {
   return KEY_QUALIFIERS.has(word) || (word.length > 4 && word.endsWith('api'));

@@ -22,3 +22,22 @@ export function nameAround(text: string, from: number, to: number, isNameChar: (
   while (end < text.length && end - from < limit && isNameChar(text.charCodeAt(end))) end++;
   return { start, end };
 }
+
+/**
+ * Whether the line around `offset` is a full line of uuencoded data (`M` for 45 bytes, then 60
+ * characters from space to backquote): its `PW:` or `KEY=` are bytes, not names.
+ */
+export function isUuencodedLine(text: string, offset: number): boolean {
+  // Such a line is 61 characters long, so its start is no further back (a long line costs nothing).
+  let start = offset;
+  while (start > 0 && offset - start <= 61 && text[start - 1] !== '\n') start--;
+  if (text[start] !== 'M' || (start > 0 && text[start - 1] !== '\n')) return false;
+  let end = start + 1;
+  while (end < text.length && end - start <= 62) {
+    const code = text.charCodeAt(end);
+    if (code === 10 || code === 13) break;
+    if (code < 32 || code > 96) return false;
+    end++;
+  }
+  return end - start === 61 && (end === text.length || text[end] === '\n' || text[end] === '\r');
+}

@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import { base64Text, shannonEntropy } from '../../server/src/engine/secret-values';
 import { isCamelCaseIdentifier, looksLikeSecretLiteral, nameWords } from '../lib/credential-names';
-import { nameAround, nameCharacters } from '../lib/name-around';
+import { isUuencodedLine, nameAround, nameCharacters } from '../lib/name-around';
 import { xmlValueAfterName } from '../lib/xml-values';
 import docs from './docs.md';
 
@@ -47,7 +47,7 @@ export default defineRule({
     const code = language !== undefined && CODE_LANGUAGES.has(language);
     let scannedTo = 0;
     for (const hitStart of document.keywordStarts(HIT_WORDS)) {
-      if (hitStart < scannedTo) continue;
+      if (hitStart < scannedTo || isUuencodedLine(text, hitStart)) continue;
       // The rest of the word is letters, which the name takes in.
       const { start, end } = nameAround(text, hitStart, hitStart + 1, isNameChar);
       scannedTo = end;

@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import type { FileKind } from '../../server/src/engine/types';
 import { isPackageWithVersion, namesCredential, nameWords } from '../lib/credential-names';
-import { nameAround, nameCharacters } from '../lib/name-around';
+import { isUuencodedLine, nameAround, nameCharacters } from '../lib/name-around';
 import { xmlValueAfterName } from '../lib/xml-values';
 import docs from './docs.md';
 
@@ -13,9 +13,13 @@ import docs from './docs.md';
  * `plaintext` the GitHub provider's `plaintext_value` of a secret.
  */
 const CREDENTIAL_WORDS = ['pass', 'pwd', 'secret', 'token', 'key', 'credential', 'contrase', 'senha', 'kennwort', 'wachtwoord', 'salasana', 'haslo', 'jelszo', 'heslo', 'sonar', 'plaintext'];
-/** `key` counts only as part of a key name: `api_key`, `PrivateKey`, `access-key`, `authKey`, `signing_key`. */
-const KEY_QUALIFIER = /(?:api|private|access|auth|signing)[_-]?$/i;
-const QUALIFIER_REACH = 'signing_'.length;
+/**
+ * `key` counts only as part of a key name: `api_key`, `PrivateKey`, `access-key`, `authKey`,
+ * `signing_key`; outside code also two words (`Secret Key: …`, `Access key = …`), as docs and
+ * hand-written notes give it. In code `private key = …` is a class field called `key`.
+ */
+const KEY_QUALIFIER = /(?:api|private|access|auth|signing|secret|authentication|authorization)([ _-]?)$/i;
+const QUALIFIER_REACH = 'authentication_'.length;
 /**
  * Right after a name: a C array declarator (`api_key[] =`), an optional closing quote and a
  * subscript's bracket (`os.environ["API_KEY"] =`, checked by isSubscript), the operator, then a
@@ -185,10 +189,13 @@ export default defineRule({
       let from = hitStart;
       if (text.slice(hitStart, hitStart + 3).toLowerCase() === 'key') {
         const qualifier = KEY_QUALIFIER.exec(text.slice(Math.max(0, hitStart - QUALIFIER_REACH), hitStart));
-        if (!qualifier) continue;
+        const spaced = qualifier?.[1] === ' ';
+        if (!qualifier || (spaced && code)) continue;
         from -= qualifier[0].length;
-        if (from < scannedTo) continue;
+        // A spaced qualifier (`Secret Key`) was read as a name of its own just before, without a value.
+        if (from < scannedTo && !spaced) continue;
       }
+      if (isUuencodedLine(text, hitStart)) continue;
       // The rest of the word is letters, which the name takes in.
       const { start, end } = nameAround(text, from, hitStart + 1, isNameChar);
       scannedTo = end;
@@ -210,7 +217,8 @@ export default defineRule({
         // `Pass: shared_access_key_enabled is false`, `## SHOULD PASS: Explicit false`: a lone
         // `pass` is also a test's verdict, and after its colon a word followed by more words on
         // the line is prose. (`password: value with spaces` may be a password, and is kept.)
-        if (bareValue !== undefined && isLonePass(name) && !/[,;]$/.test(bareValue) && PROSE_AFTER.test(text.slice(end + whole.length, end + whole.length + 2)) && COLON_OPERATOR.test(whole)) continue;
+        // Two words as a name (`Secret Key: see the vault`) are the same: a heading in prose or notes.
+        if (bareValue !== undefined && (isLonePass(name) || name.includes(' ')) && !/[,;]$/.test(bareValue) && PROSE_AFTER.test(text.slice(end + whole.length, end + whole.length + 2)) && COLON_OPERATOR.test(whole)) continue;
         // In JSON a bare run is inside a string, and ends at an escaped line break, quote or `&`. After
         // a colon, words in a message (`"getTokenCredential: cache hit"`) are skipped; a value that
         // ends the string or one of its lines (YAML or a `.env` embedded in a string) is kept, as
