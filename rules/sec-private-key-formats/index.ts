@@ -18,6 +18,17 @@ const ARMOUR_HEADER = /^[A-Za-z][\w-]{0,40}: ?[^\n]{0,200}$/;
 const ENCODED_BEGIN = /LS0tLS1CRUdJTi|LS0tLUJFR0lO|tLS0tQkVHSU4/g;
 const BASE64_BODY_CHAR = /[A-Za-z0-9+/]/;
 
+/**
+ * A JSON Web Key's type member (`"kty": "RSA"`, JS `kty: 'EC'`, YAML `kty: OKP`); its private
+ * members sit in the same object: `d` for RSA, EC and OKP keys, `k` for a symmetric (`oct`) key.
+ */
+const JWK_TYPE = /(?<![\w$])["']?kty["']?[ \t]*:[ \t]*["']?(RSA|EC|OKP|oct)\b/g;
+const JWK_PRIVATE_MEMBER = /(?<![\w$])["']?(d|k)["']?[ \t]*:[ \t]*["']?([A-Za-z0-9_-]{16,2000})/g;
+/** How far from its `kty` a JWK's members may be (an RSA-4096 private JWK is about 4 KB). */
+const JWK_REACH = 6000;
+/** Base64 of `"kty"` at each of the three byte alignments (JWKs and JWK sets encoded into a variable). */
+const ENCODED_JWK_TYPE = /Imt0eS|JrdHki|ia3R5/g;
+
 const PPK_HEADER = /PuTTY-User-Key-File-[23]: ?[\w@.-]{1,60}/g;
 const PPK_PRIVATE_LINES = /Private-Lines:/g;
 
@@ -26,7 +37,7 @@ export default defineRule({
   category: 'secret',
   defaultSeverity: 'error',
   fileKinds: '*',
-  keywords: ['private key', 'ls0tls1crudjti', 'ls0tlujfr0lo', 'tls0tqkvhsu4', 'putty-user-key-file-'],
+  keywords: ['private key', 'ls0tls1crudjti', 'ls0tlujfr0lo', 'tls0tqkvhsu4', 'putty-user-key-file-', 'kty', 'imt0es', 'jrdhki', 'ia3r5'],
   docs,
   check({ document, report }) {
     const text = document.text;
@@ -80,16 +91,31 @@ export default defineRule({
       }
     }
 
+    if (document.containsKeyword('kty')) {
+      for (const jwk of privateJwks(text)) {
+        report({ span: jwk.span, secret: jwk.secret, message: message(`Private JSON Web Key (${jwk.type} \`${jwk.member}\`)`), construct: `jwk-${jwk.member}` });
+      }
+    }
+
+    if (['imt0es', 'jrdhki', 'ia3r5'].some((keyword) => document.containsKeyword(keyword))) {
+      let scannedTo = 0;
+      for (const match of text.matchAll(ENCODED_JWK_TYPE)) {
+        if (match.index < scannedTo) continue;
+        const { start, end } = base64RunAround(text, match.index);
+        scannedTo = end;
+        // A 1Password service-account token (`ops_eyJ…`) carries a key of the account; sec-1password reports the token.
+        if (text.slice(Math.max(0, start - 4), start) === 'ops_') continue;
+        const decoded = Buffer.from(text.slice(start, end), 'base64').toString('latin1');
+        if (privateJwks(decoded).length === 0) continue;
+        report({ span: [start, end], secret: text.slice(start, end), message: message('Base64-encoded private JSON Web Key') });
+      }
+    }
+
     if (['ls0tls1crudjti', 'ls0tlujfr0lo', 'tls0tqkvhsu4'].some((keyword) => document.containsKeyword(keyword))) {
       let scannedTo = 0;
       for (const match of text.matchAll(ENCODED_BEGIN)) {
         if (match.index < scannedTo) continue;
-        // The run of base64 around the marker; `=` only ends one.
-        let start = match.index;
-        while (start > 0 && match.index - start < MAX_BLOCK && BASE64_BODY_CHAR.test(text[start - 1]!)) start--;
-        let end = match.index;
-        while (end < text.length && end - start < 4 * MAX_BLOCK && BASE64_BODY_CHAR.test(text[end]!)) end++;
-        while (end < text.length && end - start < 4 * MAX_BLOCK && text[end] === '=') end++;
+        const { start, end } = base64RunAround(text, match.index);
         scannedTo = end;
         // The marker sits on a 4-character group boundary, except the one that starts with the last character of a group.
         const aligned = match.index + (match[0].startsWith('t') ? 1 : 0);
@@ -100,6 +126,53 @@ export default defineRule({
     }
   },
 });
+
+/** The run of base64 around `at`, at most MAX_BLOCK characters before it; `=` only ends one. */
+function base64RunAround(text: string, at: number): { start: number; end: number } {
+  let start = at;
+  while (start > 0 && at - start < MAX_BLOCK && BASE64_BODY_CHAR.test(text[start - 1]!)) start--;
+  let end = at;
+  while (end < text.length && end - start < 4 * MAX_BLOCK && BASE64_BODY_CHAR.test(text[end]!)) end++;
+  while (end < text.length && end - start < 4 * MAX_BLOCK && text[end] === '=') end++;
+  return { start, end };
+}
+
+interface PrivateJwk {
+  readonly span: [number, number];
+  readonly secret: string;
+  readonly type: string;
+  readonly member: string;
+}
+
+/**
+ * The private members of the JSON Web Keys in `text`: each `kty` is read with the object around it,
+ * from the `{` before it to the `}` after it (JWK members are flat), and the objects never overlap,
+ * so the work stays linear. A public JWK (`n` and `e`, `x` and `y`) has no `d`.
+ */
+function privateJwks(text: string): PrivateJwk[] {
+  const found: PrivateJwk[] = [];
+  let consumedTo = 0;
+  for (const match of text.matchAll(JWK_TYPE)) {
+    if (match.index < consumedTo) continue;
+    const type = match[1]!;
+    let open = match.index;
+    while (open > consumedTo && match.index - open < JWK_REACH && text[open - 1] !== '{') open--;
+    const limit = Math.min(text.length, match.index + JWK_REACH);
+    let close = match.index + match[0].length;
+    while (close < limit && text[close] !== '}') close++;
+    consumedTo = close;
+    const object = text.slice(open, close);
+    for (const member of object.matchAll(JWK_PRIVATE_MEMBER)) {
+      const name = member[1]!;
+      // `d` belongs to asymmetric keys, `k` to symmetric ones.
+      if ((name === 'k') !== (type === 'oct')) continue;
+      const value = member[2]!;
+      const start = open + member.index + member[0].length - value.length;
+      found.push({ span: [start, start + value.length], secret: value, type, member: name });
+    }
+  }
+  return found;
+}
 
 /** Every `-----END <label>-----` line of a private key, in order, read without a regular expression. */
 function endMarkers(text: string): Array<{ at: number; label: string; length: number }> {
@@ -133,7 +206,8 @@ function secretlintReports(label: string, raw: string): boolean {
  */
 function keyMaterial(raw: string): string | undefined {
   const lines = raw
-    .replace(/\\r|\\n/g, '\n')
+    // Backslashes before `n` or `r`: an escape, or one escaped again (`\\n`) in a string of code; at most eight, so a long run of them stays linear.
+    .replace(/\\{1,8}[rn]/g, '\n')
     .split(/\r?\n/)
     .map(unquoteLine)
     .filter((line) => line.length > 0 && !ARMOUR_HEADER.test(line));
@@ -144,11 +218,20 @@ function keyMaterial(raw: string): string | undefined {
   return body;
 }
 
-/** A body line without the string quoting around it in code (`"MIIE…\n" +`, `'…',`). */
+/**
+ * Before a body line in code: a comment's margin (` * `, `// `, `# `) or the operator that joins
+ * strings (`+ "…"`, PHP's `. '…'`, VB's `& "…"`). Neither can start a line of base64, which has no
+ * spaces or quotes.
+ */
+const LINE_MARGIN = /^(?:(?:\*|\/{2,3}|#)[ \t]+|[+.&][ \t]*(?=["'`]))/;
+
+/** A body line without the string quoting around it in code (`"MIIE…\n" +`, `+ "…"`, `'…',`, ` * …`). */
 function unquoteLine(line: string): string {
   let start = 0;
   let end = line.length;
   while (start < end && /\s/.test(line[start]!)) start++;
+  const margin = LINE_MARGIN.exec(line.slice(start, start + 8));
+  if (margin) start += margin[0].length;
   if (start < end && '"\'`'.includes(line[start]!)) start++;
   while (end > start && /[\s"'`,;+]/.test(line[end - 1]!)) end--;
   return line.slice(start, end);
