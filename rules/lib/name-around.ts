@@ -25,19 +25,36 @@ export function nameAround(text: string, from: number, to: number, isNameChar: (
 
 /**
  * Whether the line around `offset` is a full line of uuencoded data (`M` for 45 bytes, then 60
- * characters from space to backquote): its `PW:` or `KEY=` are bytes, not names.
+ * characters from space to backquote), in a run of them: its `PW:` or `KEY=` are bytes, not names.
+ * A line of capitals that happens to be 61 characters long has no neighbour like it.
  */
 export function isUuencodedLine(text: string, offset: number): boolean {
   // Such a line is 61 characters long, so its start is no further back (a long line costs nothing).
   let start = offset;
   while (start > 0 && offset - start <= 61 && text[start - 1] !== '\n') start--;
-  if (text[start] !== 'M' || (start > 0 && text[start - 1] !== '\n')) return false;
+  if (start > 0 && text[start - 1] !== '\n') return false;
+  const end = uuencodedLineEnd(text, start);
+  if (end === -1) return false;
+  const next = text.indexOf('\n', end);
+  if (next !== -1 && uuencodedLineEnd(text, next + 1) !== -1) return true;
+  if (start === 0) return false;
+  let previous = start - 1;
+  while (previous > 0 && start - previous <= 63 && text[previous - 1] !== '\n') previous--;
+  return uuencodedLineEnd(text, previous) !== -1;
+}
+
+/** Where the uuencoded line starting at `start` ends, or -1: `M`, then 60 characters from space to backquote, one of them punctuation. */
+function uuencodedLineEnd(text: string, start: number): number {
+  if (text[start] !== 'M') return -1;
   let end = start + 1;
+  let punctuation = false;
   while (end < text.length && end - start <= 62) {
     const code = text.charCodeAt(end);
     if (code === 10 || code === 13) break;
-    if (code < 32 || code > 96) return false;
+    if (code < 32 || code > 96) return -1;
+    if (code < 48 || (code > 57 && code < 65) || code > 90) punctuation = true;
     end++;
   }
-  return end - start === 61 && (end === text.length || text[end] === '\n' || text[end] === '\r');
+  const lineEnds = end === text.length || text[end] === '\n' || text[end] === '\r';
+  return end - start === 61 && lineEnds && punctuation ? end : -1;
 }

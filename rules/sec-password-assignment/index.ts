@@ -22,13 +22,17 @@ const KEY_QUALIFIER = /(?:api|private|access|auth|signing|secret|authentication|
 const QUALIFIER_REACH = 'authentication_'.length;
 /**
  * Right after a name: a C array declarator (`api_key[] =`), an optional closing quote and a
- * subscript's bracket (`os.environ["API_KEY"] =`, checked by isSubscript), the operator, then a
+ * subscript's bracket (`os.environ["API_KEY"] =`, checked by isSubscript), the operator (in code
+ * also a type annotation before `=`: Kotlin's `val password: String =`, a Python default
+ * `passwd: str = "…"`, TypeScript's `apiKey: string =`), then a
  * quoted value (groups 1, 2), with an optional string prefix (C# and Objective-C
  * `@"…"`, Python `r"…"`, C `L"…"`), or a bare value (group 3). In source code a bare value stops
  * at punctuation, where an expression would go on; in configuration it runs to the next space,
  * since generated passwords are full of brackets and commas.
  */
-const OPERATOR_VALUE_CODE = /(?:\[\w{0,8}\])?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,300})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
+const OPERATOR_VALUE_CODE = /(?:\[\w{0,8}\])?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|=>|:[ \t]*[A-Za-z_][\w.]{0,40}(?:<[\w ,.?]{0,40}>|\[[\w ,.]{0,40}\])?[?!]?[ \t]*=(?![=>])|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,300})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
+/** The same for prose, notes and other text, where `secret: A=b` is not a type annotation. */
+const OPERATOR_VALUE_TEXT = /(?:\[\w{0,8}\])?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,300})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
 const OPERATOR_VALUE_CONFIG = /(?:\[\w{0,8}\])?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,300})\1|([^\s"'`]{1,300}))/y;
 /**
  * A call of two string arguments, the first naming a credential: `define('DB_PASSWORD', '…')`
@@ -109,6 +113,8 @@ const URL_VALUE = /^[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\//;
 const REGEX_SYNTAX = /\\[wdsWDSbB]|\(\?[:=!<]|\[\^/;
 /** A CSS attribute selector (`[type=password]`): what matches a password field, not a password. */
 const ATTRIBUTE_SELECTOR = /^\[[\w-]+(?:[~|^$*]?=[^\]]*)?\]$/;
+/** An element's id or class as a selector (`#add-password`, `.token-field`): words joined by dashes, no digits. */
+const ID_OR_CLASS_SELECTOR = /^[#.][A-Za-z]+(?:[-_][A-Za-z]+)+$/;
 
 /** An HCL attribute traversal: `aws_iam_access_key.ci.secret`, `random_password.db[0].result`. */
 const HCL_TRAVERSAL = /^[A-Za-z_][\w-]*(?:\[[^\]\s]{1,40}\])?(?:\.[\w-]+(?:\[[^\]\s]{1,40}\])?)+$/;
@@ -152,7 +158,7 @@ export default defineRule({
       // Outside configuration, where bare values run to the next space, a bare `a.b` is code
       // quoted in a README or a changelog (`var signingKey = key.publicKey`).
       if (!quoted && !configuration && MEMBER_PATH.test(trimmed)) return false;
-      if (ATTRIBUTE_SELECTOR.test(trimmed) || REGEX_SYNTAX.test(trimmed) || FILE_PATH.test(trimmed)) return false;
+      if (ATTRIBUTE_SELECTOR.test(trimmed) || ID_OR_CLASS_SELECTOR.test(trimmed) || REGEX_SYNTAX.test(trimmed) || FILE_PATH.test(trimmed)) return false;
       // A URL holds a credential only as the password in its user info, which the URL rules judge
       // and report alone (sec-password-in-url, sec-database-connection-string, sec-basic-auth).
       if (URL_VALUE.test(trimmed)) return false;
@@ -182,7 +188,7 @@ export default defineRule({
       });
       return true;
     };
-    const operatorValue = configuration ? OPERATOR_VALUE_CONFIG : OPERATOR_VALUE_CODE;
+    const operatorValue = configuration ? OPERATOR_VALUE_CONFIG : code ? OPERATOR_VALUE_CODE : OPERATOR_VALUE_TEXT;
     let scannedTo = 0;
     for (const hitStart of document.keywordStarts(CREDENTIAL_WORDS)) {
       if (hitStart < scannedTo) continue;
@@ -209,6 +215,9 @@ export default defineRule({
         const [whole, quote, quotedValue, bareValue] = match;
         // A single-quoted run in the C family is a character constant, not a string literal.
         if (quote === "'" && charQuotes) continue;
+        // `"Password:"`: the name and its colon are a label inside a string, and the quote after
+        // the colon closes it (`passwordLabel:"Password:",rememberLabel:…`); no value follows.
+        if (quote !== undefined && whole[0] === ':' && whole[1] === quote && text[start - 1] === quote) continue;
         // A backquoted run with spaces is a shell command substitution (`etcdctl get /k`) or a template, not a literal.
         if (quote === '`' && /\s/.test(quotedValue!)) continue;
         // A bare value opening with a bracket is a list, a note (`(optional)`) or a placeholder;
