@@ -98,11 +98,7 @@ export default defineRule({
     }
 
     if (['imt0es', 'jrdhki', 'ia3r5'].some((keyword) => document.containsKeyword(keyword))) {
-      let scannedTo = 0;
-      for (const match of text.matchAll(ENCODED_JWK_TYPE)) {
-        if (match.index < scannedTo) continue;
-        const { start, end } = base64RunAround(text, match.index);
-        scannedTo = end;
+      for (const { start, end } of base64RunsAround(text, ENCODED_JWK_TYPE)) {
         // A 1Password service-account token (`ops_eyJ…`) carries a key of the account; sec-1password reports the token.
         if (text.slice(Math.max(0, start - 4), start) === 'ops_') continue;
         const decoded = Buffer.from(text.slice(start, end), 'base64').toString('latin1');
@@ -112,13 +108,9 @@ export default defineRule({
     }
 
     if (['ls0tls1crudjti', 'ls0tlujfr0lo', 'tls0tqkvhsu4'].some((keyword) => document.containsKeyword(keyword))) {
-      let scannedTo = 0;
-      for (const match of text.matchAll(ENCODED_BEGIN)) {
-        if (match.index < scannedTo) continue;
-        const { start, end } = base64RunAround(text, match.index);
-        scannedTo = end;
+      for (const { match, start, end } of base64RunsAround(text, ENCODED_BEGIN)) {
         // The marker sits on a 4-character group boundary, except the one that starts with the last character of a group.
-        const aligned = match.index + (match[0].startsWith('t') ? 1 : 0);
+        const aligned = match.index! + (match[0].startsWith('t') ? 1 : 0);
         if (!encodesPrivateKey(text.slice(aligned, end))) continue;
         const run = text.slice(start, end);
         report({ span: [start, end], secret: run, message: message('Base64-encoded private key') });
@@ -127,14 +119,23 @@ export default defineRule({
   },
 });
 
-/** The run of base64 around `at`, at most MAX_BLOCK characters before it; `=` only ends one. */
-function base64RunAround(text: string, at: number): { start: number; end: number } {
-  let start = at;
-  while (start > 0 && at - start < MAX_BLOCK && BASE64_BODY_CHAR.test(text[start - 1]!)) start--;
-  let end = at;
-  while (end < text.length && end - start < 4 * MAX_BLOCK && BASE64_BODY_CHAR.test(text[end]!)) end++;
-  while (end < text.length && end - start < 4 * MAX_BLOCK && text[end] === '=') end++;
-  return { start, end };
+/**
+ * For each match of `marker` (a base64 encoding of a header), the run of base64 around it: at most
+ * MAX_BLOCK characters before it, and `=` only ends one. A run is visited once, for its first marker.
+ */
+function* base64RunsAround(text: string, marker: RegExp): Generator<{ match: RegExpMatchArray; start: number; end: number }> {
+  let scannedTo = 0;
+  for (const match of text.matchAll(marker)) {
+    const at = match.index!;
+    if (at < scannedTo) continue;
+    let start = at;
+    while (start > 0 && at - start < MAX_BLOCK && BASE64_BODY_CHAR.test(text[start - 1]!)) start--;
+    let end = at;
+    while (end < text.length && end - start < 4 * MAX_BLOCK && BASE64_BODY_CHAR.test(text[end]!)) end++;
+    while (end < text.length && end - start < 4 * MAX_BLOCK && text[end] === '=') end++;
+    scannedTo = end;
+    yield { match, start, end };
+  }
 }
 
 interface PrivateJwk {
