@@ -58,3 +58,34 @@ function uuencodedLineEnd(text: string, start: number): number {
   const lineEnds = end === text.length || text[end] === '\n' || text[end] === '\r';
   return end - start === 61 && lineEnds && punctuation ? end : -1;
 }
+
+/** How far back from a name's `/` an account's label and value are read. */
+const IDENTITY_REACH = 120;
+/**
+ * A word that labels an account, maybe after another word (`user id`, `Host name`): `ID`, `user`,
+ * `Username`, `login`, `account`, `e-mail`, `mailto`, and the Korean 아이디 and 계정.
+ */
+const IDENTITY_WORD = String.raw`(?:[\p{L}\d]{1,12}[ _-])?(?:id|user|user[ _-]?id|(?:user|host|account|login)[ _-]?name|login|account|e-?mail|mailto|아이디|계정)`;
+/** `ID:master` or `Username = ops` right before the slash: an account given first, then its password. */
+const IDENTITY_THEN_SLASH = new RegExp(String.raw`(?:^|[\s(,;])${IDENTITY_WORD}[ \t]?[:=][ \t]?[^\s/:=]{1,100}$`, 'iu');
+/** `ID/` right before the name: one label for both (`ID/PW: master/…`), whose value is the pair. */
+const IDENTITY_SLASH = new RegExp(String.raw`(?:^|[\s(,;])${IDENTITY_WORD}$`, 'iu');
+
+/**
+ * A name after a slash is mostly part of a path or a URL (`/run/secrets/db`, `api/token=`), but in
+ * notes and docs a slash also joins an account to its password: `ID:master/PW:…` gives each its
+ * own label (`separate`), `ID/PW: master/…` one label for both, with the pair as the value
+ * (`paired`: the password is after the value's first slash). Undefined for anything else.
+ */
+export function accountBeforeSlash(text: string, slashAt: number): 'separate' | 'paired' | undefined {
+  const before = text.slice(Math.max(0, slashAt - IDENTITY_REACH), slashAt);
+  if (IDENTITY_SLASH.test(before)) return 'paired';
+  if (IDENTITY_THEN_SLASH.test(before)) return 'separate';
+  return undefined;
+}
+
+/** The password in a value given for `ID/PW`: after the first slash (`master/s3cret`), or the whole value when it has none. */
+export function passwordOfPair(value: string, valueStart: number): { value: string; start: number } {
+  const slash = value.indexOf('/');
+  return slash > 0 && slash < value.length - 1 ? { value: value.slice(slash + 1), start: valueStart + slash + 1 } : { value, start: valueStart };
+}

@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import { base64Text, shannonEntropy } from '../../server/src/engine/secret-values';
 import { isCamelCaseIdentifier, looksLikeSecretLiteral, nameWords } from '../lib/credential-names';
-import { isUuencodedLine, nameAround, nameCharacters } from '../lib/name-around';
+import { accountBeforeSlash, isUuencodedLine, nameAround, nameCharacters, passwordOfPair } from '../lib/name-around';
 import { xmlValueAfterName } from '../lib/xml-values';
 import docs from './docs.md';
 
@@ -51,14 +51,15 @@ export default defineRule({
       // The rest of the word is letters, which the name takes in.
       const { start, end } = nameAround(text, hitStart, hitStart + 1, isNameChar);
       scannedTo = end;
-      // Part of a path, a URL or an ARN, not a name.
-      if (start > 0 && /[:/]/.test(text[start - 1]!)) continue;
+      // Part of a path, a URL or an ARN, not a name; `ID:ops/PW:…` joins an account and its password.
+      const account = start > 0 && text[start - 1] === '/' ? accountBeforeSlash(text, start - 1) : undefined;
+      if (start > 0 && (text[start - 1] === ':' || (text[start - 1] === '/' && !account))) continue;
       const name = trimPunctuation(text.slice(start, end));
       const kind = keyedName(name);
       if (!kind) continue;
       const assigned = valueAfterName(text, start, end, code);
       if (!assigned) continue;
-      const { value, start: valueStart } = assigned;
+      const { value, start: valueStart } = account === 'paired' ? passwordOfPair(assigned.value, assigned.start) : assigned;
       if (kind === 'key' ? !looksGenerated(value) : !looksLikeSecretLiteral(value)) continue;
       report({
         span: [valueStart, valueStart + value.length],

@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import type { FileKind } from '../../server/src/engine/types';
 import { isPackageWithVersion, namesCredential, nameWords } from '../lib/credential-names';
-import { isUuencodedLine, nameAround, nameCharacters } from '../lib/name-around';
+import { accountBeforeSlash, isUuencodedLine, nameAround, nameCharacters, passwordOfPair } from '../lib/name-around';
 import { xmlValueAfterName } from '../lib/xml-values';
 import docs from './docs.md';
 
@@ -205,8 +205,9 @@ export default defineRule({
       // The rest of the word is letters, which the name takes in.
       const { start, end } = nameAround(text, from, hitStart + 1, isNameChar);
       scannedTo = end;
-      // `...:secret:/path` and `a/secret=b` are parts of a path or an ARN, not a name.
-      if (start > 0 && (text[start - 1] === ':' || text[start - 1] === '/')) continue;
+      // `...:secret:/path` and `a/secret=b` are parts of a path or an ARN, not a name; `ID:ops/PW:…` joins an account and its password.
+      const account = start > 0 && text[start - 1] === '/' ? accountBeforeSlash(text, start - 1) : undefined;
+      if (start > 0 && (text[start - 1] === ':' || (text[start - 1] === '/' && !account))) continue;
       if (start > 0 && (text[start - 1] === '?' || text[start - 1] === '&') && isBadgeQuery(text, start - 1)) continue;
       operatorValue.lastIndex = end;
       const match = operatorValue.exec(text);
@@ -227,7 +228,9 @@ export default defineRule({
         // `pass` is also a test's verdict, and after its colon a word followed by more words on
         // the line is prose. (`password: value with spaces` may be a password, and is kept.)
         // Two words as a name (`Secret Key: see the vault`) are the same: a heading in prose or notes.
-        if (bareValue !== undefined && (isLonePass(name) || name.includes(' ')) && !/[,;]$/.test(bareValue) && PROSE_AFTER.test(text.slice(end + whole.length, end + whole.length + 2)) && COLON_OPERATOR.test(whole)) continue;
+        // Outside configuration, a lower-case word followed by more words is prose too (`token: rotated monthly by ops`).
+        const proseName = isLonePass(name) || name.includes(' ') || (!configuration && /^[a-z]+$/.test(bareValue ?? ''));
+        if (bareValue !== undefined && proseName && !/[,;]$/.test(bareValue) && PROSE_AFTER.test(text.slice(end + whole.length, end + whole.length + 2)) && COLON_OPERATOR.test(whole)) continue;
         // In JSON a bare run is inside a string, and ends at an escaped line break, quote or `&`. After
         // a colon, words in a message (`"getTokenCredential: cache hit"`) are skipped; a value that
         // ends the string or one of its lines (YAML or a `.env` embedded in a string) is kept, as
@@ -245,8 +248,9 @@ export default defineRule({
           const escape = quoted.search(JSON_VALUE_END);
           if (escape !== -1) quoted = quoted.slice(0, escape);
         }
-        const value = quoted !== undefined ? (json && quoted.endsWith('\\') ? quoted.slice(0, -1) : quoted) : trimTrailingPunctuation(bare ?? '');
-        const valueStart = end + whole.length - (quotedValue !== undefined ? quotedValue.length + 1 : bareValue!.length);
+        const given = quoted !== undefined ? (json && quoted.endsWith('\\') ? quoted.slice(0, -1) : quoted) : trimTrailingPunctuation(bare ?? '');
+        const givenStart = end + whole.length - (quotedValue !== undefined ? quotedValue.length + 1 : bareValue!.length);
+        const { value, start: valueStart } = account === 'paired' ? passwordOfPair(given, givenStart) : { value: given, start: givenStart };
         // A reported value is one secret: a credential word inside it (`secret = pass:insta`) is not another.
         if (consider(name, value, quote !== undefined, valueStart)) scannedTo = valueStart + value.length;
         continue;
