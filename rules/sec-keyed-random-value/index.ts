@@ -124,8 +124,8 @@ export function looksGenerated(value: string): boolean {
   // Dotted or dashed words (`auth.errors.key2`, `feature-flag-v2`): each part a word with at most
   // a short number after it, not a prefix before a random body (`sk-` and 48 mixed characters).
   if (/^[a-z]+(?:[._-](?:[a-z]{1,30}\d{0,3}|\d{1,3})){1,10}$/i.test(v) && !/\d{3}/.test(v)) return false;
-  // Publishable (client-side) keys are meant to be public.
-  if (/^pk_(?:live|test)_/.test(v)) return false;
+  // Publishable (client-side) keys are meant to be public: Stripe's `pk_`, PostHog's project key `phc_`.
+  if (/^(?:pk_(?:live|test)_|phc_)/.test(v)) return false;
   if (decodesToText(v) || isCamelCaseIdentifier(v)) return false;
   return new Set(v).size >= 8 && shannonEntropy(v) >= 3;
 }

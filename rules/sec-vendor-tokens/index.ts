@@ -97,7 +97,7 @@ const FORMATS: readonly TokenFormat[] = [
   // (`xoxe.xoxp-1-…`, `xoxe.xoxb-1-…`) and their refresh tokens (`xoxe-1-…`) one long alphanumeric body.
   { vendor: 'Slack legacy token', keywords: ['xoxs-'], pattern: /(?<![\w-])xoxs-\d{6,14}(?:-\d{6,14}){2}-[0-9a-fA-F]{10,64}(?![\w-])/g, advice: ROTATE },
   {
-    vendor: 'Slack app configuration token',
+    vendor: 'Slack rotating token (app configuration, user or bot)',
     keywords: ['xoxe.xox', 'xoxe-1-'],
     pattern: /(?<![\w.-])(?:xoxe\.xox[bp]-1-[A-Za-z0-9]{140,200}|xoxe-1-[A-Za-z0-9]{120,180})(?![\w-])/g,
     accept: mixesLettersAndDigits,
@@ -399,6 +399,111 @@ const FORMATS: readonly TokenFormat[] = [
   { vendor: 'Kolide API token', keywords: ['k2sk_'], pattern: /(?<![\w-])k2sk_v1_[A-Za-z0-9]{24}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
   // Short and without a prefix of its own: looked for only in files that name Beamer.
   { vendor: 'Beamer API key', keywords: ['beamer'], pattern: /(?<![\w-])b_[A-Za-z0-9=_-]{44}(?![\w=-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  // PostHog's personal API key (`phx_`), project secret key for local flag evaluation (`phs_`) and
+  // OAuth tokens (`pha_`, `phr_`): 40 to 49 letters and digits, by key generation. The project
+  // key `phc_` is public by design (it ships in web pages) and is not reported.
+  { vendor: 'PostHog API key or token', keywords: ['phx_', 'phs_', 'pha_', 'phr_'], pattern: /(?<![\w-])ph[xsar]_[A-Za-z0-9]{40,49}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  // PASERK keys that are secret: a symmetric key (`kN.local.`, 32 bytes) and a secret key (Ed25519
+  // 64 bytes for k2/k4, a P-384 scalar for k3, DER RSA for k1), base64url without padding. Public
+  // keys, key ids and wrapped (encrypted) keys have other types.
+  {
+    vendor: 'PASERK secret or symmetric key',
+    keywords: ['k1.local.', 'k2.local.', 'k3.local.', 'k4.local.', 'k1.secret.', 'k2.secret.', 'k3.secret.', 'k4.secret.'],
+    pattern: /(?<![\w.-])(?:k[1-4]\.local\.[\w-]{43}|k[24]\.secret\.[\w-]{86}|k3\.secret\.[\w-]{64}|k1\.secret\.[\w-]{600,2400})(?![\w-])/g,
+    accept: (secret) => mixesCaseAndDigits(secret.slice(secret.indexOf('.', 3) + 1)),
+    advice: 'generate the key at deployment into a secret store and load it at run time',
+  },
+  // A PASETO is a bearer token like a JWT: `v1`–`v4`, `local` (encrypted) or `public` (signed),
+  // base64url of at least the nonce and tag (54 characters for v2.local), and an optional footer.
+  {
+    vendor: 'PASETO token',
+    keywords: ['v1.local.', 'v2.local.', 'v3.local.', 'v4.local.', 'v1.public.', 'v2.public.', 'v3.public.', 'v4.public.'],
+    pattern: /(?<![\w.-])v[1-4]\.(?:local|public)\.[\w-]{54,4000}(?:\.[\w-]{1,1000})?(?![\w-])/g,
+    accept: (secret) => mixesCaseAndDigits(secret.split('.')[2]!),
+    advice: 'issue short-lived tokens at run time instead of keeping one',
+  },
+  { vendor: 'Together AI API key', keywords: ['tgp_v1_'], pattern: /(?<![\w-])tgp_v1_[\w-]{43}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'LlamaCloud API key', keywords: ['llx-'], pattern: /(?<![\w-])llx-[A-Za-z0-9]{40,64}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  // Amazon Bedrock API keys: a long-term key is `ABSK` and base64 of `BedrockAPIKey-…-at-<account>:<secret>`;
+  // a short-term one (up to 12 hours) is base64 of a presigned `bedrock.amazonaws.com` URL.
+  {
+    vendor: 'Amazon Bedrock API key',
+    keywords: ['abskqmvkcm9ja0fqsutles', 'bedrock-api-key-ymvkcm9jay5hbwf6b25hd3muy29t'],
+    pattern: /(?<![\w+/-])(?:ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{40,200}={0,2}|bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/]{40,6000}={0,2})(?![\w+/=-])/g,
+    advice: 'call Bedrock with IAM role credentials (OIDC federation, instance or task roles) instead of an API key',
+  },
+  // Docker Swarm: a join token (`SWMTKN-1-<CA digest>-<secret>`, base 36; `SWMTKN-2-<0|1>-…` in FIPS
+  // clusters) lets a node join as a worker or manager; an unlock key decrypts the managers' Raft log.
+  {
+    vendor: 'Docker Swarm join token',
+    keywords: ['swmtkn-'],
+    pattern: /(?<![\w-])SWMTKN-(?:1|2-[01])-[0-9a-z]{50}-[0-9a-z]{25}(?![\w-])/g,
+    advice: 'rotate it (`docker swarm join-token --rotate worker` or `manager`) and hand it to new nodes from a secret store',
+  },
+  {
+    vendor: 'Docker Swarm unlock key',
+    keywords: ['swmkey-'],
+    pattern: /(?<![\w-])SWMKEY-1-[A-Za-z0-9+/]{43}(?![\w+/=-])/g,
+    advice: 'rotate it (`docker swarm unlock-key --rotate`) and keep it in a secret store',
+  },
+  // Akamai EdgeGrid client and access tokens (`akab-` and two base32 halves), which with the client
+  // secret sign API calls; the same shape followed by `.luna.akamaiapis.net` is the API host.
+  {
+    vendor: 'Akamai EdgeGrid client or access token',
+    keywords: ['akab-'],
+    pattern: /(?<![\w.-])akab-[a-z2-7]{16}-[a-z2-7]{16}(?![\w.-])/g,
+    accept: mixesLettersAndDigits,
+    advice: 'rotate the API client\'s credentials in Akamai Control Center and read the .edgerc from a secret store',
+  },
+  { vendor: 'Nylas API key', keywords: ['nyk_v0_'], pattern: /(?<![\w-])nyk_v0_[A-Za-z0-9]{40,80}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  { vendor: 'Riot Games API key', keywords: ['rgapi-'], pattern: /(?<![\w-])RGAPI-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'WakaTime API key', keywords: ['waka_'], pattern: /(?<![\w-])waka_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![\w-])/g, advice: ROTATE },
+  // NATS nkey seeds (`SU` user, `SA` account, `SO` operator): 58 characters of base32 with the seed
+  // and a checksum, in `.creds` files (`BEGIN USER NKEY SEED`) and server or client configuration.
+  {
+    vendor: 'NATS nkey seed',
+    keywords: ['nkey', 'nats', 'seed'],
+    pattern: /(?<![A-Za-z0-9])S[UAO][A-Z2-7]{56}(?![A-Za-z0-9])/g,
+    accept: mixesLettersAndDigits,
+    advice: 'issue user credentials at deployment (NATS decentralised auth or a secret store) and revoke this user',
+  },
+  {
+    vendor: 'Braintree access token',
+    keywords: ['access_token$'],
+    pattern: /(?<![\w$-])access_token\$(?:production|sandbox)\$[0-9a-z]{16}\$[0-9a-f]{32}(?![\w-])/g,
+    advice: 'revoke it in the Braintree control panel and load the replacement at run time from a secret store',
+  },
+  // Postman collection access keys: `PMAT-` and a ULID (Crockford base32), read access to one collection.
+  { vendor: 'Postman collection access key', keywords: ['pmat-'], pattern: /(?<![\w-])PMAT-[0-9A-HJKMNP-TV-Z]{26}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  // Bitbucket Data Center HTTP access tokens: `BBDC-` and base64 of a 12-digit id, `:` and 20 random bytes.
+  {
+    vendor: 'Bitbucket Data Center HTTP access token',
+    keywords: ['bbdc-'],
+    pattern: /(?<![\w-])BBDC-[A-Za-z0-9+/]{44}(?![\w+/=-])/g,
+    accept: (secret) => /^\d{12}:/.test(Buffer.from(secret.slice(5, 25), 'base64').toString('latin1')),
+    advice: 'give the token an expiry, or use a short-lived token from your CI\'s OIDC integration, and revoke this one',
+  },
+  // Google OAuth 2.0 access tokens live an hour, but one committed during that hour is usable.
+  {
+    vendor: 'Google OAuth access token',
+    keywords: ['ya29.'],
+    pattern: /(?<![\w.-])ya29\.[\w-]{30,2048}(?![\w-])/g,
+    accept: (secret) => mixesCaseAndDigits(secret.slice(5)),
+    advice: 'revoke it and get tokens at run time from workload identity federation or Application Default Credentials',
+  },
+  // GitLab's session cookie (32 hex characters, with a cell prefix on GitLab.com) is a signed-in browser session.
+  {
+    vendor: 'GitLab session cookie',
+    keywords: ['_gitlab_session='],
+    pattern: /(?<![\w-])_gitlab_session=(?:[a-z0-9]{1,12}-[0-9]{1,4}-)?([0-9a-f]{32})(?![\w-])/g,
+    group: 1,
+    accept: mixesLettersAndDigits,
+    advice: 'sign the session out (Settings, Active sessions) and use a scoped, expiring token for automation',
+  },
+  { vendor: 'WunderGraph Cosmo API key', keywords: ['cosmo_'], pattern: /(?<![\w-])cosmo_[0-9a-f]{32}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  // `sk-` and 32 hex characters (a UUID without its dashes): DeepSeek's keys, and other AI APIs'.
+  // OpenAI's `sk-` keys are longer and mixed-case (sec-openai).
+  { vendor: 'API key (DeepSeek-style `sk-` key)', keywords: ['sk-'], pattern: /(?<![\w-])sk-[0-9a-f]{32}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
 ];
 
 /**

@@ -5,9 +5,9 @@
  */
 
 // `{{ … }}` covers `${{ … }}` too; the lookbehind and `[^{}]` keep match attempts from overlapping, so a
-// long run of unclosed openers stays linear.
+// long run of unclosed openers stays linear. A Terraform reference (`local.name`) starts a word: `k4.local.…` is a key.
 const TEMPLATE_REFERENCE =
-  /(?<!\{)\{\{[^{}]*\}\}|\$\{[A-Za-z_][\w.:-]*\}|^\$[A-Za-z_]\w*$|^%[A-Za-z_]\w*%$|^<[^>]*>$|\b(?:var|local|data|module)\.[A-Za-z_]/;
+  /(?<!\{)\{\{[^{}]*\}\}|\$\{[A-Za-z_][\w.:-]*\}|^\$[A-Za-z_]\w*$|^%[A-Za-z_]\w*%$|^<[^>]*>$|(?<![\w.-])(?:var|local|data|module)\.[A-Za-z_]/;
 
 /**
  * Long marker words count anywhere (AWS's documentation keys end in EXAMPLE / EXAMPLEKEY), and so
