@@ -9,7 +9,11 @@ import docs from './docs.md';
  * domain (`nexus.internal`, `example.invalid`, `proxy:3128`). Each `://` is a candidate; the
  * userinfo after it is read with one sticky expression, so work is proportional to the URLs.
  */
-const USERINFO = /([^\s:/@?#'"`<>\\]{0,100}):([^\s:/@?#'"`<>\\]{1,200})@(\[[0-9A-Fa-f:.]{2,60}\]|[A-Za-z0-9._~%-]{1,253})/y;
+/**
+ * A user may be an e-mail address written unescaped (`smtps://alerts@acme.com:…@smtp.gmail.com`), as
+ * mail services' login names are: its domain's labels hold no dot, so the split is unambiguous.
+ */
+const USERINFO = /([^\s:/@?#'"`<>\\]{0,100}(?:@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8})?):([^\s:/@?#'"`<>\\]{1,200})@(\[[0-9A-Fa-f:.]{2,60}\]|[A-Za-z0-9._~%-]{1,253})/y;
 /** secretlint's basic-auth shape: it reports (or deliberately ignores) these itself. */
 const BASIC_AUTH_SHAPE = /^(?:https?|ftps?):\/\/[-a-zA-Z0-9_]{1,256}:[-a-zA-Z0-9_]{1,256}@[-a-zA-Z0-9%._+~#=]{1,256}\.[a-zA-Z0-9()]{1,6}\b/;
 /** Schemes sec-database-connection-string reads (also as the tail of `jdbc:mysql`, `mysql+pymysql`). */
