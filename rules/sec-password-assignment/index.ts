@@ -28,12 +28,13 @@ const QUALIFIER_REACH = 'authentication_'.length;
  * quoted value (groups 1, 2), with an optional string prefix (C# and Objective-C
  * `@"…"`, Python `r"…"`, C `L"…"`), or a bare value (group 3). In source code a bare value stops
  * at punctuation, where an expression would go on; in configuration it runs to the next space,
- * since generated passwords are full of brackets and commas.
+ * since generated passwords are full of brackets and commas. A quoted value may be long: OAuth
+ * access and refresh tokens (Entra, Airtable) run to a thousand characters or more.
  */
-const OPERATOR_VALUE_CODE = /(?:\[\w{0,8}\])?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|=>|:[ \t]*[A-Za-z_][\w.]{0,40}(?:<[\w ,.?]{0,40}>|\[[\w ,.]{0,40}\])?[?!]?[ \t]*=(?![=>])|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,300})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
+const OPERATOR_VALUE_CODE = /(?:\[\w{0,8}\])?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|=>|:[ \t]*[A-Za-z_][\w.]{0,40}(?:<[\w ,.?]{0,40}>|\[[\w ,.]{0,40}\])?[?!]?[ \t]*=(?![=>])|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,2000})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
 /** The same for prose, notes and other text, where `secret: A=b` is not a type annotation. */
-const OPERATOR_VALUE_TEXT = /(?:\[\w{0,8}\])?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,300})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
-const OPERATOR_VALUE_CONFIG = /(?:\[\w{0,8}\])?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,300})\1|([^\s"'`]{1,300}))/y;
+const OPERATOR_VALUE_TEXT = /(?:\[\w{0,8}\])?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,2000})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
+const OPERATOR_VALUE_CONFIG = /(?:\[\w{0,8}\])?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,2000})\1|([^\s"'`]{1,300}))/y;
 /**
  * A call of two string arguments, the first naming a credential: `define('DB_PASSWORD', '…')`
  * (WordPress), `props.setProperty("password", "…")`, `os.Setenv("API_TOKEN", "…")`. A call with
@@ -207,7 +208,7 @@ export default defineRule({
       scannedTo = end;
       // `...:secret:/path` and `a/secret=b` are parts of a path or an ARN, not a name; `ID:ops/PW:…` joins an account and its password.
       const account = start > 0 && text[start - 1] === '/' ? accountBeforeSlash(text, start - 1) : undefined;
-      if (start > 0 && (text[start - 1] === ':' || (text[start - 1] === '/' && !account))) continue;
+      if (start > 0 && ((text[start - 1] === ':' && !isRubySymbol(text, start - 1)) || (text[start - 1] === '/' && !account))) continue;
       if (start > 0 && (text[start - 1] === '?' || text[start - 1] === '&') && isBadgeQuery(text, start - 1)) continue;
       operatorValue.lastIndex = end;
       const match = operatorValue.exec(text);
@@ -315,6 +316,11 @@ const SUBSCRIPT_CLOSE = /^["']?\]/;
 function isSubscript(text: string, nameStart: number, afterName: string): boolean {
   const quote = text[nameStart - 1];
   return (quote === '"' || quote === "'") && afterName[0] === quote && text[nameStart - 2] === '[';
+}
+
+/** Whether the `:` at `colonAt` opens a Ruby symbol used as a hash key (`:password => '…'`), not a part of an ARN or a path (`…:secret:name`). */
+function isRubySymbol(text: string, colonAt: number): boolean {
+  return colonAt === 0 || /[\s{(,[]/.test(text[colonAt - 1]!);
 }
 
 /** Whether the string literal opening at `quoteAt` is a call's first argument: `(` before it, spaces aside. */

@@ -501,6 +501,16 @@ const FORMATS: readonly TokenFormat[] = [
     advice: 'sign the session out (Settings, Active sessions) and use a scoped, expiring token for automation',
   },
   { vendor: 'WunderGraph Cosmo API key', keywords: ['cosmo_'], pattern: /(?<![\w-])cosmo_[0-9a-f]{32}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  // `vault operator init` prints each unseal (or, with auto-unseal, recovery) key share as
+  // `Unseal Key 1: <base64>`; enough shares unseal the vault or generate a root token.
+  {
+    vendor: 'HashiCorp Vault unseal or recovery key',
+    keywords: ['unseal key', 'recovery key', 'operator unseal'],
+    pattern: /(?:(?:[Uu]nseal|[Rr]ecovery) [Kk]ey \d{1,2}:[ \t]*|vault operator unseal[ \t]+(?:-[\w=-]{1,40}[ \t]+){0,3})([A-Za-z0-9+/]{43}[A-Za-z0-9+/=]|[0-9a-f]{64,66})(?![\w+/=-])/g,
+    group: 1,
+    accept: mixesLettersAndDigits,
+    advice: 'rekey the vault (`vault operator rekey`), keep each share with its holder, or unseal automatically with a cloud KMS',
+  },
   // `sk-` and 32 hex characters (a UUID without its dashes): DeepSeek's keys, and other AI APIs'.
   // OpenAI's `sk-` keys are longer and mixed-case (sec-openai).
   { vendor: 'API key (DeepSeek-style `sk-` key)', keywords: ['sk-'], pattern: /(?<![\w-])sk-[0-9a-f]{32}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
