@@ -48,6 +48,14 @@ const CALL_ARGUMENT = /["'][ \t]*,[ \t]*(["'])([^"'\r\n]{1,300})\1[ \t]*\)/y;
  */
 const DIRECTIVE_VALUE = /[ \t]{1,8}(?:@|[rRbBuUL]{1,2})?"([^"\r\n]{1,300})"[ \t]*(?:;[ \t]*)?(?=\r?\n|$)/y;
 const isNameChar = nameCharacters('$.@-');
+/**
+ * A password stated in a sentence, as docs give a default: `the password is "…"`, `the password for
+ * user 'postgres' is 'admin'`, `password was set to `…``. Only a quoted value counts: unquoted, the
+ * next word is just the sentence going on. Group 3 is the value.
+ */
+const PROSE_VALUE = /[ \t]+(?:for[ \t]+(?:the[ \t]+)?(?:user|account|login|username)?[ \t]*(["'`]?)[\w.@-]{1,64}\1[ \t]+)?(?:is|was|will be|remains)[ \t]+(?:set[ \t]+to[ \t]+)?(["'`])([^"'`\r\n]{3,100})\2/y;
+/** The names a sentence gives a password by. */
+const PROSE_NAMES = new Set(['password', 'passwort', 'passphrase', 'passcode']);
 
 /** Kubernetes and ECS env lists: `- name: DB_PASSWORD` then `value: literal` on the next line. */
 const NAME_VALUE_PAIR = /name:[ \t]*["']?([A-Za-z_][\w.-]{0,80})["']?[ \t]*\r?\n[ \t]*value:[ \t]*(?:(["'])([^"'\r\n]{1,300})\2|([^\s"'#{}]{1,300}))/g;
@@ -271,7 +279,14 @@ export default defineRule({
       if (before === '<') continue;
       DIRECTIVE_VALUE.lastIndex = end;
       const directive = DIRECTIVE_VALUE.exec(text);
-      if (directive) consider(trimNameSigils(text.slice(start, end)), directive[1]!, true, end + directive[0].lastIndexOf('"') - directive[1]!.length);
+      if (directive) {
+        consider(trimNameSigils(text.slice(start, end)), directive[1]!, true, end + directive[0].lastIndexOf('"') - directive[1]!.length);
+        continue;
+      }
+      if (!PROSE_NAMES.has(text.slice(start, end).toLowerCase())) continue;
+      PROSE_VALUE.lastIndex = end;
+      const sentence = PROSE_VALUE.exec(text);
+      if (sentence) consider(text.slice(start, end), sentence[3]!, true, end + sentence[0].length - 1 - sentence[3]!.length);
     }
     if (document.kinds.has('yaml') && text.includes('value:')) {
       for (const match of text.matchAll(NESTED_VALUE)) {
