@@ -53,7 +53,7 @@ const isNameChar = nameCharacters('$.@-');
  * user 'postgres' is 'admin'`, `password was set to `…``. Only a quoted value counts: unquoted, the
  * next word is just the sentence going on. Group 3 is the value.
  */
-const PROSE_VALUE = /[ \t]+(?:for[ \t]+(?:the[ \t]+)?(?:user|account|login|username)?[ \t]*(["'`]?)[\w.@-]{1,64}\1[ \t]+)?(?:is|was|will be|remains)[ \t]+(?:set[ \t]+to[ \t]+)?(["'`])([^"'`\r\n]{3,100})\2/y;
+const PROSE_VALUE = /[ \t]{1,4}(?:for[ \t]{1,4}(?:the[ \t]{1,4})?(?:(?:user|account|login|username)[ \t]{1,4})?(["'`]?)[\w.@-]{1,64}\1[ \t]{1,4})?(?:is|was|will be|remains)[ \t]{1,4}(?:set[ \t]{1,4}to[ \t]{1,4})?(["'`])([^"'`\r\n]{3,100})\2/y;
 /** The names a sentence gives a password by. */
 const PROSE_NAMES = new Set(['password', 'passwort', 'passphrase', 'passcode']);
 
