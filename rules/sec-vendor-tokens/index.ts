@@ -455,7 +455,8 @@ const FORMATS: readonly TokenFormat[] = [
     accept: mixesLettersAndDigits,
     advice: 'rotate the API client\'s credentials in Akamai Control Center and read the .edgerc from a secret store',
   },
-  { vendor: 'Nylas API key', keywords: ['nyk_v0_'], pattern: /(?<![\w-])nyk_v0_[A-Za-z0-9]{40,80}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  // The check reads the random part: `v0` would give every key a digit.
+  { vendor: 'Nylas API key', keywords: ['nyk_v0_'], pattern: /(?<![\w-])nyk_v0_[A-Za-z0-9]{40,80}(?![\w-])/g, accept: (secret) => mixesLettersAndDigits(secret.slice('nyk_v0_'.length)), advice: ROTATE },
   { vendor: 'Riot Games API key', keywords: ['rgapi-'], pattern: /(?<![\w-])RGAPI-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![\w-])/g, advice: ROTATE },
   { vendor: 'WakaTime API key', keywords: ['waka_'], pattern: /(?<![\w-])waka_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![\w-])/g, advice: ROTATE },
   // NATS nkey seeds (`SU` user, `SA` account, `SO` operator): 58 characters of base32 with the seed
