@@ -99,6 +99,7 @@ export default defineRule({
   // Terraform, ARM JSON templates and Bicep files (which have no file kind of their own, only `text`).
   fileKinds: ['terraform', 'json', 'text'],
   keywords: [...Object.keys(SWITCHES), ...Object.values(SWITCHES).map((setting) => setting.armType.toLowerCase())],
+  secondaryKeywords: ['deploymenttemplate'],
   // Reads the HCL tree (loaded below) for Terraform, the YAML parser's tree for ARM JSON.
   syntax: 'yaml',
   docs,

@@ -32,6 +32,7 @@ export default defineRule({
   // which have no file kind of their own (only `text`) and are recognised by extension below.
   fileKinds: ['terraform', 'json', 'text'],
   keywords: ['azurerm_key_vault_secret', 'azurerm_key_vault_key', 'microsoft.keyvault/vaults'],
+  secondaryKeywords: ['deploymenttemplate'],
   pattern: /resource[ \t]+"?azurerm_key_vault_(?:secret|key)\b|Microsoft\.KeyVault\/vaults/i,
   // Reads the HCL tree (loaded below) for Terraform, the YAML parser's tree for ARM JSON.
   syntax: 'yaml',

@@ -28,6 +28,8 @@ export default defineRule({
   fileKinds: '*',
   // Decided by the file's name, before anything is read.
   keywords: [],
+  // A netrc entry elsewhere (a heredoc, a README) holds both words.
+  secondaryKeywords: ['machine', 'password'],
   docs,
   check({ document, report }) {
     const text = document.text;
@@ -56,7 +58,7 @@ export default defineRule({
         if (password) found(password.text, lineStart + password.start, 'A .pgpass password');
         lineStart = lineEnd + 1;
       }
-    } else if (text.includes('machine') && text.includes('password')) {
+    } else if (document.containsKeyword('machine') && document.containsKeyword('password')) {
       for (const match of text.matchAll(NETRC_ENTRY)) {
         const value = match[1] ?? match[2]!;
         // A template fills it in (`{{ .Values.token }}`, `<%= token %>`, `$(cat …)`), or prose names the

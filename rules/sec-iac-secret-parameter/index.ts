@@ -30,6 +30,7 @@ export default defineRule({
   fileKinds: '*',
   // CloudFormation `Default`, ARM `defaultValue`, Terraform `default`, Bicep `param`.
   keywords: ['default', 'param '],
+  secondaryKeywords: ['variable', 'deploymenttemplate', 'parameters'],
   syntax: 'yaml',
   docs,
   async check({ document, report }) {

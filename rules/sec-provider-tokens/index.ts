@@ -1,4 +1,5 @@
 import { defineRule } from '../../server/src/engine/define-rule';
+import { KeywordSelector } from '../../server/src/engine/keywords';
 import docs from './docs.md';
 
 /**
@@ -52,17 +53,18 @@ const FORMATS: readonly TokenFormat[] = [
   { kind: 'Microsoft Teams webhook URL', keyword: 'outlook.office', pattern: /(?<![\w/])https:\/\/outlook\.office(?:365)?\.com\/webhook\/[0-9a-f-]{36}@[0-9a-f-]{36}\/IncomingWebhook\/[A-Za-z0-9/-]{40,200}/g, advice: 'regenerate it and keep the URL in a secret store' },
 ];
 
+const FORMATS_BY_KEYWORD = new KeywordSelector(FORMATS, (format) => [format.keyword]);
+
 export default defineRule({
   id: 'sec-provider-tokens',
   category: 'secret',
   defaultSeverity: 'error',
   fileKinds: '*',
-  keywords: [...new Set(FORMATS.map((format) => format.keyword))],
+  keywords: FORMATS_BY_KEYWORD.keywords,
   docs,
   check({ document, report }) {
     const text = document.text;
-    for (const format of FORMATS) {
-      if (!document.containsKeyword(format.keyword)) continue;
+    for (const format of FORMATS_BY_KEYWORD.select(document)) {
       for (const match of format.keywordOffset === undefined ? text.matchAll(format.pattern) : matchesAtKeyword(text, format, format.keywordOffset)) {
         const secret = format.group ? match[format.group] : match[0];
         if (!secret || (format.accept && !format.accept(secret))) continue;

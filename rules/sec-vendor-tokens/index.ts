@@ -1,4 +1,5 @@
 import { defineRule } from '../../server/src/engine/define-rule';
+import { KeywordSelector } from '../../server/src/engine/keywords';
 import type { ParsedDocument } from '../../server/src/engine/parsed-document';
 import docs from './docs.md';
 
@@ -595,17 +596,18 @@ function encodesDigits(segment: string): boolean {
   return /^\d{9,}$/.test(decoded);
 }
 
+const FORMATS_BY_KEYWORD = new KeywordSelector(FORMATS, (format) => format.keywords);
+
 export default defineRule({
   id: 'sec-vendor-tokens',
   category: 'secret',
   defaultSeverity: 'error',
   fileKinds: '*',
-  keywords: [...new Set(FORMATS.flatMap((format) => format.keywords))],
+  keywords: FORMATS_BY_KEYWORD.keywords,
   docs,
   check({ document, report }) {
     const text = document.text;
-    for (const format of FORMATS) {
-      if (!format.keywords.some((keyword) => document.containsKeyword(keyword))) continue;
+    for (const format of FORMATS_BY_KEYWORD.select(document)) {
       for (const match of text.matchAll(format.pattern)) {
         const secret = format.group ? match[format.group] : match[0];
         if (!secret) continue;

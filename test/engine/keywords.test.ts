@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { allRules } from '../../rules/index';
 import { changedRegion } from '../../server/src/engine/document';
-import { KeywordIndex } from '../../server/src/engine/keywords';
+import { KeywordIndex, KeywordSelector } from '../../server/src/engine/keywords';
 import { ParsedDocument } from '../../server/src/engine/parsed-document';
 import { SUPPRESSION_MARKERS } from '../../server/src/engine/suppressions';
 
@@ -134,6 +134,36 @@ describe('ParsedDocument.keywordStarts', () => {
     assert.deepEqual(document.keywordStarts(['key', 'pw', 'token']), expected);
     assert.deepEqual(document.keywordStarts(['const']), [0, 34], 'a word the prefilter does not locate');
     assert.deepEqual(document.keywordStarts(['absent']), []);
+  });
+});
+
+describe('KeywordSelector', () => {
+  const formats = [
+    { name: 'slack', keywords: ['xoxb-', 'xoxp-'] },
+    { name: 'aws', keywords: ['AKIA'] },
+    { name: 'stripe', keywords: ['sk_live_', 'rk_live_'] },
+    { name: 'also-slack', keywords: ['xoxp-'] },
+  ];
+  const selector = new KeywordSelector(formats, (format) => format.keywords);
+  const naive = (text: string) => formats.filter((format) => format.keywords.some((keyword) => text.toLowerCase().includes(keyword.toLowerCase()))).map((format) => format.name);
+
+  it('lists every entry keyword once, lower case, for the rule to declare', () => {
+    assert.deepEqual([...selector.keywords].sort(), ['akia', 'rk_live_', 'sk_live_', 'xoxb-', 'xoxp-']);
+  });
+
+  it('picks the entries with a keyword the document holds, in their order, with or without the prefilter', () => {
+    const texts = ['token = "xoxp-1"; key = "AKIA…"', 'RK_LIVE_x', 'nothing here', 'xoxb- sk_live_ xoxp- akia'];
+    // The prefilter finds more words than the selector asks about, and fewer: both ways are taken.
+    const wide = new KeywordIndex([...selector.keywords, 'token', 'key', 'nothing', 'here', 'x']);
+    for (const text of texts) {
+      assert.deepEqual(selector.select(ParsedDocument.of('a.ts', text)).map((format) => format.name), naive(text), `alone: ${text}`);
+      const scanned = ParsedDocument.of('a.ts', text);
+      scanned.foundKeywords(wide);
+      assert.deepEqual(selector.select(scanned).map((format) => format.name), naive(text), `after the prefilter: ${text}`);
+      const partial = ParsedDocument.of('a.ts', text);
+      partial.foundKeywords(new KeywordIndex(['xoxb-']));
+      assert.deepEqual(selector.select(partial).map((format) => format.name), naive(text), `after a prefilter without its words: ${text}`);
+    }
   });
 });
 

@@ -45,7 +45,8 @@ export function optionsWithDefaults(rule: Rule, given: RuleOptions | undefined):
   if (!rule.options && !given) return NO_OPTIONS;
   const merged: Record<string, RuleOptions[string]> = {};
   for (const [name, spec] of Object.entries(rule.options ?? {})) merged[name] = spec.default;
-  return given ? { ...merged, ...given } : merged;
+  // Frozen: a scanner resolves a rule once per configuration and hands the same options to every file.
+  return Object.freeze(given ? { ...merged, ...given } : merged);
 }
 
 /** Severity overrides (editor settings, CLI `--rule`) on top of configured rules, keeping options. */

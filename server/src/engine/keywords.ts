@@ -10,8 +10,8 @@ import type { ChangedRegion } from './document';
  * ~370 keywords tries the alternatives at every position and spent a quarter of a headless scan
  * here; frequent short keywords (`key`, `token`) made it worse, since each hit restarted the search.
  */
-const ROW_SHIFT = 7;
-const ALPHABET = 1 << ROW_SHIFT;
+/** Characters the table reads; any other ends every partial match. */
+const ASCII = 128;
 
 /** Flags of a state: keywords end there (to report, once per block), located ones too (to record). */
 const REPORT = 1;
@@ -26,10 +26,18 @@ export class KeywordIndex {
   /** Keywords whose occurrences `find` records when asked (ASCII ones only). */
   readonly located: ReadonlySet<string>;
   /**
-   * `transitions[row + code]`: the next state's row (state * ALPHABET), failure links already
-   * folded in. Rows rather than state numbers save a multiplication per character.
+   * The characters keywords use, in classes: `classOf[code]` is the column a character reads (0
+   * for the characters no keyword holds; an upper-case letter shares its lower-case form's). A few
+   * dozen columns instead of 128 keep the table small enough to stay in the CPU's cache: at 128 it
+   * was several megabytes, and a scan waited on memory more than it computed.
+   */
+  private readonly classOf: Uint8Array;
+  /**
+   * `transitions[row + classOf[code]]`: the next state's row (state << rowShift), failure links
+   * already folded in. Rows rather than state numbers save a shift per character.
    */
   private readonly transitions: Int32Array;
+  private readonly rowShift: number;
   /** For each state, the ids of the keywords that end there (its own and its suffixes'). */
   private readonly outputs: ReadonlyArray<readonly number[] | undefined>;
   /** For each state, the ids of the located keywords that end there. */
@@ -66,24 +74,34 @@ export class KeywordIndex {
     // state's own edges also kept as a list, since the breadth-first pass below overwrites rows.
     // Typed arrays sized by the total keyword length, not a Map per state: this runs at every
     // process start, before the code is optimised.
+    const classOf = new Uint8Array(ASCII);
+    let classes = 1;
+    for (const keyword of ascii) {
+      for (let i = 0; i < keyword.length; i++) {
+        const code = keyword.charCodeAt(i);
+        if (classOf[code] === 0) classOf[code] = classes++;
+      }
+    }
+    for (let upper = 65; upper <= 90; upper++) classOf[upper] = classOf[upper + 32]!;
+    const rowShift = Math.max(1, Math.ceil(Math.log2(classes)));
     let capacity = 1;
     for (const keyword of ascii) capacity += keyword.length;
-    let transitions = new Int32Array(capacity * ALPHABET);
+    let transitions = new Int32Array(capacity << rowShift);
     const firstChild = new Int32Array(capacity);
     const nextSibling = new Int32Array(capacity);
-    const edgeCode = new Int32Array(capacity);
+    const edgeClass = new Int32Array(capacity);
     /** Per state: 1 + the id of the keyword ending there (keywords are unique), or 0. */
     const endsHere = new Int32Array(capacity);
     let states = 1;
     ascii.forEach((keyword, id) => {
       let state = 0;
       for (let i = 0; i < keyword.length; i++) {
-        const code = keyword.charCodeAt(i);
-        let next = transitions[(state << ROW_SHIFT) + code]!;
+        const column = classOf[keyword.charCodeAt(i)]!;
+        let next = transitions[(state << rowShift) + column]!;
         if (next === 0) {
           next = states++;
-          transitions[(state << ROW_SHIFT) + code] = next;
-          edgeCode[next] = code;
+          transitions[(state << rowShift) + column] = next;
+          edgeClass[next] = column;
           nextSibling[next] = firstChild[state]!;
           firstChild[state] = next;
         }
@@ -91,11 +109,11 @@ export class KeywordIndex {
       }
       endsHere[state] = id + 1;
     });
-    transitions = transitions.slice(0, states * ALPHABET);
+    transitions = transitions.slice(0, states << rowShift);
 
     // Breadth-first: each state's failure link is final before its children are built, so every
     // missing edge can point where its failure state's edge points (a complete DFA). The table
-    // holds each target's row offset (state << ROW_SHIFT), what the scan adds the next character to.
+    // holds each target's row offset (state << rowShift), what the scan adds the next column to.
     const failure = new Int32Array(states);
     const outputs: Array<number[] | undefined> = new Array(states);
     const queue = new Int32Array(states);
@@ -106,18 +124,19 @@ export class KeywordIndex {
       const inherited = state === 0 ? undefined : outputs[fail];
       outputs[state] = own >= 0 ? [own, ...(inherited ?? [])] : inherited;
       // Missing edges go where the failure state's go (the root's back to the root, the zeros the
-      // table starts with): one row copy, then the state's own edges.
-      const row = state << ROW_SHIFT;
-      if (state !== 0) transitions.copyWithin(row, fail << ROW_SHIFT, (fail + 1) << ROW_SHIFT);
+      // table starts with): one row copy, then the state's own edges. Column 0, the characters no
+      // keyword holds, is never an edge: it leads back to the root from everywhere.
+      const row = state << rowShift;
+      if (state !== 0) transitions.copyWithin(row, fail << rowShift, (fail + 1) << rowShift);
       for (let child = firstChild[state]!; child !== 0; child = nextSibling[child]!) {
-        const code = edgeCode[child]!;
-        failure[child] = state === 0 ? 0 : transitions[(fail << ROW_SHIFT) + code]! >> ROW_SHIFT;
-        transitions[row + code] = child << ROW_SHIFT;
+        const column = edgeClass[child]!;
+        failure[child] = state === 0 ? 0 : transitions[(fail << rowShift) + column]! >> rowShift;
+        transitions[row + column] = child << rowShift;
         queue[tail++] = child;
       }
-      // Upper-case letters move like their lower-case forms.
-      transitions.copyWithin(row + 65, row + 97, row + 123);
     }
+    this.classOf = classOf;
+    this.rowShift = rowShift;
     this.transitions = transitions;
     this.outputs = outputs;
     this.recordedAt = outputs.map((ids) => {
@@ -197,13 +216,13 @@ export class KeywordIndex {
 
   /** One block: the automaton restarts at its start (no keyword holds a line break, so after one it is at its root anyway). */
   private scanBlock(text: string, start: number, end: number, stamp: number, ids: number[], located: number[]): void {
-    const { transitions, outputs, recordedAt, working: accepting, idSeenIn, byId } = this;
+    const { transitions, classOf, rowShift, outputs, recordedAt, working: accepting, idSeenIn, byId } = this;
     let row = 0;
     for (let i = start; i < end; i++) {
       const code = text.charCodeAt(i);
       // Any other character ends every partial match, as no keyword here contains one.
-      row = code < ALPHABET ? transitions[row + code]! : 0;
-      const state = row >>> ROW_SHIFT;
+      row = code < ASCII ? transitions[row + classOf[code]!]! : 0;
+      const state = row >>> rowShift;
       const flags = accepting[state]!;
       if (flags === 0) continue;
       if (flags & RECORD) {
@@ -294,5 +313,50 @@ export class KeywordScan {
       }
     }
     return (this.located = located);
+  }
+}
+
+/**
+ * Entries chosen by keyword, for a rule with many (a vendor's token formats): those with a keyword
+ * the document contains, in their order. One lookup per keyword found in the document, instead of
+ * a containment test per entry and keyword.
+ */
+export class KeywordSelector<T> {
+  /** Every entry's keywords, lower case: what the rule lists as its own `keywords`. */
+  readonly keywords: readonly string[];
+  private readonly asked: ReadonlySet<string>;
+  private readonly positionsByKeyword: ReadonlyMap<string, readonly number[]>;
+
+  constructor(
+    private readonly entries: readonly T[],
+    keywordsOf: (entry: T) => readonly string[],
+  ) {
+    const byKeyword = new Map<string, number[]>();
+    entries.forEach((entry, position) => {
+      for (const keyword of keywordsOf(entry)) {
+        const lower = keyword.toLowerCase();
+        let positions = byKeyword.get(lower);
+        if (!positions) byKeyword.set(lower, (positions = []));
+        if (positions[positions.length - 1] !== position) positions.push(position);
+      }
+    });
+    this.positionsByKeyword = byKeyword;
+    this.asked = new Set(byKeyword.keys());
+    this.keywords = [...byKeyword.keys()];
+  }
+
+  select(document: { keywordsAmong(keywords: ReadonlySet<string>): Iterable<string> }): T[] {
+    const chosen = new Uint8Array(this.entries.length);
+    let any = false;
+    for (const keyword of document.keywordsAmong(this.asked)) {
+      const positions = this.positionsByKeyword.get(keyword);
+      if (!positions) continue;
+      for (const position of positions) chosen[position] = 1;
+      any = true;
+    }
+    if (!any) return [];
+    const selected: T[] = [];
+    for (let position = 0; position < chosen.length; position++) if (chosen[position] === 1) selected.push(this.entries[position]!);
+    return selected;
   }
 }

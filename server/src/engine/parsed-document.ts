@@ -132,6 +132,18 @@ export class ParsedDocument {
     }
   }
 
+  /**
+   * Which of `keywords` this version contains, for a rule that picks among many entries by keyword
+   * (a vendor's formats): with the prefilter's result at hand and holding all of them, the found
+   * keywords, usually far fewer than the asked ones, are the ones to look up; otherwise each asked
+   * keyword is tested.
+   */
+  keywordsAmong(keywords: ReadonlySet<string>): Iterable<string> {
+    const found = this.indexed?.found;
+    if (found && found.size < keywords.size && isSubset(keywords, this.indexed!.index.keywords)) return found;
+    return [...keywords].filter((keyword) => this.containsKeyword(keyword));
+  }
+
   /** Case-insensitive containment (keywords are lower case): from the prefilter, else memoised. */
   containsKeyword(keyword: string): boolean {
     if (this.indexed?.index.keywords.has(keyword)) return this.indexed.found.has(keyword);
@@ -356,4 +368,17 @@ export function codeLanguageOf(path: string, kinds: ReadonlySet<FileKind>): Tree
   if (kinds.has('terraform') && !path.toLowerCase().endsWith('.json')) return 'hcl';
   if (kinds.has('shell')) return 'bash';
   return undefined;
+}
+
+/** Memoised per pair: a selector asks with the same set on every document, against the one index. */
+const subsets = new WeakMap<ReadonlySet<string>, WeakMap<ReadonlySet<string>, boolean>>();
+function isSubset(part: ReadonlySet<string>, whole: ReadonlySet<string>): boolean {
+  let known = subsets.get(part);
+  if (!known) subsets.set(part, (known = new WeakMap()));
+  let answer = known.get(whole);
+  if (answer === undefined) {
+    answer = [...part].every((keyword) => whole.has(keyword));
+    known.set(whole, answer);
+  }
+  return answer;
 }

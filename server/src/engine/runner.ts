@@ -2,14 +2,14 @@ import { resolveRule, DEFAULT_LIMITS, type EngineConfig, type ScanLimits } from 
 import { fingerprintOf } from './fingerprint';
 import { KeywordIndex } from './keywords';
 import { maskSecret } from './mask';
-import { ensureLanguage, ParseBudgetError, type TreeSitterLanguage } from './parse/tree-sitter';
+import { ensureLanguage, isLanguageLoaded, ParseBudgetError, type TreeSitterLanguage } from './parse/tree-sitter';
 import { detectFileKinds } from './file-kind';
 import { codeLanguageOf, ParsedDocument } from './parsed-document';
 import { readReferencedFile } from './referenced-files';
 import { embeddedSources, type EmbeddedSource } from './source-map';
 import { isPlaceholderSecret } from './secret-values';
 import { applySuppressions, readSuppressions, SUPPRESSION_MARKERS, type DirectiveNotice, type Suppression } from './suppressions';
-import { SEVERITY_RANK, type Finding, type Fix, type Report, type Rule, type RuleOptions, type Severity } from './types';
+import { SEVERITY_RANK, type Finding, type Fix, type Report, type Rule, type Severity } from './types';
 
 /** A rule that threw: reported once per scan, and the other rules still run. */
 export interface RuleFailure {
@@ -18,6 +18,8 @@ export interface RuleFailure {
 }
 
 export type SkipReason = 'too-large' | 'binary';
+
+type ResolvedRule = NonNullable<ReturnType<typeof resolveRule>>;
 
 export interface ScanResult {
   /** What to show: findings at or above the minimum severity that no live directive suppresses. */
@@ -54,12 +56,13 @@ export class Scanner {
   private readonly rulesByKeyword: ReadonlyMap<string, readonly number[]>;
   /** Positions of the rules with no keywords: candidates for every document. */
   private readonly unkeyed: readonly number[];
+  private readonly resolvedByConfig = new WeakMap<EngineConfig, Map<Rule, ResolvedRule | null>>();
 
   constructor(readonly rules: readonly Rule[]) {
     this.byId = new Map(rules.map((rule) => [rule.id, rule]));
     this.idByAlias = new Map(rules.flatMap((rule) => (rule.aliases ?? []).map((alias) => [alias, rule.id] as const)));
     this.keywords = new KeywordIndex(
-      [...rules.flatMap((rule) => rule.keywords), ...SUPPRESSION_MARKERS],
+      [...rules.flatMap((rule) => [...rule.keywords, ...(rule.secondaryKeywords ?? [])]), ...SUPPRESSION_MARKERS],
       rules.flatMap((rule) => (rule.locatesKeywords ? rule.keywords : [])),
     );
     const byKeyword = new Map<string, number[]>();
@@ -88,6 +91,18 @@ export class Scanner {
     const candidates: Rule[] = [];
     for (let position = 0; position < marked.length; position++) if (marked[position] === 1) candidates.push(this.rules[position]!);
     return candidates;
+  }
+
+  /**
+   * A rule's severity and options under `config`, worked out once per configuration (they are
+   * immutable): a scan asks for every candidate rule of every file.
+   */
+  private resolved(rule: Rule, config: EngineConfig): ResolvedRule | undefined {
+    let byRule = this.resolvedByConfig.get(config);
+    if (!byRule) this.resolvedByConfig.set(config, (byRule = new Map()));
+    let resolved = byRule.get(rule);
+    if (resolved === undefined) byRule.set(rule, (resolved = resolveRule(rule, config) ?? null));
+    return resolved ?? undefined;
   }
 
   rule(id: string): Rule | undefined {
@@ -143,11 +158,14 @@ export class Scanner {
       if (signal?.aborted) throw new ScanCancelledError();
       // Cheapest test first: most rules are out on file kind, before any resolving.
       if (!inFileKinds(rule, document)) continue;
-      const resolved = resolveRule(rule, config);
+      const resolved = this.resolved(rule, config);
       if (!resolved || !patternMatches(rule, document)) continue;
       if ((bounded || textRulesOnly) && usesSyntaxTree(rule)) continue;
       try {
-        await this.runRule(rule, resolved, document, findings);
+        // Most rules are synchronous: only a rule that returns a promise is awaited, as an await
+        // per rule and document was a measurable share of a headless scan.
+        const running = this.runRule(rule, resolved, document, findings);
+        if (running) await running;
       } catch (error) {
         if (error instanceof ScanCancelledError) throw error;
         if (error instanceof ParseBudgetError) {
@@ -206,24 +224,31 @@ export class Scanner {
     return rule.fix({ document, finding, options: resolved?.options ?? {} });
   }
 
-  private async runRule(
+  /** Runs one rule; a promise only when the rule needs a grammar loaded or its check is asynchronous. */
+  private runRule(
     rule: Rule,
-    { severity, configured, options }: { severity: Severity; configured: boolean; options: RuleOptions },
+    resolved: ResolvedRule,
     document: ParsedDocument,
     into: Finding[],
-  ): Promise<void> {
+  ): Promise<void> | undefined {
     const language = document.codeLanguage;
     if (rule.syntax === 'code') {
-      if (!language) return;
-      await ensureLanguage(language);
+      if (!language) return undefined;
+      if (!isLanguageLoaded(language)) return ensureLanguage(language).then(() => this.runRule(rule, resolved, document, into));
     }
     const reports: Report[] = [];
-    await rule.check({
+    const checked = rule.check({
       document,
-      options,
+      options: resolved.options,
       report: (report) => void reports.push(report),
       readReferencedFile: (reference) => readReferencedFile(document.path, reference),
     });
+    if (checked) return checked.then(() => this.keepReports(rule, resolved, reports, document, into));
+    this.keepReports(rule, resolved, reports, document, into);
+    return undefined;
+  }
+
+  private keepReports(rule: Rule, { severity, configured }: ResolvedRule, reports: readonly Report[], document: ParsedDocument, into: Finding[]): void {
     for (const report of reports) {
       if (report.secret !== undefined && isPlaceholderSecret(report.secret)) continue;
       // A severity the user configured wins; otherwise a rule may raise or lower its default per finding.

@@ -193,6 +193,12 @@ export interface Rule {
    * and the rule needs no search of its own over the text.
    */
   readonly locatesKeywords?: boolean;
+  /**
+   * Further lower-case words the rule asks `document.containsKeyword` about, which do not decide
+   * whether it runs (a vendor's name that confirms a shape, a word that picks one of its checks).
+   * The prefilter finds them in its one pass, so asking is a set lookup, not a search of the text.
+   */
+  readonly secondaryKeywords?: readonly string[];
   readonly options?: Readonly<Record<string, RuleOptionSpec>>;
   readonly docs: RuleDocs;
   /**
