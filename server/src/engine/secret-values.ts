@@ -41,14 +41,23 @@ const DOCUMENTED_EXAMPLE_VALUES = [
   'hh5s93j4hdidpola', 'hdhd0244k9j7ao03', 'djr9rjt0jd78jf88',
 ];
 
+/**
+ * True for a value that names where the secret comes from instead of holding one: a template or
+ * Terraform reference (quoted by mistake or filled in later), or a constant's name (`NPM_TOKEN`).
+ * A subset of `isPlaceholderSecret`, for rules that tell a stand-in value from a pointer elsewhere.
+ */
+export function isSecretReference(value: string): boolean {
+  const trimmed = value.trim();
+  return TEMPLATE_REFERENCE.test(trimmed) || (CREDENTIAL_CONSTANT_NAME.test(trimmed) && CREDENTIAL_WORD.test(trimmed));
+}
+
 /** True for template references, placeholders, masked values and documentation examples. */
 export function isPlaceholderSecret(value: string): boolean {
   const trimmed = value.trim();
   if (trimmed.length === 0) return true;
-  if (TEMPLATE_REFERENCE.test(trimmed)) return true;
+  if (isSecretReference(trimmed)) return true;
   if (PLACEHOLDER_ANYWHERE.test(trimmed) || PLACEHOLDER_WORD.test(trimmed)) return true;
   if (FIELD_NAMES_PAIR.test(trimmed)) return true;
-  if (CREDENTIAL_CONSTANT_NAME.test(trimmed) && CREDENTIAL_WORD.test(trimmed)) return true;
   if (isEncodedSentence(trimmed)) return true;
   // Contained, not equal: `Basic czZC…`, `oauth_token="ad180jjd733klru7"`.
   if (DOCUMENTED_EXAMPLE_VALUES.some((example) => trimmed.includes(example))) return true;
