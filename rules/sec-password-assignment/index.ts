@@ -362,12 +362,30 @@ function isBadgeQuery(text: string, queryStart: number): boolean {
 
 function looksLikeSecretInCode(value: string): boolean {
   if (value.length < 6 || /\s/.test(value) || value.startsWith('/') || value.startsWith('./')) return false;
-  // An identifier that itself names a credential (`FlowPasswordRequiredV2`) is an enum value or a key.
-  if (/^[A-Za-z_]\w*$/.test(value) && /pass|pwd|secret|token|credential|key/i.test(value)) return false;
+  // An identifier that itself names a credential (`FlowPasswordRequiredV2`) is an enum value or a key;
+  // unless it is written in leetspeak (`sup3rstr0ngpass1`), digits inside words as no identifier has them.
+  if (/^[A-Za-z_]\w*$/.test(value) && /pass|pwd|secret|token|credential|key/i.test(value) && !isLeetspeak(value)) return false;
   if (/^[\w-]+:[\w:-]+$/.test(value)) return false; // `msal:acquireTokenStart`, `scope:read`
   const mixed = /\d/.test(value) && /[A-Za-z]/.test(value);
   const symbols = /[^\w.-]/.test(value);
   return mixed || symbols;
+}
+
+/** Two or more digits standing between lower-case letters (`p4ssw0rd`, `sup3rstr0ng`): a password's spelling, not an identifier's. */
+function isLeetspeak(value: string): boolean {
+  let count = 0;
+  for (let i = 1; i + 1 < value.length; i++) {
+    if (isDigit(value.charCodeAt(i)) && isLowerLetter(value.charCodeAt(i - 1)) && isLowerLetter(value.charCodeAt(i + 1)) && ++count >= 2) return true;
+  }
+  return false;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function isLowerLetter(code: number): boolean {
+  return code >= 97 && code <= 122;
 }
 
 /**
