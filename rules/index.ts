@@ -85,6 +85,7 @@ import tfAzureadSecretExpiry from './tf-azuread-secret-expiry';
 import iacAzureLocalAuth from './iac-azure-local-auth';
 import tfProviderStaticCreds from './tf-provider-static-creds';
 import tfGoogleSaKey from './tf-google-sa-key';
+import tfGkeLegacyAuth from './tf-gke-legacy-auth';
 import tfAwsIamAccessKey from './tf-aws-iam-access-key';
 import tfInstanceStaticAwsKeys from './tf-instance-static-aws-keys';
 import k8sSecretEnvVar from './k8s-secret-env-var';
@@ -128,6 +129,7 @@ const ruleModules: readonly Rule[] = [
   tfAwsIamAccessKey,
   tfInstanceStaticAwsKeys,
   tfGoogleSaKey,
+  tfGkeLegacyAuth,
   tfProviderStaticCreds,
   tfAzureadSecretExpiry,
   iacAzureLocalAuth,

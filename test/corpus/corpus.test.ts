@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { DEFAULT_CORPUS, precision, recall, scoreCorpora, type CorpusRun, type Tally } from './score';
+import { DEFAULT_CORPUS, precision, recall, satisfies, scoreCorpora, type CorpusRun, type Tally } from './score';
 
 const CORPUS = process.env.NHI_CORPUS_DIR ?? DEFAULT_CORPUS;
 
@@ -65,4 +65,16 @@ describe('corpus accuracy', { skip: available ? false : `no labeled corpora at $
       }
     });
   }
+});
+
+describe('corpus scoring: which findings contradict a file labelled free of secrets', () => {
+  it('counts findings that claim a value in the file, not findings about configuration', () => {
+    assert.equal(satisfies({ ruleId: 'sec-password-assignment', category: 'secret' }, 'any-secret'), true);
+    assert.equal(satisfies({ ruleId: 'code-env-literal-fallback', category: 'fallback' }, 'any-secret'), true);
+    assert.equal(satisfies({ ruleId: 'tf-instance-static-aws-keys', category: 'long-lived-credential' }, 'any-secret'), true);
+    assert.equal(satisfies({ ruleId: 'tf-gke-legacy-auth', category: 'long-lived-credential' }, 'any-secret'), false);
+    assert.equal(satisfies({ ruleId: 'tf-azuread-secret-expiry', category: 'missing-ttl' }, 'any-secret'), false);
+    // The same findings still answer the labels of their own kinds.
+    assert.equal(satisfies({ ruleId: 'tf-gke-legacy-auth', category: 'long-lived-credential' }, 'certificate'), true);
+  });
 });

@@ -109,8 +109,17 @@ export function kindsOf(finding: Pick<Finding, 'ruleId' | 'category'>): Readonly
   return new Set([...KINDS_BY_CATEGORY[finding.category], ...(EXTRA_KINDS_BY_RULE[finding.ruleId] ?? [])]);
 }
 
-function satisfies(finding: Finding, kind: string): boolean {
-  if (kind === 'any-secret') return [...kindsOf(finding)].some((k) => SECRET_KINDS.includes(k));
+/**
+ * `any-secret` (a file expected to hold no hardcoded secret) is contradicted by a finding that
+ * claims a secret value in the file: a secret rule's, a fallback's literal, or a rule whose own
+ * kinds name one (keys handed to an instance). A long-lived or TTL finding about configuration
+ * (a client certificate switched on, a key resource, a missing expiry) claims no value there.
+ */
+export function satisfies(finding: Pick<Finding, 'ruleId' | 'category'>, kind: string): boolean {
+  if (kind === 'any-secret') {
+    const claimsValue = finding.category === 'secret' || finding.category === 'fallback' || (EXTRA_KINDS_BY_RULE[finding.ruleId] ?? []).some((k) => SECRET_KINDS.includes(k));
+    return claimsValue && [...kindsOf(finding)].some((k) => SECRET_KINDS.includes(k));
+  }
   return kindsOf(finding).has(kind);
 }
 
