@@ -12,7 +12,7 @@ import docs from './docs.md';
  * the hits, not to the text. `sonar` finds `sonar.login`, SonarQube's token property, and
  * `plaintext` the GitHub provider's `plaintext_value` of a secret.
  */
-const CREDENTIAL_WORDS = ['pass', 'pwd', 'secret', 'token', 'key', 'credential', 'contrase', 'senha', 'kennwort', 'wachtwoord', 'salasana', 'haslo', 'jelszo', 'heslo', 'sonar', 'plaintext'];
+const CREDENTIAL_WORDS = ['pass', 'pwd', '_pat', '-pat', 'secret', 'token', 'key', 'credential', 'contrase', 'senha', 'kennwort', 'wachtwoord', 'salasana', 'haslo', 'jelszo', 'heslo', 'sonar', 'plaintext'];
 /**
  * `key` counts only as part of a key name: `api_key`, `PrivateKey`, `access-key`, `authKey`,
  * `signing_key`; outside code also two words (`Secret Key: …`, `Access key = …`), as docs and
