@@ -37,6 +37,16 @@ const SECURE_STRING = /\bConvertTo-SecureString(?![\w-])/gi;
 /** libcurl's credential options set in code: C/PHP `CURLOPT_…`, pycurl's `pycurl.…`; `USERPWD` holds `user:password`. */
 const CURL_CODE_OPTION = /\b(?:CURLOPT_|pycurl\.)(USERPWD|PROXYUSERPWD|PASSWORD|PROXYPASSWORD|KEYPASSWD|SSLKEYPASSWD|SSLCERTPASSWD|TLSAUTH_PASSWORD|PROXY_TLSAUTH_PASSWORD|XOAUTH2_BEARER)\b[ \t]*,[ \t]*(["'])([^"'\r\n]{1,300})\2/g;
 
+/**
+ * .NET's credential constructors, in C# and PowerShell (`New-Object System.Net.NetworkCredential(…)`):
+ * the password is `NetworkCredential(user, password[, domain])`'s second argument and
+ * `DirectoryEntry(path, user, password[, type])`'s third.
+ */
+const DOTNET_CREDENTIAL = /\b(NetworkCredential|DirectoryEntry)[ \t]*\(/g;
+const PASSWORD_ARGUMENT: Readonly<Record<string, number>> = { NetworkCredential: 1, DirectoryEntry: 2 };
+/** How far a constructor's arguments are read (they may span lines). */
+const ARGUMENTS_REACH = 600;
+
 /** A word of a command line and where it starts; quotes around the whole word are dropped. */
 interface Word {
   readonly text: string;
@@ -49,7 +59,7 @@ export default defineRule({
   defaultSeverity: 'warning',
   fileKinds: '*',
   generic: true,
-  keywords: ['--', 'pass', 'pwd', 'secret', 'token', 'key', 'bearer', ' -p', 'mysql', 'mariadb', 'curl', 'sshpass', 'convertto-securestring', 'curlopt_', 'pycurl.'],
+  keywords: ['--', 'pass', 'pwd', 'secret', 'token', 'key', 'bearer', ' -p', 'mysql', 'mariadb', 'curl', 'sshpass', 'convertto-securestring', 'curlopt_', 'pycurl.', 'networkcredential', 'directoryentry'],
   docs,
   check({ document, report }) {
     const text = document.text;
@@ -90,6 +100,22 @@ export default defineRule({
         const value = argument && unescapeQuotes(argument);
         if (!value || value.text.startsWith('$') || value.text.startsWith('(') || !looksLikeSecretLiteral(value.text)) continue;
         report({ span: [value.start, value.start + value.text.length], secret: value.text, message: message('ConvertTo-SecureString'), construct: 'ConvertTo-SecureString' });
+      }
+    }
+
+    if (document.containsKeyword('networkcredential') || document.containsKeyword('directoryentry')) {
+      for (const match of text.matchAll(DOTNET_CREDENTIAL)) {
+        const constructor = match[1]!;
+        const password = callArguments(text, match.index + match[0].length)[PASSWORD_ARGUMENT[constructor]!];
+        // The position says it is the password, so any literal word counts (a Gmail app password is
+        // sixteen lower-case letters); a variable's `$` or a blank does not.
+        if (!password || password.text.length < 6 || password.text.startsWith('$') || /\s/.test(password.text)) continue;
+        report({
+          span: [password.start, password.start + password.text.length],
+          secret: password.text,
+          message: `${constructor} is given a literal password ({{secret}}): it ships with the code and works until the account's password is changed; read it at run time from a secret store, or use the process's own identity (CredentialCache.DefaultNetworkCredentials, a managed identity).`,
+          construct: constructor,
+        });
       }
     }
 
@@ -219,4 +245,44 @@ function continuesLine(text: string, index: number): boolean {
   if (text[index] !== '\n') return false;
   const before = text[index - 1] === '\r' ? index - 2 : index - 1;
   return text[before] === '\\';
+}
+
+/**
+ * The arguments of a call whose `(` ends at `from`, up to its `)`: string literals as their text
+ * (C#'s `@"…"` too), anything else as undefined. Read forward once within ARGUMENTS_REACH, so linear.
+ */
+function callArguments(text: string, from: number): Array<Word | undefined> {
+  const list: Array<Word | undefined> = [];
+  const limit = Math.min(text.length, from + ARGUMENTS_REACH);
+  let i = from;
+  let depth = 0;
+  let current: Word | undefined;
+  let literalOnly = true;
+  while (i < limit) {
+    const ch = text[i]!;
+    if (ch === '"' || ch === "'" || (ch === '@' && text[i + 1] === '"')) {
+      const open = ch === '@' ? i + 1 : i;
+      const quote = text[open]!;
+      let close = open + 1;
+      // An escaped quote (`\"`) is part of the string; a string does not cross a line.
+      while (close < limit && text[close] !== quote && text[close] !== '\n') close += text[close] === '\\' && ch !== '@' ? 2 : 1;
+      if (text[close] !== quote) return list;
+      if (depth === 0 && current === undefined && literalOnly) current = { text: text.slice(open + 1, close), start: open + 1 };
+      else literalOnly = false;
+      i = close + 1;
+      continue;
+    }
+    if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if ((ch === ')' || ch === ']' || ch === '}') && depth > 0) depth--;
+    else if (depth === 0 && (ch === ',' || ch === ')')) {
+      list.push(literalOnly ? current : undefined);
+      if (ch === ')') return list;
+      current = undefined;
+      literalOnly = true;
+    } else if (!/\s/.test(ch)) {
+      literalOnly = false;
+    }
+    i++;
+  }
+  return list;
 }
