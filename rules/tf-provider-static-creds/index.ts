@@ -9,6 +9,10 @@ import { indentAt, lineEnding, removeAttribute, wholeLines } from '../lib/hcl-ed
 import { awsGithubRole } from '../lib/trust-templates';
 import docs from './docs.md';
 
+const AWS_FEDERATION = 'drop them and let the provider use the default credential chain, or assume a role with web identity (OIDC) in CI';
+const AZURE_FEDERATION = 'use OIDC (use_oidc = true) or a managed identity (use_msi = true)';
+const GOOGLE_FEDERATION = 'use Application Default Credentials or a Workload Identity Federation credential configuration';
+
 /**
  * The provider arguments that take a credential, by provider (each provider's registry page).
  * `federated` is the way the provider signs in without a stored credential, where it has one:
@@ -17,12 +21,12 @@ import docs from './docs.md';
  * credential; only one written into the file is reported.
  */
 const PROVIDERS: Readonly<Record<string, { readonly attributes: readonly string[]; readonly federated?: string }>> = {
-  aws: { attributes: ['access_key', 'secret_key', 'token'], federated: 'drop them and let the provider use the default credential chain, or assume a role with web identity (OIDC) in CI' },
-  awscc: { attributes: ['access_key', 'secret_key', 'token'], federated: 'drop them and let the provider use the default credential chain, or assume a role with web identity (OIDC) in CI' },
-  azurerm: { attributes: ['client_secret', 'client_certificate_password'], federated: 'use OIDC (use_oidc = true) or a managed identity (use_msi = true)' },
-  azuread: { attributes: ['client_secret', 'client_certificate_password'], federated: 'use OIDC (use_oidc = true) or a managed identity (use_msi = true)' },
-  google: { attributes: ['credentials', 'access_token'], federated: 'use Application Default Credentials or a Workload Identity Federation credential configuration' },
-  'google-beta': { attributes: ['credentials', 'access_token'], federated: 'use Application Default Credentials or a Workload Identity Federation credential configuration' },
+  aws: { attributes: ['access_key', 'secret_key', 'token'], federated: AWS_FEDERATION },
+  awscc: { attributes: ['access_key', 'secret_key', 'token'], federated: AWS_FEDERATION },
+  azurerm: { attributes: ['client_secret', 'client_certificate_password'], federated: AZURE_FEDERATION },
+  azuread: { attributes: ['client_secret', 'client_certificate_password'], federated: AZURE_FEDERATION },
+  google: { attributes: ['credentials', 'access_token'], federated: GOOGLE_FEDERATION },
+  'google-beta': { attributes: ['credentials', 'access_token'], federated: GOOGLE_FEDERATION },
   vault: { attributes: ['token'], federated: 'let the provider log in with an auth method (auth_login_jwt, auth_login_aws) instead of a token' },
   alicloud: { attributes: ['access_key', 'secret_key', 'security_token'] },
   auth0: { attributes: ['client_secret', 'api_token'] },
