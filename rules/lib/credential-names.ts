@@ -24,6 +24,16 @@ const FOREIGN_PASSWORD_WORDS = new Set(['motdepasse', 'contrasena', 'contrasenya
 const SECRET_WORD_ENDINGS = new Set(['e', 'o', 'a', 'value', 'string']);
 /** Short words that name a secret only at the end (`DB_PASS`, `GH_PAT`), not in `PASS_THROUGH` or `PATH_PREFIX`. */
 const SECRET_LAST_WORDS = new Set(['pass', 'pwd', 'pat']);
+/**
+ * Run-together names ending in `pass` or `pwd` (`MYSQLPASS`, `DBPWD`, `ROOTPASS`), as environment
+ * files spell them; not the ordinary words and filter names that end so.
+ */
+const GLUED_PASS_ENDINGS = ['pass', 'pwd'];
+const NOT_GLUED_PASS = new Set(['bypass', 'compass', 'encompass', 'overpass', 'underpass', 'surpass', 'trespass', 'lowpass', 'highpass', 'bandpass', 'allpass', 'multipass', 'onepass', 'firstpass', 'secondpass', 'subpass', 'oldpwd']);
+/** Only in upper case: `testpwd` and `adminpass` in lower case are more often the weak passwords themselves. */
+function isGluedPassName(key: string, last: string): boolean {
+  return !/[a-z]/.test(key) && !NOT_GLUED_PASS.has(last) && GLUED_PASS_ENDINGS.some((ending) => last.length >= ending.length + 2 && last.endsWith(ending));
+}
 /** `<qualifier> key` names a credential; `primary key`, `public key`, `cache key` do not. */
 const KEY_QUALIFIERS = new Set(['api', 'access', 'private', 'secret', 'signing', 'auth', 'authentication', 'authorization', 'client', 'master', 'encryption', 'app', 'license', 'consumer', 'service', 'account', 'hmac']);
 /** `api` run together with a vendor's name counts too (`RAPIDAPI_KEY`, `WEBAPI_KEY`): an API key all the same. */
@@ -97,7 +107,8 @@ export function lastKey(expression: string): string {
 /** True when an identifier, or the last key of an access path, names a credential value. */
 export function namesCredential(expression: string): boolean {
   if (NAMED_CREDENTIALS.test(expression)) return true;
-  const words = nameWords(lastKey(expression));
+  const key = lastKey(expression);
+  const words = nameWords(key);
   // A trailing number counts a credential (`REDIS_PASSWORD_2`, `API_KEY_1`); it is not its last word.
   while (words.length > 1 && /^\d+$/.test(words[words.length - 1]!)) words.pop();
   // Long names are messages or descriptions (`Unexpected_token_A_type_parameter_name_...`).
@@ -108,6 +119,7 @@ export function namesCredential(expression: string): boolean {
   if (last === 'token' && words.length >= 2 && MARKER_TOKEN_QUALIFIERS.has(words[words.length - 2]!)) return false;
   if (DESCRIBES.has(last) || /^\d+$/.test(last) || words.includes('public') || SWITCH_FIRST_WORDS.has(words[0]!)) return false;
   if (SECRET_LAST_WORDS.has(last)) return true;
+  if (isGluedPassName(key, last)) return true;
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
     if (SECRET_WORDS.has(word) || FOREIGN_PASSWORD_WORDS.has(word)) return true;

@@ -45,6 +45,11 @@ describe('namesCredential', () => {
     }
   });
 
+  it('takes upper-case run-on names ending in PASS or PWD, but not words and lower-case values that end so', () => {
+    for (const name of ['MYSQLPASS', 'DBPWD', 'LDAP_ROOTPASS', 'env.SMTPPASS']) assert.ok(namesCredential(name), name);
+    for (const name of ['BYPASS', 'COMPASS', 'LOWPASS', 'OLDPWD', 'testpwd', 'adminpass', 'XPASS']) assert.ok(!namesCredential(name), name);
+  });
+
   it('takes an API key named after its API (`RAPIDAPI_KEY`), but not a key of other run-on words', () => {
     for (const name of ['RAPIDAPI_KEY', 'webapiKey', 'x-rapidapi-key']) assert.ok(namesCredential(name), name);
     for (const name of ['api_cache_key', 'apiary_key', 'CAPI_KEY']) assert.ok(!namesCredential(name), name);
