@@ -86,8 +86,11 @@ const NESTED_VALUE = /\n([ \t]+)value:[ \t]*(?:(["'])([^"'\r\n]{1,300})\2|([^\s"
 /** The line above: a key with nothing after it but a comment. */
 const KEY_ALONE = /^([ \t]*)["']?([.A-Za-z_][\w.-]{0,80})["']?:[ \t]*(?:#.*)?\r?$/;
 
-/** Values that are settings, not secrets; `#ffffff` is a colour (a theme's `Token:` style). */
-const NOT_A_SECRET_VALUE = /^(?:true|false|null|nil|none|yes|no|on|off|undefined|required|optional|string|int|number|boolean|bool|read|write|info|warn|warning|error|debug|trace|\d{1,8}|[\d.]+[smhd]|#(?:[\da-f]{3,4}|[\da-f]{6}|[\da-f]{8}))$/i;
+/**
+ * Values that are settings, not secrets, also as prose ends them (`id-token: write.`); `#ffffff` is
+ * a colour (a theme's `Token:` style).
+ */
+const NOT_A_SECRET_VALUE = /^(?:true|false|null|nil|none|yes|no|on|off|undefined|required|optional|string|int|number|boolean|bool|read|write|info|warn|warning|error|debug|trace|\d{1,8}|[\d.]+[smhd]|#(?:[\da-f]{3,4}|[\da-f]{6}|[\da-f]{8}))[.,;]?$/i;
 /** Values that point at a secret kept elsewhere: references, lookups, calls, secret-store paths. */
 const REFERENCE_VALUE = /^(?:\$|%|&|\*|\{|!Ref\b|!Sub\b|!GetAtt\b|arn:|vault:|secretsmanager:|ssm:|projects\/[^/]+\/secrets\/|sm:\/\/|ref\+|op:\/\/|keyvault|akv:)|^(?:process\.env|os\.environ|os\.getenv|System\.getenv|env\.|secrets\.|vars\.|var\.|local\.|data\.|module\.|self\.|this\.|config\.|settings\.)/i;
 
