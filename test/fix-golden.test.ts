@@ -43,6 +43,8 @@ async function preferredFixResult(rule: Rule, path: string, text: string, choose
 function goldenPath(rule: Rule, before: string): string {
   const caseName = before.replace(/\.before\..*$/, '');
   if (rule.fileKinds !== '*' && rule.fileKinds.every((kind) => kind === 'circleci')) return `fix/${caseName}/.circleci/config.yml`;
+  // A composite action is recognised by its name, `action.yml`: cases named `…-action` are scanned as one.
+  if (caseName.endsWith('-action')) return `fix/${caseName}/action.yml`;
   return `fix/${before.replace('.before.', '.')}`;
 }
 

@@ -59,7 +59,7 @@ export default defineRule({
         if (!coe || !span || scalarString(coe.value) !== 'true' || !fallback) return;
         report({
           span,
-          message: `The ${auth} step in job '${step.jobId}' may fail without failing the job, and ${describe(fallback.step)} then runs ${fallback.credential ? 'with stored credentials' : 'as a fallback'}; remove continue-on-error so a failed sign-in stops the job.`,
+          message: `The ${auth} step in ${step.owner} may fail without failing the job, and ${describe(fallback.step)} then runs ${fallback.credential ? 'with stored credentials' : 'as a fallback'}; remove continue-on-error so a failed sign-in stops the job.`,
           construct: `${step.jobId}:${auth}:continue-on-error`,
           data: stepRef(step),
           fixable: !step.step.flow,
@@ -74,7 +74,7 @@ export default defineRule({
         if (!condition || !span || !sourceText(document, condition.value).includes('failure()')) continue;
         report({
           span,
-          message: `${capitalised(describe(step))} in job '${step.jobId}' runs with stored credentials when an earlier step, such as the ${firstAuth.auth} sign-in, fails; fail closed and move any break-glass path to a separate job behind a protected environment.`,
+          message: `${capitalised(describe(step))} in ${step.owner} runs with stored credentials when an earlier step, such as the ${firstAuth.auth} sign-in, fails; fail closed and move any break-glass path to a separate job behind a protected environment.`,
           construct: `${step.jobId}:failure-fallback:${step.index}`,
           fixable: false,
         });

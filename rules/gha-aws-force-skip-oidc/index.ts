@@ -28,7 +28,7 @@ export default defineRule({
         if (!pair || !span || scalarString(pair.value)?.toLowerCase() !== 'true') continue;
         report({
           span,
-          message: `${input}: true on ${ACTION} in job '${step.jobId}' ${WHY[input]}; remove it.`,
+          message: `${input}: true on ${ACTION} in ${step.owner} ${WHY[input]}; remove it.`,
           construct: `${step.jobId}:${ACTION}:${input}`,
           data: { ...stepRef(step), input },
           fixable: !step.with?.flow,

@@ -40,8 +40,8 @@ export default defineRule({
         span,
         severity: invalid ? 'error' : undefined,
         message: invalid
-          ? `role-duration-seconds: ${seconds} in job '${step.jobId}' is over the 43200-second (12-hour) maximum AWS allows, so the step fails; use at most ${limit}.`
-          : `role-duration-seconds: ${seconds} in job '${step.jobId}' keeps the AWS session valid for ${Math.round((seconds / 3600) * 10) / 10} hours, over the ${limit}-second limit; a leaked session stays usable that long.`,
+          ? `role-duration-seconds: ${seconds} in ${step.owner} is over the 43200-second (12-hour) maximum AWS allows, so the step fails; use at most ${limit}.`
+          : `role-duration-seconds: ${seconds} in ${step.owner} keeps the AWS session valid for ${Math.round((seconds / 3600) * 10) / 10} hours, over the ${limit}-second limit; a leaked session stays usable that long.`,
         construct: `${step.jobId}:${ACTION}:role-duration-seconds`,
         data: { ...stepRef(step), limit },
         fixable: step.with !== undefined && !step.with.flow,

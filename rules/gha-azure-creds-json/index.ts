@@ -3,6 +3,7 @@ import { diffToEdits } from '../../server/src/engine/fix/text-diff';
 import { mapEntries, pairSpan, scalarString, valueOf } from '../../server/src/engine/parse/yaml';
 import { stepInput, workflowEnvMaps, workflowSteps } from '../lib/github-actions';
 import { canRewriteForOidc, findStep, readsStoredSecret, rewriteStep, runScript, sourceText, spanWithin, stepRef } from '../lib/github-step-fix';
+import { idTokenGrant } from '../lib/github-permissions';
 import docs from './docs.md';
 
 const LOGIN = 'azure/login';
@@ -34,8 +35,8 @@ export default defineRule({
         report({
           span,
           message: ignored
-            ? `${LOGIN} in job '${step.jobId}' still passes a service-principal secret in creds; with client-id, tenant-id or subscription-id set the action ignores it, so remove it and delete the secret.`
-            : `${LOGIN} in job '${step.jobId}' signs in with a service-principal client secret (creds); use OpenID Connect with client-id, tenant-id and subscription-id instead.`,
+            ? `${LOGIN} in ${step.owner} still passes a service-principal secret in creds; with client-id, tenant-id or subscription-id set the action ignores it, so remove it and delete the secret.`
+            : `${LOGIN} in ${step.owner} signs in with a service-principal client secret (creds); use OpenID Connect with client-id, tenant-id and subscription-id instead.`,
           construct: `${step.jobId}:${LOGIN}:creds`,
           data: stepRef(step),
           fixable: canRewriteForOidc(step),
@@ -48,20 +49,20 @@ export default defineRule({
         if (!span) continue;
         report({
           span,
-          message: `A run step in job '${step.jobId}' signs in to Azure as a service principal with a stored secret or certificate; use azure/login with OpenID Connect instead.`,
+          message: `A run step in ${step.owner} signs in to Azure as a service principal with a stored secret or certificate; use azure/login with OpenID Connect instead.`,
           construct: `${step.jobId}:az login --service-principal`,
           fixable: false,
         });
       }
     }
     for (const yaml of document.yaml()) {
-      for (const { env, jobId } of workflowEnvMaps(yaml.contents)) {
+      for (const { env, jobId, owner } of workflowEnvMaps(yaml.contents)) {
         for (const { key, pair } of mapEntries(env)) {
           const span = pairSpan(pair);
           if (!SECRET_ENV.has(key) || !span || !readsStoredSecret(sourceText(document, pair.value))) continue;
           report({
             span,
-            message: `${key} hands a service-principal client secret to ${jobId ? `job '${jobId}'` : 'every job'}; federate the app registration with GitHub OIDC (${key.startsWith('ARM_') ? 'ARM_USE_OIDC: true' : 'azure/login with client-id'}) instead.`,
+            message: `${key} hands a service-principal client secret to ${owner ?? 'every job'}; federate the app registration with GitHub OIDC (${key.startsWith('ARM_') ? 'ARM_USE_OIDC: true' : 'azure/login with client-id'}) instead.`,
             construct: `${jobId ?? ''}:env:${key}`,
             fixable: false,
           });
@@ -80,7 +81,7 @@ export default defineRule({
     const placeholders = insert.filter(([key]) => result.inserted.includes(key)).map(([, value]) => value.slice(12, -3));
     return [
       {
-        title: 'Use OpenID Connect: client-id, tenant-id, subscription-id + id-token: write',
+        title: `Use OpenID Connect: client-id, tenant-id, subscription-id ${idTokenGrant(step)}`,
         edits: diffToEdits(document.text, result.text),
         isPreferred: true,
         ...(placeholders.length > 0 ? { placeholders } : {}),

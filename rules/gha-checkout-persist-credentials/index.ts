@@ -53,7 +53,7 @@ export default defineRule({
       report({
         span,
         construct: `${step.jobId}:actions/checkout:${step.index}`,
-        message: `actions/checkout in job '${step.jobId}' leaves the job's token in .git/config (persist-credentials defaults to true) and ${reason}; set persist-credentials: false unless a later step pushes with git.`,
+        message: `actions/checkout in ${step.owner} leaves the job's token in .git/config (persist-credentials defaults to true) and ${reason}; set persist-credentials: false unless a later step pushes with git.`,
         data: stepRef(step),
         fixable: !step.step.flow && (step.with === undefined ? valueOf(step.step, 'with') === undefined : !step.with.flow),
       });

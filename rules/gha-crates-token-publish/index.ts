@@ -3,6 +3,7 @@ import { pairSpan, valueOf } from '../../server/src/engine/parse/yaml';
 import { stepInput, workflowSteps } from '../lib/github-actions';
 import { shellCommands } from '../lib/gitlab-ci';
 import { canGrantIdToken, conditionOf, exchangeStepEdits, findStep, newStepPoint, readsStoredSecret, runScript, sourceText, spanWithin, stepRef, storedSecretEnv, withStepEnv } from '../lib/github-step-fix';
+import { idTokenGrant } from '../lib/github-permissions';
 import docs from './docs.md';
 
 /** The variable cargo reads the crates.io token from (other registries have their own, `CARGO_REGISTRIES_<NAME>_TOKEN`). */
@@ -44,7 +45,7 @@ export default defineRule({
         reported.add(span[0]);
         report({
           span,
-          message: `'${publisher}' in job '${step.jobId}' authenticates with ${name} from a stored crates.io API token, which works from anywhere until it is revoked; configure crates.io trusted publishing and exchange the job's GitHub OIDC token with ${AUTH_ACTION}.`,
+          message: `'${publisher}' in ${step.owner} authenticates with ${name} from a stored crates.io API token, which works from anywhere until it is revoked; configure crates.io trusted publishing and exchange the job's GitHub OIDC token with ${AUTH_ACTION}.`,
           construct: `${level === 'workflow' ? '' : step.jobId}:${level}:${name}`,
           data: { ...stepRef(step), name },
           fixable: level === 'step' && publisher === 'cargo publish' && canGrantIdToken(step) && newStepPoint(document, step) !== undefined && conditionOf(document, step) !== undefined,
@@ -60,7 +61,7 @@ export default defineRule({
     return [
       {
         // Not preferred: publishing fails until the crate has a trusted publisher on crates.io.
-        title: `Use crates.io trusted publishing: a token from ${AUTH_ACTION} + id-token: write`,
+        title: `Use crates.io trusted publishing: a token from ${AUTH_ACTION} ${idTokenGrant(step)}`,
         edits,
       },
     ];

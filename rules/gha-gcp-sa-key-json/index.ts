@@ -3,6 +3,7 @@ import { diffToEdits } from '../../server/src/engine/fix/text-diff';
 import { pairSpan, scalarString, valueOf } from '../../server/src/engine/parse/yaml';
 import { stepInput, workflowSteps } from '../lib/github-actions';
 import { canRewriteForOidc, findStep, rewriteStep, runScript, spanWithin, stepRef } from '../lib/github-step-fix';
+import { idTokenGrant } from '../lib/github-permissions';
 import docs from './docs.md';
 
 const AUTH = 'google-github-actions/auth';
@@ -28,7 +29,7 @@ export default defineRule({
         if (!input || !span) continue;
         report({
           span,
-          message: `${AUTH} in job '${step.jobId}' signs in with a service-account key JSON, a credential that is valid until someone deletes the key; use Workload Identity Federation (workload_identity_provider) instead.`,
+          message: `${AUTH} in ${step.owner} signs in with a service-account key JSON, a credential that is valid until someone deletes the key; use Workload Identity Federation (workload_identity_provider) instead.`,
           construct: `${step.jobId}:${AUTH}:credentials_json`,
           data: stepRef(step),
           fixable: canRewriteForOidc(step),
@@ -39,7 +40,7 @@ export default defineRule({
         if (!user || !span || !JSON_KEY_USERS.has(scalarString(user.value) ?? '')) continue;
         report({
           span,
-          message: `${DOCKER_LOGIN} in job '${step.jobId}' logs in to a Google registry with a service-account key JSON; authenticate with google-github-actions/auth (Workload Identity Federation, token_format: access_token) and log in with username oauth2accesstoken instead.`,
+          message: `${DOCKER_LOGIN} in ${step.owner} logs in to a Google registry with a service-account key JSON; authenticate with google-github-actions/auth (Workload Identity Federation, token_format: access_token) and log in with username oauth2accesstoken instead.`,
           construct: `${step.jobId}:${DOCKER_LOGIN}:${scalarString(user.value)}`,
           fixable: false,
         });
@@ -50,7 +51,7 @@ export default defineRule({
         if (!span) continue;
         report({
           span,
-          message: `A run step in job '${step.jobId}' activates a service account from a key file; authenticate with google-github-actions/auth and Workload Identity Federation instead of a stored key.`,
+          message: `A run step in ${step.owner} activates a service account from a key file; authenticate with google-github-actions/auth and Workload Identity Federation instead of a stored key.`,
           construct: `${step.jobId}:gcloud auth activate-service-account`,
           fixable: false,
         });
@@ -75,7 +76,7 @@ export default defineRule({
     ];
     return [
       {
-        title: 'Use Workload Identity Federation: workload_identity_provider + id-token: write',
+        title: `Use Workload Identity Federation: workload_identity_provider ${idTokenGrant(step)}`,
         edits: diffToEdits(document.text, result.text),
         isPreferred: true,
         ...(placeholders.length > 0 ? { placeholders } : {}),

@@ -37,7 +37,7 @@ export default defineRule({
       if (seconds === undefined || seconds <= limit) continue;
       report({
         span,
-        message: `${INPUT}: ${text} in job '${step.jobId}' asks for Google access tokens valid for ${Math.round((seconds / 3600) * 10) / 10} hours, over the ${limit}-second limit; a leaked token stays usable that long, and more than one hour needs the iam.allowServiceAccountCredentialLifetimeExtension org policy. Remove the input to get the 1-hour default.`,
+        message: `${INPUT}: ${text} in ${step.owner} asks for Google access tokens valid for ${Math.round((seconds / 3600) * 10) / 10} hours, over the ${limit}-second limit; a leaked token stays usable that long, and more than one hour needs the iam.allowServiceAccountCredentialLifetimeExtension org policy. Remove the input to get the 1-hour default.`,
         construct: `${step.jobId}:${ACTION}:${INPUT}`,
         data: stepRef(step),
         fixable: step.with !== undefined && !step.with.flow && step.with.items.length > 1 && limit >= 3600,

@@ -4,6 +4,7 @@ import { diffToEdits } from '../../server/src/engine/fix/text-diff';
 import { isMap, mapEntries, pairSpan, scalarString, valueOf } from '../../server/src/engine/parse/yaml';
 import { envLevels, stepInput, workflowSteps, type WorkflowStep } from '../lib/github-actions';
 import { canGrantIdToken, findStep, readsStoredSecret, rewriteStep, runScript, sourceText, spanWithin, stepRef } from '../lib/github-step-fix';
+import { idTokenGrant } from '../lib/github-permissions';
 import docs from './docs.md';
 
 const TOKEN_ENV = ['NODE_AUTH_TOKEN', 'NPM_TOKEN'];
@@ -34,7 +35,7 @@ export default defineRule({
           reported.add(span[0]);
           report({
             span,
-            message: `A step in job '${step.jobId}' writes an npm auth token into .npmrc before '${publisher}'; publish with npm trusted publishing (GitHub OIDC) instead of a stored token.`,
+            message: `A step in ${step.owner} writes an npm auth token into .npmrc before '${publisher}'; publish with npm trusted publishing (GitHub OIDC) instead of a stored token.`,
             construct: `${step.jobId}:.npmrc:_authToken`,
             fixable: false,
           });
@@ -50,7 +51,7 @@ export default defineRule({
           level === 'step' && name === 'NODE_AUTH_TOKEN' && publisher === 'npm publish' && !script?.includes('_authToken') && canGrantIdToken(step);
         report({
           span,
-          message: `'${publisher}' in job '${step.jobId}' authenticates with ${name} from a stored npm token, which works from anywhere until it is revoked; configure npm trusted publishing and publish with the job's GitHub OIDC token instead.`,
+          message: `'${publisher}' in ${step.owner} authenticates with ${name} from a stored npm token, which works from anywhere until it is revoked; configure npm trusted publishing and publish with the job's GitHub OIDC token instead.`,
           construct: `${level === 'workflow' ? '' : step.jobId}:${level}:${name}`,
           data: { ...stepRef(step), name },
           fixable,
@@ -67,7 +68,7 @@ export default defineRule({
     return [
       {
         // Not preferred: publishing fails until the package has a trusted publisher and the job runs npm >= 11.5.1.
-        title: `Use npm trusted publishing: remove ${name} + id-token: write (needs npm >= 11.5.1)`,
+        title: `Use npm trusted publishing: remove ${name} ${idTokenGrant(step)} (needs npm >= 11.5.1)`,
         edits: diffToEdits(document.text, result.text),
       },
     ];

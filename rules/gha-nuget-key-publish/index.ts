@@ -4,6 +4,7 @@ import { pairSpan, valueOf } from '../../server/src/engine/parse/yaml';
 import { stepInput, workflowSteps } from '../lib/github-actions';
 import { canGrantIdToken, conditionOf, exchangeStepEdits, findStep, newStepPoint, readsStoredSecret, runScript, sourceText, spanWithin, stepRef, storedSecretEnv, withStepEnv } from '../lib/github-step-fix';
 import type { ParsedDocument } from '../../server/src/engine/parsed-document';
+import { idTokenGrant } from '../lib/github-permissions';
 import docs from './docs.md';
 
 const LOGIN_ACTION = 'NuGet/login';
@@ -60,7 +61,7 @@ export default defineRule({
         reported.add(span[0]);
         report({
           span,
-          message: `'${command}' in job '${step.jobId}' publishes to nuget.org with a stored API key, which works from anywhere until it expires (up to a year) or is revoked; add a trusted publishing policy on nuget.org and exchange the job's GitHub OIDC token for a one-hour key with ${LOGIN_ACTION}.`,
+          message: `'${command}' in ${step.owner} publishes to nuget.org with a stored API key, which works from anywhere until it expires (up to a year) or is revoked; add a trusted publishing policy on nuget.org and exchange the job's GitHub OIDC token for a one-hour key with ${LOGIN_ACTION}.`,
           construct: `${via === 'workflow' ? '' : step.jobId}:${via}:${command}`,
           data: { ...stepRef(step), via },
           fixable: (via === 'argument' || via === 'step') && canGrantIdToken(step) && newStepPoint(document, step) !== undefined && conditionOf(document, step) !== undefined,
@@ -80,7 +81,7 @@ export default defineRule({
     return [
       {
         // Not preferred: the push fails until nuget.org has a trusted publishing policy for this workflow.
-        title: `Use nuget.org trusted publishing: a short-lived key from ${LOGIN_ACTION} + id-token: write`,
+        title: `Use nuget.org trusted publishing: a short-lived key from ${LOGIN_ACTION} ${idTokenGrant(step)}`,
         edits,
       },
     ];

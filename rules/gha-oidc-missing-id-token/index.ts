@@ -42,6 +42,8 @@ type Permissions = { granted: boolean; known: boolean; why: string };
 
 /** The job's effective permissions as far as `id-token` goes (a job-level block replaces the workflow's). */
 function idTokenPermission(step: WorkflowStep): Permissions {
+  // A composite action runs with the permissions of the job that calls it, which is not in this file.
+  if (step.composite) return { granted: true, known: false, why: '' };
   const job = valueOf(step.job, 'permissions');
   const workflow = valueOf(step.yaml.contents, 'permissions');
   const own = job !== undefined && job !== null;
@@ -98,7 +100,7 @@ export default defineRule({
       if (!span) continue;
       report({
         span,
-        message: `${step.action} in job '${step.jobId}' signs in with the GitHub OIDC token, but the job may not request it: ${permission.why}. Grant the job id-token: write, keeping the scopes it already needs.`,
+        message: `${step.action} in ${step.owner} signs in with the GitHub OIDC token, but the job may not request it: ${permission.why}. Grant the job id-token: write, keeping the scopes it already needs.`,
         construct: `${step.jobId}:${step.action}:id-token`,
         data: stepRef(step),
         fixable: fixable(step),
@@ -112,7 +114,7 @@ export default defineRule({
     const editor = new YamlCstEditor(document.text);
     const jobMap = editor.blockMapAt(span[0]);
     if (!jobMap) return [];
-    withIdTokenWrite(editor, jobMap, step.job, valueOf(step.yaml.contents, 'permissions'));
+    withIdTokenWrite(editor, jobMap, step);
     const text = editor.toString();
     if (text === document.text) return [];
     return [{ title: 'Grant the job id-token: write (keeping its other scopes)', edits: diffToEdits(document.text, text), isPreferred: true }];

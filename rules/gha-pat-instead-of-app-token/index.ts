@@ -38,16 +38,16 @@ export default defineRule({
       for (const { key, pair } of mapEntries(step.with)) {
         if (!TOKEN_INPUTS.includes(key)) continue;
         const ref: TokenRef = { doc: docIndex.get(step.yaml) ?? -1, level: 'step', jobId: step.jobId, stepIndex: step.index, via: 'with', key };
-        flag(pair, `The ${key} input of ${step.action ?? 'a step'} in job '${step.jobId}'`, `${step.jobId}:${step.action ?? ''}:${key}`, ref);
+        flag(pair, `The ${key} input of ${step.action ?? 'a step'} in ${step.owner}`, `${step.jobId}:${step.action ?? ''}:${key}`, ref);
       }
     }
     docs.forEach((yaml, doc) => {
-      for (const { env, jobId, stepIndex } of workflowEnvMaps(yaml.contents)) {
+      for (const { env, jobId, stepIndex, owner } of workflowEnvMaps(yaml.contents)) {
         const level = stepIndex !== undefined ? 'step' : jobId !== undefined ? 'job' : 'workflow';
         for (const { key, pair } of mapEntries(env)) {
           if (!TOKEN_ENV.includes(key)) continue;
           const ref: TokenRef = { doc, level, ...(jobId !== undefined ? { jobId } : {}), ...(stepIndex !== undefined ? { stepIndex } : {}), via: 'env', key };
-          flag(pair, `${key} in env:${jobId ? ` of job '${jobId}'` : ''}`, `${jobId ?? ''}:env:${key}`, ref);
+          flag(pair, `${key} in env:${owner ? ` of ${owner}` : ''}`, `${jobId ?? ''}:env:${key}`, ref);
         }
       }
     });

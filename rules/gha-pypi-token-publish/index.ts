@@ -3,6 +3,7 @@ import { diffToEdits } from '../../server/src/engine/fix/text-diff';
 import { isMap, mapEntries, pairSpan, scalarString, seqItems, valueOf } from '../../server/src/engine/parse/yaml';
 import { stepInput, workflowEnvMaps, workflowSteps, type WorkflowStep } from '../lib/github-actions';
 import { canRewriteForOidc, findStep, readsStoredSecret, rewriteStep, sourceText, stepRef } from '../lib/github-step-fix';
+import { idTokenGrant } from '../lib/github-permissions';
 import docs from './docs.md';
 
 const ACTION = 'pypa/gh-action-pypi-publish';
@@ -26,15 +27,15 @@ export default defineRule({
       report({
         span,
         message: reusable
-          ? `${ACTION} in job '${step.jobId}' uploads with a stored PyPI API token; trusted publishing cannot run inside a reusable workflow, so publish from a job of the calling workflow with the job's GitHub OIDC token instead.`
-          : `${ACTION} in job '${step.jobId}' uploads with a stored PyPI API token; configure a trusted publisher on PyPI and drop password so the action uses the job's GitHub OIDC token.`,
+          ? `${ACTION} in ${step.owner} uploads with a stored PyPI API token; trusted publishing cannot run inside a reusable workflow, so publish from a job of the calling workflow with the job's GitHub OIDC token instead.`
+          : `${ACTION} in ${step.owner} uploads with a stored PyPI API token; configure a trusted publisher on PyPI and drop password so the action uses the job's GitHub OIDC token.`,
         construct: `${step.jobId}:${ACTION}:password`,
         data: stepRef(step),
         fixable: !reusable && canRewriteForOidc(step),
       });
     }
     for (const yaml of document.yaml()) {
-      for (const { env, jobId } of workflowEnvMaps(yaml.contents)) {
+      for (const { env, jobId, owner } of workflowEnvMaps(yaml.contents)) {
         for (const { key, pair } of mapEntries(env)) {
           const span = pairSpan(pair);
           if (key !== 'TWINE_PASSWORD' || !span || !readsStoredSecret(sourceText(document, pair.value))) continue;
@@ -42,7 +43,7 @@ export default defineRule({
           if (repository !== undefined && !PYPI_HOSTS.some((host) => repository.includes(host))) continue;
           report({
             span,
-            message: `TWINE_PASSWORD hands a stored PyPI API token to ${jobId ? `job '${jobId}'` : 'every job'}; publish with ${ACTION} and trusted publishing (GitHub OIDC) instead.`,
+            message: `TWINE_PASSWORD hands a stored PyPI API token to ${owner ?? 'every job'}; publish with ${ACTION} and trusted publishing (GitHub OIDC) instead.`,
             construct: `${jobId ?? ''}:env:TWINE_PASSWORD`,
             fixable: false,
           });
@@ -58,7 +59,7 @@ export default defineRule({
     if (!result) return [];
     return [
       {
-        title: 'Use PyPI trusted publishing: remove password + id-token: write',
+        title: `Use PyPI trusted publishing: remove password ${idTokenGrant(step)}`,
         edits: diffToEdits(document.text, result.text),
         isPreferred: true,
       },

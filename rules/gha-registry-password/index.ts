@@ -92,7 +92,7 @@ export default defineRule({
         if (!literal && !readsStoredSecret(text)) continue;
         const { host, kind } = loginTarget(document, step);
         const advice = ADVICE[kind];
-        const where = `${LOGIN_ACTION} in job '${step.jobId}'`;
+        const where = `${LOGIN_ACTION} in ${step.owner}`;
         if (literal) {
           report({
             span: nodeSpan(password.value as Node)!,
@@ -133,7 +133,7 @@ export default defineRule({
           span,
           severity: advice.severity,
           construct: `${step.jobId}:docker login:${host ?? ''}`,
-          message: `'docker login' in job '${step.jobId}' logs in to ${advice.what} with a stored long-lived password or key that works from anywhere until it is rotated; ${advice.advice}.`,
+          message: `'docker login' in ${step.owner} logs in to ${advice.what} with a stored long-lived password or key that works from anywhere until it is rotated; ${advice.advice}.`,
           fixable: false,
         });
       }
@@ -157,7 +157,7 @@ export default defineRule({
       if (!editor.setScalar(withMap, 'password', GHCR_PASSWORD)) return [];
       if (pairOf(step.with, 'username') === undefined) editor.insertEntries(withMap, `username: ${GHCR_USERNAME}\n`, editor.indexOf(withMap, 'password'));
       else if (!editor.setScalar(withMap, 'username', GHCR_USERNAME)) return [];
-      grantScope(editor, jobMap, step.job, valueOf(step.yaml.contents, 'permissions'), 'packages');
+      grantScope(editor, jobMap, step, 'packages');
       return [
         {
           // Not preferred: GITHUB_TOKEN can only push packages this repository may write.

@@ -12,6 +12,7 @@ import type { Fix, TextEdit } from '../../server/src/engine/types';
 import { stepInput, type WorkflowStep } from '../lib/github-actions';
 import { conditionOf, finishStepEdits, freshStepId, newStepPoint, newStepText, type NewStepPoint } from '../lib/github-step-fix';
 import { PROVIDER_PLACEHOLDER, SERVICE_ACCOUNT_PLACEHOLDER } from '../gha-gcp-sa-key-json';
+import { idTokenGrant } from '../lib/github-permissions';
 import { canGrantScope, grantScope } from './permissions';
 
 export const GOOGLE_AUTH = 'google-github-actions/auth';
@@ -114,13 +115,13 @@ export function garFix(document: ParsedDocument, jobSteps: readonly WorkflowStep
   }
   if (!setInput(editor, withMap, step.with!, 'username', 'oauth2accesstoken', 'password')) return undefined;
   if (!editor.setScalar(withMap, 'password', `\${{ steps.${id}.outputs.access_token }}`)) return undefined;
-  grantScope(editor, jobMap, step.job, valueOf(step.yaml.contents, 'permissions'), 'id-token');
+  grantScope(editor, jobMap, step, 'id-token');
   const edits = finishStepEdits(document.text, editor.toString(), insert);
   if (!edits) return undefined;
   return plan.reuse
     ? { title: `Log in with the access token of the google-github-actions/auth step '${id}' (Workload Identity Federation)`, edits }
     : {
-        title: 'Log in with an access token from google-github-actions/auth (Workload Identity Federation) + id-token: write',
+        title: `Log in with an access token from google-github-actions/auth (Workload Identity Federation) ${idTokenGrant(step)}`,
         edits,
         placeholders: [PROVIDER_PLACEHOLDER, SERVICE_ACCOUNT_PLACEHOLDER],
       };
@@ -176,13 +177,13 @@ export function acrFix(document: ParsedDocument, step: WorkflowStep, plan: AcrPl
       ['with', AZURE_INPUTS.map(([key, name]) => [key, `\${{ secrets.${name} }}`] as const)],
     ]);
   }
-  grantScope(editor, jobMap, step.job, valueOf(step.yaml.contents, 'permissions'), 'id-token');
+  grantScope(editor, jobMap, step, 'id-token');
   const edits = finishStepEdits(document.text, editor.toString(), insert);
   if (!edits) return undefined;
   return plan.reuse
     ? { title: `Log in with az acr login --name ${plan.name} (uses the azure/login OIDC sign-in earlier in the job)`, edits }
     : {
-        title: `Sign in with azure/login through OIDC (client-id, tenant-id, subscription-id) + id-token: write, then az acr login --name ${plan.name}`,
+        title: `Sign in with azure/login through OIDC (client-id, tenant-id, subscription-id) ${idTokenGrant(step)}, then az acr login --name ${plan.name}`,
         edits,
         placeholders: AZURE_INPUTS.map(([, name]) => name),
       };
@@ -240,7 +241,7 @@ export function dockerHubFix(document: ParsedDocument, step: WorkflowStep, plan:
   }
   if (!setInput(editor, withMap, step.with!, 'username', DOCKERHUB_ORGANIZATION, 'password')) return undefined;
   if (editor.removeKeys(withMap, ['password']) === -1) return undefined;
-  grantScope(editor, jobMap, step.job, valueOf(step.yaml.contents, 'permissions'), 'id-token');
+  grantScope(editor, jobMap, step, 'id-token');
   const edits = finishStepEdits(document.text, editor.toString(), undefined);
   if (!edits) return undefined;
   return {

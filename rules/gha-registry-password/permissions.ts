@@ -1,4 +1,3 @@
-import type { YAMLMap } from 'yaml';
 import type { YamlCstEditor } from '../../server/src/engine/fix/yaml-cst-editor';
 import { isMap, mapEntries, nodeSpan, pairOf, scalarString, valueOf } from '../../server/src/engine/parse/yaml';
 import type { WorkflowStep } from '../lib/github-actions';
@@ -7,6 +6,7 @@ type BlockMap = NonNullable<ReturnType<YamlCstEditor['blockMapAt']>>;
 
 /** Whether `<scope>: write` can be granted to the step's job by editing block YAML in place. */
 export function canGrantScope(step: WorkflowStep): boolean {
+  if (step.composite) return true;
   if (step.job.flow) return false;
   const job = valueOf(step.job, 'permissions');
   if (isMap(job)) return !job.flow;
@@ -21,7 +21,11 @@ export function canGrantScope(step: WorkflowStep): boolean {
  * Grants the job `<scope>: write`. A job-level block replaces the workflow-level one, so a new
  * block starts from the workflow's scopes (or `contents: read`, which checkout needs).
  */
-export function grantScope(editor: YamlCstEditor, jobCst: BlockMap, job: YAMLMap<unknown, unknown>, workflowPermissions: unknown, scope: string): void {
+export function grantScope(editor: YamlCstEditor, jobCst: BlockMap, step: WorkflowStep, scope: string): void {
+  // A composite action's steps get the calling job's permissions: nothing to grant in this file.
+  if (step.composite) return;
+  const job = step.job;
+  const workflowPermissions = valueOf(step.yaml.contents, 'permissions');
   const jobPermissions = valueOf(job, 'permissions');
   if (isMap(jobPermissions)) {
     const permissionsCst = editor.blockMapAt(nodeSpan(jobPermissions)![0]);

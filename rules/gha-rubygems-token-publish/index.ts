@@ -16,6 +16,7 @@ import {
   storedSecretEnv,
   withoutStepEnv,
 } from '../lib/github-step-fix';
+import { idTokenGrant } from '../lib/github-permissions';
 import docs from './docs.md';
 
 /** The variable `gem push` reads the RubyGems.org API key from. */
@@ -79,7 +80,7 @@ export default defineRule({
         reported.add(span[0]);
         report({
           span,
-          message: `Job '${step.jobId}' publishes to RubyGems.org with ${name} from a stored API key, which works from anywhere until it is revoked; configure a trusted publisher on RubyGems.org and release with rubygems/release-gem, which exchanges the job's GitHub OIDC token for a short-lived key.`,
+          message: `${step.owner[0]!.toUpperCase()}${step.owner.slice(1)} publishes to RubyGems.org with ${name} from a stored API key, which works from anywhere until it is revoked; configure a trusted publisher on RubyGems.org and release with rubygems/release-gem, which exchanges the job's GitHub OIDC token for a short-lived key.`,
           construct: `${level === 'workflow' ? '' : step.jobId}:${level}:${name}`,
           data: { ...stepRef(step), name },
           // The step's own key gives way to the exchanged one; elsewhere it is shared with other steps.
@@ -97,7 +98,7 @@ export default defineRule({
     return [
       {
         // Not preferred: publishing fails until the gem has a trusted publisher on RubyGems.org.
-        title: 'Use RubyGems.org trusted publishing: a short-lived key from configure-rubygems-credentials + id-token: write',
+        title: `Use RubyGems.org trusted publishing: a short-lived key from configure-rubygems-credentials ${idTokenGrant(step)}`,
         edits,
       },
     ];

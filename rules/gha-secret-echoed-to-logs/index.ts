@@ -183,7 +183,7 @@ function* toJsonSecrets(document: ParsedDocument, step: WorkflowStep): Generator
 }
 
 function message(step: WorkflowStep, found: Found): string {
-  const where = `${describe(step)} in job '${step.jobId}'`;
+  const where = `${describe(step)} in ${step.owner}`;
   const list = found.names.join(', ');
   switch (found.kind) {
     case 'trace':

@@ -1,8 +1,8 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import { diffToEdits } from '../../server/src/engine/fix/text-diff';
 import { YamlCstEditor } from '../../server/src/engine/fix/yaml-cst-editor';
-import { mapEntries, nodeSpan, scalarString, valueOf, pairSpan } from '../../server/src/engine/parse/yaml';
-import { withIdTokenWrite } from '../lib/github-permissions';
+import { mapEntries, nodeSpan, scalarString, pairSpan } from '../../server/src/engine/parse/yaml';
+import { idTokenGrant, withIdTokenWrite } from '../lib/github-permissions';
 import { workflowEnvMaps, workflowSteps, stepInput } from '../lib/github-actions';
 import { canRewriteForOidc } from '../lib/github-step-fix';
 import docs from './docs.md';
@@ -28,7 +28,7 @@ export default defineRule({
       if (!input || !span) continue;
       report({
         span,
-        message: `Static AWS access keys are passed to ${ACTION} in job '${step.jobId}'; use GitHub OIDC with role-to-assume instead.`,
+        message: `Static AWS access keys are passed to ${ACTION} in ${step.owner}; use GitHub OIDC with role-to-assume instead.`,
         // The key's source (e.g. secrets.DEPLOY_KEY_ID) tells two such steps in a job apart.
         construct: `${step.jobId}:${ACTION}:${scalarString(input.value) ?? ''}`,
         data: { jobId: step.jobId, stepIndex: step.index },
@@ -63,10 +63,10 @@ export default defineRule({
     if (position === -1) return [];
     const needsRole = editor.indexOf(withMap, 'role-to-assume') === -1;
     if (needsRole) editor.insertEntries(withMap, `role-to-assume: ${ROLE_PLACEHOLDER}\n`, position);
-    withIdTokenWrite(editor, jobMap, step.job, valueOf(step.yaml.contents, 'permissions'));
+    withIdTokenWrite(editor, jobMap, step);
     return [
       {
-        title: 'Use GitHub OIDC: role-to-assume + id-token: write',
+        title: `Use GitHub OIDC: role-to-assume ${idTokenGrant(step)}`,
         edits: diffToEdits(document.text, editor.toString()),
         isPreferred: true,
         ...(needsRole ? { placeholders: [ROLE_PLACEHOLDER] } : {}),

@@ -3,6 +3,7 @@ import { diffToEdits } from '../../server/src/engine/fix/text-diff';
 import { mapEntries, pairSpan, scalarString } from '../../server/src/engine/parse/yaml';
 import { stepInput, workflowEnvMaps, workflowSteps, type WorkflowStep } from '../lib/github-actions';
 import { canRewriteForOidc, findStep, readsStoredSecret, rewriteStep, sourceText, stepRef } from '../lib/github-step-fix';
+import { idTokenGrant } from '../lib/github-permissions';
 import docs from './docs.md';
 
 const ACTION = 'hashicorp/vault-action';
@@ -35,21 +36,21 @@ export default defineRule({
         severity: method === 'token' ? 'error' : 'warning',
         message:
           method === 'token'
-            ? `${ACTION} in job '${step.jobId}' logs in to Vault with a stored token; use method: jwt with the job's GitHub OIDC token and a Vault role instead.`
-            : `${ACTION} in job '${step.jobId}' logs in to Vault with ${method} and a stored ${name}; use method: jwt with the job's GitHub OIDC token and a Vault role instead.`,
+            ? `${ACTION} in ${step.owner} logs in to Vault with a stored token; use method: jwt with the job's GitHub OIDC token and a Vault role instead.`
+            : `${ACTION} in ${step.owner} logs in to Vault with ${method} and a stored ${name}; use method: jwt with the job's GitHub OIDC token and a Vault role instead.`,
         construct: `${step.jobId}:${ACTION}:${method}`,
         data: { ...stepRef(step), method },
         fixable: canRewriteForOidc(step),
       });
     }
     for (const yaml of document.yaml()) {
-      for (const { env, jobId } of workflowEnvMaps(yaml.contents)) {
+      for (const { env, jobId, owner } of workflowEnvMaps(yaml.contents)) {
         for (const { key, pair } of mapEntries(env)) {
           const span = pairSpan(pair);
           if (key !== 'VAULT_TOKEN' || !span || !readsStoredSecret(sourceText(document, pair.value))) continue;
           report({
             span,
-            message: `VAULT_TOKEN hands a stored Vault token to ${jobId ? `job '${jobId}'` : 'every job'}; log in with ${ACTION} (method: jwt) and the job's GitHub OIDC token instead.`,
+            message: `VAULT_TOKEN hands a stored Vault token to ${owner ?? 'every job'}; log in with ${ACTION} (method: jwt) and the job's GitHub OIDC token instead.`,
             construct: `${jobId ?? ''}:env:VAULT_TOKEN`,
             fixable: false,
           });
@@ -73,7 +74,7 @@ export default defineRule({
     if (!result) return [];
     return [
       {
-        title: 'Use GitHub OIDC: method: jwt + role + id-token: write',
+        title: `Use GitHub OIDC: method: jwt + role ${idTokenGrant(step)}`,
         edits: diffToEdits(document.text, result.text),
         isPreferred: true,
         ...(result.inserted.includes('role') ? { placeholders: [ROLE_PLACEHOLDER] } : {}),

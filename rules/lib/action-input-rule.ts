@@ -40,7 +40,7 @@ export function actionInputTrueRule(spec: {
         if (!found || !span || scalarString(found.value)?.trim().toLowerCase() !== 'true') continue;
         report({
           span,
-          message: `${action} in job '${step.jobId}' sets ${input}: true, so ${spec.consequence}`,
+          message: `${action} in ${step.owner} sets ${input}: true, so ${spec.consequence}`,
           construct: `${step.jobId}:${action}:${input}`,
           data: stepRef(step),
           // Removing the only input would leave an empty `with:`; that edit is left to the user.

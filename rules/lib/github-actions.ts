@@ -12,6 +12,31 @@ export interface WorkflowStep {
   /** `uses:` without the `@ref`, lower-cased; undefined for `run:` steps. */
   readonly action: string | undefined;
   readonly with: YAMLMap<unknown, unknown> | undefined;
+  /** True for a step of a composite action (`action.yml`'s `runs.steps`): its "job" is the `runs` map, and permissions are the calling job's. */
+  readonly composite: boolean;
+  /** What runs the step, as messages name it: `job 'build'`, or `the composite action`. */
+  readonly owner: string;
+}
+
+/** The key composite-action steps are listed under, in place of a job id (`runs.steps`). */
+export const COMPOSITE_JOB_ID = 'runs';
+const COMPOSITE_OWNER = 'the composite action';
+
+/**
+ * The step lists of a workflow's jobs, or of a composite action (`runs: {using: composite, steps}`),
+ * with the map that holds each list and how messages name it.
+ */
+function stepLists(root: unknown): Array<{ jobId: string; job: YAMLMap<unknown, unknown>; steps: unknown[]; composite: boolean; owner: string }> {
+  const lists: Array<{ jobId: string; job: YAMLMap<unknown, unknown>; steps: unknown[]; composite: boolean; owner: string }> = [];
+  for (const { key: jobId, pair } of mapEntries(valueOf(root, 'jobs'))) {
+    const job = pair.value;
+    if (isMap(job)) lists.push({ jobId, job, steps: seqItems(valueOf(job, 'steps')), composite: false, owner: `job '${jobId}'` });
+  }
+  const runs = valueOf(root, 'runs');
+  if (isMap(runs) && scalarString(valueOf(runs, 'using')) === 'composite') {
+    lists.push({ jobId: COMPOSITE_JOB_ID, job: runs, steps: seqItems(valueOf(runs, 'steps')), composite: true, owner: COMPOSITE_OWNER });
+  }
+  return lists;
 }
 
 /** The `env:` maps a step sees, nearest first: its own, its job's, the workflow's (a name in a nearer one wins). */
@@ -31,10 +56,7 @@ export function workflowSteps(document: ParsedDocument): readonly WorkflowStep[]
 function collectWorkflowSteps(document: ParsedDocument): WorkflowStep[] {
   const collected: WorkflowStep[] = [];
   for (const yaml of document.yaml()) {
-    for (const { key: jobId, pair } of mapEntries(valueOf(yaml.contents, 'jobs'))) {
-      const job = pair.value;
-      if (!isMap(job)) continue;
-      const steps = seqItems(valueOf(job, 'steps'));
+    for (const { jobId, job, steps, composite, owner } of stepLists(yaml.contents)) {
       for (let index = 0; index < steps.length; index++) {
         const step = steps[index];
         if (!isMap(step)) continue;
@@ -48,13 +70,14 @@ function collectWorkflowSteps(document: ParsedDocument): WorkflowStep[] {
           index,
           action: uses ? uses.split('@')[0]!.toLowerCase() : undefined,
           with: isMap(withMap) ? withMap : undefined,
+          composite,
+          owner,
         });
       }
     }
   }
   return collected;
 }
-
 
 /**
  * The steps after `steps[position]` in the same job. Steps come in document order, a job's steps
@@ -78,17 +101,16 @@ export function isExpressionReference(value: string | undefined): boolean {
   return value !== undefined && /^\s*\$\{\{[^}]*\}\}\s*$/.test(value);
 }
 
-/** `env:` maps at workflow, job and step level, each with where it is. */
-export function* workflowEnvMaps(root: unknown): Generator<{ env: unknown; jobId?: string; stepIndex?: number }> {
+/** `env:` maps at workflow, job and step level, each with where it is (`owner` names the job or composite action, when it has one). */
+export function* workflowEnvMaps(root: unknown): Generator<{ env: unknown; jobId?: string; stepIndex?: number; owner?: string }> {
   if (!isMap(root)) return;
   yield { env: valueOf(root, 'env') };
-  for (const { key: jobId, pair } of mapEntries(valueOf(root, 'jobs'))) {
-    if (!isMap(pair.value)) continue;
-    yield { env: valueOf(pair.value, 'env'), jobId };
-    const steps = seqItems(valueOf(pair.value, 'steps'));
+  for (const { jobId, job, steps, composite, owner } of stepLists(root)) {
+    // A composite action has no `env:` of its own (its steps see the calling job's).
+    if (!composite) yield { env: valueOf(job, 'env'), jobId, owner };
     for (let stepIndex = 0; stepIndex < steps.length; stepIndex++) {
       const step = steps[stepIndex];
-      if (isMap(step)) yield { env: valueOf(step, 'env'), jobId, stepIndex };
+      if (isMap(step)) yield { env: valueOf(step, 'env'), jobId, stepIndex, owner };
     }
   }
 }

@@ -1,18 +1,22 @@
-import type { YAMLMap } from 'yaml';
 import type { YamlCstEditor } from '../../server/src/engine/fix/yaml-cst-editor';
 import { isMap, mapEntries, nodeSpan, pairOf, scalarString, valueOf } from '../../server/src/engine/parse/yaml';
+import type { WorkflowStep } from './github-actions';
+
+/** How a fix title says the job gets the OIDC token: granted here, or by the job that calls a composite action. */
+export function idTokenGrant(step: WorkflowStep): string {
+  return step.composite ? '(the calling job grants id-token: write)' : '+ id-token: write';
+}
 
 /**
  * Makes a job able to request the GitHub OIDC token. A job-level `permissions:` block replaces
  * the workflow-level one rather than merging with it, so a new job block starts from the
  * workflow's scopes (or `contents: read`, which checkout needs) and adds `id-token: write`.
  */
-export function withIdTokenWrite(
-  editor: YamlCstEditor,
-  jobCst: NonNullable<ReturnType<YamlCstEditor['blockMapAt']>>,
-  job: YAMLMap<unknown, unknown>,
-  workflowPermissions: unknown,
-): void {
+export function withIdTokenWrite(editor: YamlCstEditor, jobCst: NonNullable<ReturnType<YamlCstEditor['blockMapAt']>>, step: WorkflowStep): void {
+  // A composite action's steps get the calling job's permissions: nothing to grant in this file.
+  if (step.composite) return;
+  const job = step.job;
+  const workflowPermissions = valueOf(step.yaml.contents, 'permissions');
   const jobPermissions = valueOf(job, 'permissions');
   if (isMap(jobPermissions)) {
     const permissionsCst = editor.blockMapAt(nodeSpan(jobPermissions)![0]);

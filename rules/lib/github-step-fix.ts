@@ -32,6 +32,8 @@ export function findStep(document: ParsedDocument, data: unknown): WorkflowStep 
  * rather than half-fixed.
  */
 export function canGrantIdToken(step: WorkflowStep): boolean {
+  // A composite action's steps get the calling job's permissions: nothing to grant here.
+  if (step.composite) return true;
   const workflowPermissions = valueOf(step.yaml.contents, 'permissions');
   const permissions = valueOf(step.job, 'permissions');
   if (permissions === undefined || permissions === null) return !isMap(workflowPermissions) || !workflowPermissions.flow;
@@ -116,7 +118,7 @@ export function rewriteStep(document: ParsedDocument, step: WorkflowStep, rewrit
   if (rewrite.idToken) {
     const jobMap = editor.blockMapAt(nodeSpan(step.job)![0]);
     if (!jobMap) return undefined;
-    withIdTokenWrite(editor, jobMap, step.job, valueOf(step.yaml.contents, 'permissions'));
+    withIdTokenWrite(editor, jobMap, step);
   }
   return { text: editor.toString(), inserted };
 }
@@ -308,7 +310,7 @@ export function exchangeStepEdits(document: ParsedDocument, step: WorkflowStep, 
   const editor = pointAt(id);
   const jobMap = editor?.blockMapAt(nodeSpan(step.job)![0]);
   if (!editor || !jobMap) return undefined;
-  withIdTokenWrite(editor, jobMap, step.job, valueOf(step.yaml.contents, 'permissions'));
+  withIdTokenWrite(editor, jobMap, step);
   const insert = newStepText(document, point, [
     ['id', id],
     ['uses', exchange.uses],
