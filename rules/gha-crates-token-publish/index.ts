@@ -1,7 +1,7 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import { pairSpan, valueOf } from '../../server/src/engine/parse/yaml';
 import { stepInput, workflowSteps } from '../lib/github-actions';
-import { shellCommands } from '../lib/gitlab-ci';
+import { isDryRun, shellCommands } from '../lib/gitlab-ci';
 import { canGrantIdToken, conditionOf, exchangeStepEdits, findStep, newStepPoint, readsStoredSecret, runScript, sourceText, spanWithin, stepRef, storedSecretEnv, withStepEnv } from '../lib/github-step-fix';
 import { idTokenGrant } from '../lib/github-permissions';
 import docs from './docs.md';
@@ -21,7 +21,7 @@ export default defineRule({
   category: 'long-lived-credential',
   defaultSeverity: 'error',
   fileKinds: ['github-actions'],
-  keywords: ['cargo_registry_token', 'publish-crates', 'release-plz'],
+  keywords: ['cargo', 'publish-crates', 'release-plz'],
   syntax: 'yaml',
   docs,
   check({ document, report }) {
@@ -35,7 +35,7 @@ export default defineRule({
       const found: Array<{ span: readonly [number, number]; name: string; level: 'step' | 'job' | 'workflow' | 'argument' | 'input' }> = [];
       const token = storedSecretEnv(document, step, TOKEN_ENV);
       if (token) found.push({ span: token.span, name: TOKEN_ENV, level: token.level });
-      const tokenFlag = script !== undefined && /--token[= ]+["']?\$\{\{\s*secrets\./.test(script) ? spanWithin(document, valueOf(step.step, 'run'), '--token') : undefined;
+      const tokenFlag = script !== undefined && /--token[= ]+["']?\$\{\{\s*secrets[.[]/.test(script) ? spanWithin(document, valueOf(step.step, 'run'), '--token') : undefined;
       if (tokenFlag) found.push({ span: tokenFlag, name: '--token', level: 'argument' });
       const input = step.action !== undefined ? PUBLISH_ACTIONS.get(step.action) : undefined;
       const inputPair = input !== undefined ? stepInput(step, input) : undefined;
@@ -74,6 +74,7 @@ function publishCommand(script: string): string | undefined {
     const cargo = words.indexOf('cargo');
     if (cargo === -1) continue;
     const rest = words.slice(cargo + 1).filter((word) => !word.startsWith('+'));
+    if (isDryRun(rest, '-n')) continue;
     if (rest[0] === 'publish') return 'cargo publish';
     if (rest[0] === 'workspaces' && rest[1] === 'publish') return 'cargo workspaces publish';
     if (rest[0] === 'release' && rest.includes('--execute')) return 'cargo release';

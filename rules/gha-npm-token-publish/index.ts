@@ -4,20 +4,22 @@ import { diffToEdits } from '../../server/src/engine/fix/text-diff';
 import { isMap, mapEntries, pairSpan, scalarString, valueOf } from '../../server/src/engine/parse/yaml';
 import { envLevels, stepInput, workflowSteps, type WorkflowStep } from '../lib/github-actions';
 import { canGrantIdToken, findStep, readsStoredSecret, rewriteStep, runScript, sourceText, spanWithin, stepRef } from '../lib/github-step-fix';
+import { isDryRun } from '../lib/gitlab-ci';
 import { idTokenGrant } from '../lib/github-permissions';
 import docs from './docs.md';
 
-const TOKEN_ENV = ['NODE_AUTH_TOKEN', 'NPM_TOKEN'];
+/** The variables npm and the other clients read a registry token from (Yarn Berry's and Bun's included). */
+const TOKEN_ENV = ['NODE_AUTH_TOKEN', 'NPM_TOKEN', 'YARN_NPM_AUTH_TOKEN', 'NPM_CONFIG_TOKEN'];
 const PUBLIC_REGISTRY = 'registry.npmjs.org';
 /** Package managers and release tools whose `publish` sub-command publishes to the npm registry. */
-const PUBLISHERS = new Set(['npm', 'pnpm', 'yarn', 'lerna', 'changeset']);
+const PUBLISHERS = new Set(['npm', 'pnpm', 'yarn', 'bun', 'lerna', 'changeset']);
 
 export default defineRule({
   id: 'gha-npm-token-publish',
   category: 'long-lived-credential',
   defaultSeverity: 'error',
   fileKinds: ['github-actions'],
-  keywords: ['node_auth_token', 'npm_token', '_authtoken'],
+  keywords: ['node_auth_token', 'npm_token', 'npm_auth_token', 'npm_config_token', '_authtoken'],
   syntax: 'yaml',
   docs,
   check({ document, report }) {
@@ -82,7 +84,7 @@ export function publishCommand(script: string): string | undefined {
     for (const command of line.split(/&&|\|\||[;|]/)) {
       const words = command.trim().split(/\s+/);
       const tool = words.findIndex((word) => PUBLISHERS.has(word));
-      if (tool === -1 || !words.slice(tool + 1).includes('publish')) continue;
+      if (tool === -1 || !words.slice(tool + 1).includes('publish') || isDryRun(words)) continue;
       // `yarn npm publish` is Yarn Berry's publish.
       const name = words[tool] === 'yarn' && words[tool + 1] === 'npm' ? 'yarn npm' : words[tool]!;
       return `${name} publish`;

@@ -129,16 +129,26 @@ function removeChildKey(editor: YamlCstEditor, stepMap: BlockMap, step: YAMLMap<
   return editor.removeKeys(stepMap, [key]) !== -1;
 }
 
-/** Names `NAME` of every `secrets.NAME` reference in a piece of workflow source. */
+/** Names `NAME` of every `secrets.NAME` and `secrets['NAME']` (or `secrets["NAME"]`) reference in a piece of workflow source. */
 export function secretNames(text: string): string[] {
   const names: string[] = [];
-  for (let at = text.indexOf('secrets.'); at !== -1; at = text.indexOf('secrets.', at + 8)) {
+  for (let at = text.indexOf('secrets'); at !== -1; at = text.indexOf('secrets', at + 7)) {
     // `inputs.secrets.x` or `mysecrets.x` is not the secrets context.
     const before = at > 0 ? text.charCodeAt(at - 1) : 32;
     if (isNameChar(before) || before === 46) continue;
-    let end = at + 8;
+    const after = text.charCodeAt(at + 7);
+    let start = at + 8;
+    if (after === 91) {
+      // `secrets['NAME']`: the index form, quoted either way.
+      const quote = text.charCodeAt(at + 8);
+      if (quote !== 39 && quote !== 34) continue;
+      start = at + 9;
+    } else if (after !== 46) {
+      continue;
+    }
+    let end = start;
     while (end < text.length && isNameChar(text.charCodeAt(end))) end++;
-    if (end > at + 8) names.push(text.slice(at + 8, end));
+    if (end > start && (after === 46 || text.charCodeAt(end) === text.charCodeAt(at + 8))) names.push(text.slice(start, end));
   }
   return names;
 }

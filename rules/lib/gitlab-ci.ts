@@ -78,10 +78,13 @@ export function extendedJobs(job: GitlabJob): { names: string[]; missing: boolea
   return { names, missing: names.some((name) => !isMap(valueOf(job.root, name))) };
 }
 
-/** Each shell command of a script (lines joined at `\\` continuations, split at `;`, `&&`, `||`, `|`), as words. */
+/**
+ * Each shell command of a script (lines joined at `\\` continuations and PowerShell's backtick
+ * ones, split at `;`, `&&`, `||`, `|`), as words.
+ */
 export function shellCommands(script: string): string[][] {
   const commands: string[][] = [];
-  for (const line of script.replace(/\\\r?\n/g, ' ').split('\n')) {
+  for (const line of script.replace(/[\\`]\r?\n/g, ' ').split('\n')) {
     if (line.trimStart().startsWith('#')) continue;
     for (const command of line.split(/&&|\|\||[;|]/)) {
       const words = command.trim().split(/\s+/).filter(Boolean);
@@ -89,6 +92,11 @@ export function shellCommands(script: string): string[][] {
     }
   }
   return commands;
+}
+
+/** A publish command that only rehearses (`npm publish --dry-run`, `cargo publish -n`): it uploads nothing, so its token is not used. */
+export function isDryRun(words: readonly string[], shortFlag?: string): boolean {
+  return words.some((word) => word === '--dry-run' || word === '--dryrun' || (shortFlag !== undefined && word === shortFlag));
 }
 
 /** The span of the first `needle` in a node's source text. */
