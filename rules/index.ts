@@ -14,6 +14,7 @@ import ghaVaultStaticToken from './gha-vault-static-token';
 import ghaNpmTokenPublish from './gha-npm-token-publish';
 import ghaPypiTokenPublish from './gha-pypi-token-publish';
 import ghaAuthContinueOnErrorFallback from './gha-auth-continue-on-error-fallback';
+import ghaAppTokenSkipRevoke from './gha-app-token-skip-revoke';
 import ghaAwsForceSkipOidc from './gha-aws-force-skip-oidc';
 import ghaAwsSessionTooLong from './gha-aws-session-too-long';
 import k8sLegacySaTokenSecret from './k8s-legacy-sa-token-secret';
@@ -121,6 +122,7 @@ const ruleModules: readonly Rule[] = [
   ghaNugetKeyPublish,
   ghaPypiTokenPublish,
   ghaAuthContinueOnErrorFallback,
+  ghaAppTokenSkipRevoke,
   ghaAwsForceSkipOidc,
   ghaAwsSessionTooLong,
   ghaContainerCredentialsLiteral,
