@@ -24,17 +24,18 @@ const QUALIFIER_REACH = 'authentication_'.length;
  * Right after a name: a C array declarator (`api_key[] =`), an optional closing quote and a
  * subscript's bracket (`os.environ["API_KEY"] =`, checked by isSubscript), the operator (in code
  * also a type annotation before `=`: Kotlin's `val password: String =`, a Python default
- * `passwd: str = "…"`, TypeScript's `apiKey: string =`), then a
+ * `passwd: str = "…"`, TypeScript's `apiKey: string =`, Go's `var apiKey string =`; appending
+ * `.=` and `+=` count too, as PHP and Makefiles build values), then a
  * quoted value (groups 1, 2), with an optional string prefix (C# and Objective-C
  * `@"…"`, Python `r"…"`, C `L"…"`), or a bare value (group 3). In source code a bare value stops
  * at punctuation, where an expression would go on; in configuration it runs to the next space,
  * since generated passwords are full of brackets and commas. A quoted value may be long: OAuth
  * access and refresh tokens (Entra, Airtable) run to a thousand characters or more.
  */
-const OPERATOR_VALUE_CODE = /(?:\[\w{0,8}\])?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|=>|:[ \t]*[A-Za-z_][\w.]{0,40}(?:<[\w ,.?]{0,40}>|\[[\w ,.]{0,40}\])?[?!]?[ \t]*=(?![=>])|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,2000})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
+const OPERATOR_VALUE_CODE = /(?:\[\w{0,8}\])?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|[.+]=|=>|:[ \t]*[A-Za-z_][\w.]{0,40}(?:<[\w ,.?]{0,40}>|\[[\w ,.]{0,40}\])?[?!]?[ \t]*=(?![=>])|string[ \t]*=(?![=>])|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,2000})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
 /** The same for prose, notes and other text, where `secret: A=b` is not a type annotation. */
-const OPERATOR_VALUE_TEXT = /(?:\[\w{0,8}\])?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,2000})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
-const OPERATOR_VALUE_CONFIG = /(?:\[\w{0,8}\])?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,2000})\1|([^\s"'`]{1,300}))/y;
+const OPERATOR_VALUE_TEXT = /(?:\[\w{0,8}\])?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|[.+]=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,2000})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
+const OPERATOR_VALUE_CONFIG = /(?:\[\w{0,8}\])?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|[.+]=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,2000})\1|([^\s"'`]{1,300}))/y;
 /**
  * A call of two string arguments, the first naming a credential: `define('DB_PASSWORD', '…')`
  * (WordPress), `props.setProperty("password", "…")`, `os.Setenv("API_TOKEN", "…")`. A call with
@@ -233,6 +234,12 @@ export default defineRule({
         if (quote !== undefined && whole[0] === ':' && whole[1] === quote && text[start - 1] === quote) continue;
         // A backquoted run with spaces is a shell command substitution (`etcdctl get /k`) or a template, not a literal.
         if (quote === '`' && /\s/.test(quotedValue!)) continue;
+        // A YAML block scalar (`password: |`) holds its value on the lines below; one line of it is a literal.
+        if (bareValue !== undefined && configuration && BLOCK_SCALAR_HEADER.test(bareValue)) {
+          const block = singleLineBlockScalar(text, start, end + whole.length);
+          if (block && consider(name, block.value, true, block.start)) scannedTo = block.start + block.value.length;
+          continue;
+        }
         // A bare value opening with a bracket is a list, a note (`(optional)`) or a placeholder;
         // `#` after a space opens a comment.
         if (bareValue !== undefined && (/^[([<]/.test(bareValue) || (bareValue[0] === '#' && /\s/.test(whole[whole.length - bareValue.length - 1] ?? '')))) continue;
@@ -331,6 +338,36 @@ const SUBSCRIPT_CLOSE = /^["']?\]/;
  * Whether the `]` after a name closes a subscript the name is quoted in (`env["API_KEY"] =`), not
  * a Markdown link label (`[token]: https://…`) or a stray bracket.
  */
+/** A YAML block scalar's header: `|` or `>`, an optional chomping indicator and indentation digit. */
+const BLOCK_SCALAR_HEADER = /^[|>](?:[+-]?[1-9]?|[1-9][+-])$/;
+
+/**
+ * The content of a block scalar whose header ends at `headerEnd` (only a comment may follow it on
+ * the line), when it is one line more indented than the key's line: a value written on the line
+ * below its key. A block of several lines is a certificate, a script or a document, judged by
+ * the rules for those.
+ */
+function singleLineBlockScalar(text: string, keyStart: number, headerEnd: number): { value: string; start: number } | undefined {
+  const lineEnd = text.indexOf('\n', headerEnd);
+  if (lineEnd === -1 || !/^[ \t]*(?:#.*)?\r?$/.test(text.slice(headerEnd, lineEnd))) return undefined;
+  const keyLineStart = text.lastIndexOf('\n', keyStart - 1) + 1;
+  const keyIndent = keyStart - keyLineStart;
+  const contentStart = lineEnd + 1;
+  let valueStart = contentStart;
+  while (text[valueStart] === ' ') valueStart++;
+  if (valueStart - contentStart <= keyIndent) return undefined;
+  let valueEnd = text.indexOf('\n', valueStart);
+  if (valueEnd === -1) valueEnd = text.length;
+  const nextLine = valueEnd + 1;
+  // The block ends with this line: the next one is blank and last, or no more indented than the key.
+  let nextIndent = 0;
+  while (text[nextLine + nextIndent] === ' ') nextIndent++;
+  const nextCode = text.charCodeAt(nextLine + nextIndent);
+  if (nextLine < text.length && nextIndent > keyIndent && nextCode !== 10 && nextCode !== 13) return undefined;
+  const value = text.slice(valueStart, valueEnd).trimEnd();
+  return value.length > 0 && value.length <= 300 ? { value, start: valueStart } : undefined;
+}
+
 function isSubscript(text: string, nameStart: number, afterName: string): boolean {
   const quote = text[nameStart - 1];
   return (quote === '"' || quote === "'") && afterName[0] === quote && text[nameStart - 2] === '[';
