@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { defineRule } from '../../server/src/engine/define-rule';
 import docs from './docs.md';
 
@@ -5,8 +6,9 @@ import docs from './docs.md';
  * Private keys in the encodings sec-private-key (secretlint's PEM check) does not read: PEM blocks
  * with other labels (`ENCRYPTED PRIVATE KEY`, `SSH2 ENCRYPTED PRIVATE KEY`, PGP key blocks, whose
  * body never starts like an ASN.1 key) or with RFC 1421 headers (`Proc-Type: 4,ENCRYPTED`), PuTTY
- * `.ppk` key files, and PEM keys that were base64-encoded again (cloud-init `user_data`, Kubernetes
- * Secret `data`, CI variables). Blocks secretlint reports are left to it, so one key is one finding.
+ * `.ppk` key files, PEM keys that were base64-encoded again (cloud-init `user_data`, Kubernetes
+ * Secret `data`, CI variables), and DER keys in base64 without any armour. Blocks secretlint
+ * reports are left to it, so one key is one finding.
  */
 const BEGIN = /-----BEGIN ([A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?)-----/g;
 /** How far an END line may be from its BEGIN line (an 8192-bit RSA key is under 7 KB). */
@@ -29,6 +31,16 @@ const JWK_REACH = 6000;
 /** Base64 of `"kty"` at each of the three byte alignments (JWKs and JWK sets encoded into a variable). */
 const ENCODED_JWK_TYPE = /Imt0eS|JrdHki|ia3R5/g;
 
+/**
+ * Base64 of the fixed DER openings of private keys written without PEM armour (an environment
+ * variable, a JSON or properties value): PKCS#8 for RSA, EC and Ed25519, PKCS#1 RSA keys of 1024,
+ * 2048 and 4096 bits, SEC 1 EC keys on P-256 and P-384. A public key's DER opens differently.
+ */
+const DER_KEY_MARKERS = /IBADANBgkqhkiG9w0BAQEFAASC|AgEAMBMGByqGSM49AgE|MC4CAQAwBQYDK2Vw|IBAAK(?:CAQEA|CAgEA|BgQ)|MHcCAQEEI|MIGkAgEBBDA/g;
+const DER_KEY_KEYWORDS = ['ibadanbgkqhkig9w0baqefaasc', 'ageambmgbyqgsm49age', 'mc4caqawbqydk2vw', 'ibaakcaqea', 'ibaakcagea', 'ibaakbgq', 'mhccaqeei', 'migkagebbda'];
+/** How the DER may be read: the container each marker opens. */
+const DER_KEY_TYPES = ['pkcs8', 'pkcs1', 'sec1'] as const;
+
 const PPK_HEADER = /PuTTY-User-Key-File-[23]: ?[\w@.-]{1,60}/g;
 const PPK_PRIVATE_LINES = /Private-Lines:/g;
 
@@ -37,7 +49,7 @@ export default defineRule({
   category: 'secret',
   defaultSeverity: 'error',
   fileKinds: '*',
-  keywords: ['private key', 'ls0tls1crudjti', 'ls0tlujfr0lo', 'tls0tqkvhsu4', 'putty-user-key-file-', 'kty', 'imt0es', 'jrdhki', 'ia3r5'],
+  keywords: ['private key', 'ls0tls1crudjti', 'ls0tlujfr0lo', 'tls0tqkvhsu4', 'putty-user-key-file-', 'kty', 'imt0es', 'jrdhki', 'ia3r5', ...DER_KEY_KEYWORDS],
   docs,
   check({ document, report }) {
     const text = document.text;
@@ -104,6 +116,16 @@ export default defineRule({
         const decoded = Buffer.from(text.slice(start, end), 'base64').toString('latin1');
         if (privateJwks(decoded).length === 0) continue;
         report({ span: [start, end], secret: text.slice(start, end), message: message('Base64-encoded private JSON Web Key') });
+      }
+    }
+
+    if (DER_KEY_KEYWORDS.some((keyword) => document.containsKeyword(keyword))) {
+      for (const { start, end } of base64RunsAround(text, DER_KEY_MARKERS)) {
+        // The body of a PEM block (or of one in a string, after an escaped line break) is the PEM rules' to report.
+        if (afterPemHeader(text, start)) continue;
+        const run = text.slice(start, end);
+        if (!isDerPrivateKey(run)) continue;
+        report({ span: [start, end], secret: run, message: message('Private key in base64 DER, without PEM armour'), construct: 'der' });
       }
     }
 
@@ -242,4 +264,31 @@ function unquoteLine(line: string): string {
 function encodesPrivateKey(run: string): boolean {
   const decoded = Buffer.from(run, 'base64').toString('latin1');
   return /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY/.test(decoded);
+}
+
+/** Whether the text before `at`, past spaces, quotes and (escaped) line breaks, ends a PEM header line (`-----BEGIN … KEY-----`). */
+function afterPemHeader(text: string, at: number): boolean {
+  let i = at;
+  for (let steps = 0; i > 0 && steps < 16; steps++) {
+    const previous = text[i - 1]!;
+    if (previous === ' ' || previous === '\t' || previous === '\r' || previous === '\n' || previous === '"' || previous === "'") i--;
+    else if ((previous === 'n' || previous === 'r') && text[i - 2] === '\\') i -= 2;
+    else break;
+  }
+  return text.slice(Math.max(0, i - 5), i) === '-----';
+}
+
+/** Whether a base64 run decodes to a private key node's crypto can read (PKCS#8, PKCS#1 or SEC 1 DER): parsed here, never sent anywhere. */
+function isDerPrivateKey(run: string): boolean {
+  if (run.length < 60 || run.length > 4 * MAX_BLOCK) return false;
+  const der = Buffer.from(run, 'base64');
+  for (const type of DER_KEY_TYPES) {
+    try {
+      createPrivateKey({ key: der, format: 'der', type });
+      return true;
+    } catch {
+      // Not this container; try the next.
+    }
+  }
+  return false;
 }
