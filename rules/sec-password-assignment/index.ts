@@ -161,8 +161,8 @@ export default defineRule({
       if (!/[\p{L}\p{N}]/u.test(trimmed)) return false;
       // `file(var.key_path)`, `getenv(...)`: a bare word followed by `(` is a call.
       if (!quoted && text[valueStart + value.length] === '(') return false;
-      // Letters only and naming a credential (`ParentMasterPassword`, `DB_TOKEN`) is the name of one.
-      if (/^[A-Za-z_]+$/.test(trimmed) && namesCredential(trimmed)) return false;
+      // Letters only and naming a credential (`ParentMasterPassword`, `DB_TOKEN`, a Secret's key `api-key`) is the name of one.
+      if (/^[A-Za-z_][A-Za-z_-]*$/.test(trimmed) && namesCredential(trimmed)) return false;
       // In source code a bare word after `=` is a variable or a call, not a literal.
       if (!quoted && code) return false;
       // In Terraform a bare `type.name.attribute` is a reference to another resource's attribute
