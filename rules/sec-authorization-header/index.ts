@@ -5,8 +5,8 @@ import { looksGenerated } from '../sec-keyed-random-value';
 import docs from './docs.md';
 
 /**
- * Credentials written into an HTTP `Authorization` header: `Basic <base64 of user:password>` and
- * `Bearer <token>`, in code (a headers object, a request builder), scripts (`curl -H`), API
+ * Credentials written into an HTTP `Authorization` header: `Basic <base64 of user:password>`,
+ * `Bearer <token>` and a bare API key without a scheme, in code (a headers object, a request builder), scripts (`curl -H`), API
  * collections and configuration. The scheme must follow a quote (the literal is the header value)
  * or an `Authorization` name on the same line; a template or a concatenation is a value filled in
  * at run time and is left alone.
@@ -20,6 +20,12 @@ const CREDENTIAL = /(Bearer|Basic|Token|Api-Token)[ \t]+([A-Za-z0-9._~+/-]{16,60
 /** Schemes that are also ordinary words (`"Token expired"`): only after an `Authorization` name. */
 const WORD_SCHEMES = new Set(['token', 'api-token']);
 const AUTHORIZATION = /authorization/i;
+/**
+ * A header value with no scheme (`Authorization: 5eb4…`, `"Authorization": "<key>"`): APIs that take
+ * the bare key there. From the name; the value is group 1, one token68 run that ends the value.
+ */
+const SCHEMELESS = /authorization["']?[ \t]*[:=][ \t]*["']?([A-Za-z0-9._~+/-]{16,600}={0,2})(?![\w.~+/=$-])/iy;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** How far back on the line an `Authorization` name is looked for. */
 const REACH = 200;
 
@@ -28,13 +34,27 @@ export default defineRule({
   category: 'secret',
   defaultSeverity: 'error',
   fileKinds: '*',
-  keywords: SCHEMES,
+  keywords: [...SCHEMES, 'authorization'],
   locatesKeywords: true,
   // A vendor's token in a header is better reported, with its vendor's advice, by the vendor's rule.
   generic: true,
   docs,
   check({ document, report }) {
     const text = document.text;
+    for (const start of document.keywordStarts(['authorization'])) {
+      SCHEMELESS.lastIndex = start;
+      const match = SCHEMELESS.exec(text);
+      if (!match || (start > 0 && /[\w-]/.test(text[start - 1]!))) continue;
+      const value = match[1]!;
+      // A UUID there is an API key (Heroku's, for one); elsewhere the value must look generated. A JWT is sec-provider-tokens'.
+      if (value.startsWith('eyJ') || isPlaceholderSecret(value) || !(UUID.test(value) || looksGenerated(value))) continue;
+      const valueStart = start + match[0].length - value.length;
+      report({
+        span: [valueStart, valueStart + value.length],
+        secret: value,
+        message: 'Hardcoded API key in an Authorization header ({{secret}}): whoever reads it can call the service with it until it is revoked. Read it from a secret store at run time, or use a short-lived token.',
+      });
+    }
     for (const start of document.keywordStarts(SCHEMES)) {
       CREDENTIAL.lastIndex = start;
       const match = CREDENTIAL.exec(text);
