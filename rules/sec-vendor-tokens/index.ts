@@ -172,6 +172,18 @@ const FORMATS: readonly TokenFormat[] = [
     accept: (secret, document) => document.containsKeyword('mailgun') && mixesLettersAndDigits(secret),
     advice: ROTATE,
   },
+  // Resend: `re_`, an 8-character key id, `_`, and 24 characters of secret.
+  { vendor: 'Resend API key', keywords: ['re_'], pattern: /(?<![\w-])re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
+  {
+    // Before Vault 1.10 service tokens were `s.` and 24 characters; still issued by clusters that
+    // were never upgraded, and still valid where they were minted with no TTL. Too short a shape
+    // to look for everywhere: only in a file that names Vault.
+    vendor: 'HashiCorp Vault service token (pre-1.10 format)',
+    keywords: ['vault'],
+    pattern: /(?<![\w./+-])s\.[A-Za-z0-9]{24}(?![\w./+=-])/g,
+    accept: (secret) => mixesLettersAndDigits(secret) && /[A-Z]/.test(secret) && /[a-z]/.test(secret.slice(2)),
+    advice: 'log in with a short-lived token from an auth method (JWT/OIDC, AppRole with a TTL, Kubernetes) instead',
+  },
   {
     vendor: 'Okta API token',
     keywords: ['okta'],
@@ -369,8 +381,9 @@ const FORMATS: readonly TokenFormat[] = [
   },
   {
     vendor: 'Anthropic Admin API key or Claude OAuth token',
-    keywords: ['sk-ant-admin01-', 'sk-ant-oat01-'],
-    pattern: /(?<![\w-])sk-ant-(?:admin01|oat01)-[\w-]{80,120}(?![\w-])/g,
+    keywords: ['sk-ant-admin01-', 'sk-ant-oat01-', 'sk-ant-ort01-'],
+    // `ort01` is the refresh token that mints new OAuth access tokens (`oat01`).
+    pattern: /(?<![\w-])sk-ant-(?:admin01|oat01|ort01)-[\w-]{80,120}(?![\w-])/g,
     accept: mixesLettersAndDigits,
     advice: 'an Admin key manages the whole organization: revoke it, and keep its replacement in a secret store',
   },
