@@ -23,16 +23,20 @@ export default defineRule({
   syntax: 'yaml',
   docs,
   check({ document, report }) {
-    for (const step of workflowSteps(document)) {
+    const steps = workflowSteps(document);
+    for (const step of steps) {
       const secretEnv = secretEnvironment(document, step);
-      for (const found of [...scriptFindings(document, step, secretEnv), ...toJsonSecrets(document, step)]) {
+      for (const found of scriptFindings(document, step, secretEnv)) {
         report({
           span: found.span,
-          message: message(step, found),
+          message: message(`${describe(step)} in ${step.owner}`, found),
           construct: `${step.jobId}:${found.kind}:${found.names.join(',')}`,
           fixable: false,
         });
       }
+    }
+    for (const { found, where, construct } of structuredSecrets(document, steps)) {
+      report({ span: found.span, message: message(where, found), construct: `${construct}:${found.kind}:${found.names.join(',')}`, fixable: false });
     }
   },
 });
@@ -164,26 +168,56 @@ function dumpsEnvironment(name: string, args: readonly string[], secretEnv: Map<
   return false;
 }
 
-/** `toJSON(secrets)` anywhere in the step: every secret of the repository in one value. */
-function* toJsonSecrets(document: ParsedDocument, step: WorkflowStep): Generator<Found> {
-  const span = nodeSpan(step.step);
-  if (!span) return;
-  const lower = document.text.slice(span[0], span[1]).toLowerCase();
-  for (let at = lower.indexOf('tojson('); at !== -1; at = lower.indexOf('tojson(', at + 7)) {
-    let i = at + 7;
-    while (lower[i] === ' ') i++;
-    if (!lower.startsWith('secrets', i)) continue;
-    i += 7;
-    while (lower[i] === ' ') i++;
-    if (lower[i] !== ')') continue;
-    const lineStart = lower.lastIndexOf('\n', at) + 1;
-    if (lower.slice(lineStart, at).trimStart().startsWith('#')) continue;
-    yield { span: [span[0] + at, span[0] + i + 1], kind: 'tojson', names: ['*'] };
+/**
+ * Expressions that take secrets out of the secrets context as structured data, anywhere in the
+ * workflow (a step, a job's `env:`, the `with:` or `secrets:` of a reusable-workflow call):
+ * `toJSON(secrets)`, every secret in one value, and `fromJSON(secrets.X)`, a field of a JSON
+ * secret, whose value was never registered for redaction.
+ */
+function* structuredSecrets(document: ParsedDocument, steps: readonly WorkflowStep[]): Generator<{ found: Found; where: string; construct: string }> {
+  const text = document.text;
+  const lower = text.toLowerCase();
+  for (const [call, kind] of [['tojson(', 'tojson'], ['fromjson(', 'fromjson']] as const) {
+    for (let at = lower.indexOf(call); at !== -1; at = lower.indexOf(call, at + call.length)) {
+      let i = at + call.length;
+      while (lower[i] === ' ') i++;
+      if (!lower.startsWith('secrets', i)) continue;
+      i += 7;
+      let names: string[] = ['*'];
+      if (kind === 'tojson') {
+        while (lower[i] === ' ') i++;
+        if (lower[i] !== ')') continue;
+      } else {
+        const argumentEnd = lower.indexOf(')', i);
+        if (argumentEnd === -1 || argumentEnd - i > 200) continue;
+        names = secretNames(text.slice(i - 7, argumentEnd));
+        if (names.length === 0) continue;
+        i = argumentEnd;
+      }
+      const lineStart = lower.lastIndexOf('\n', at) + 1;
+      if (lower.slice(lineStart, at).trimStart().startsWith('#')) continue;
+      const { where, construct } = ownerAt(document, steps, at);
+      yield { found: { span: [at, i + 1], kind, names }, where, construct };
+    }
   }
 }
 
-function message(step: WorkflowStep, found: Found): string {
-  const where = `${describe(step)} in ${step.owner}`;
+/** What holds the expression at `offset`, as messages name it: a step, a job, or the workflow. */
+function ownerAt(document: ParsedDocument, steps: readonly WorkflowStep[], offset: number): { where: string; construct: string } {
+  for (const step of steps) {
+    const span = nodeSpan(step.step);
+    if (span && span[0] <= offset && offset < span[1]) return { where: `${describe(step)} in ${step.owner}`, construct: step.jobId };
+  }
+  for (const yaml of document.yaml()) {
+    for (const { key, pair } of mapEntries(valueOf(yaml.contents, 'jobs'))) {
+      const span = nodeSpan(pair.value);
+      if (span && span[0] <= offset && offset < span[1]) return { where: `Job '${key}'`, construct: key };
+    }
+  }
+  return { where: 'The workflow', construct: '' };
+}
+
+function message(where: string, found: Found): string {
   const list = found.names.join(', ');
   switch (found.kind) {
     case 'trace':
@@ -193,7 +227,9 @@ function message(step: WorkflowStep, found: Found): string {
     case 'runner-file':
       return `${where} writes secret ${list} to $${found.detail}, so it is handed to ${found.detail === 'GITHUB_STEP_SUMMARY' ? 'the run summary' : 'later steps'} outside the secrets context. Pass the secret through env: to the steps that need it instead.`;
     case 'tojson':
-      return `${where} uses toJSON(secrets), which puts every secret the workflow can read into one structured value; redaction is not guaranteed for it. Pass only the secrets the step needs, each through env:.`;
+      return `${where} uses toJSON(secrets), which puts every secret the workflow can read into one structured value; redaction is not guaranteed for it. Pass only the secrets each step needs, each by name through env:.`;
+    case 'fromjson':
+      return `${where} reads a field of the JSON secret ${list} with fromJSON; the field's value was never registered as a secret, so it is printed in clear wherever it reaches the log. Store each value the workflow needs as a secret of its own.`;
     default:
       return `${where} prints secret ${list}${found.detail ? ` (through ${found.detail})` : ''} to the job log; redaction is not guaranteed${found.detail ? ', and a transformed value is not redacted at all' : ''}. Remove the echo and pass the secret through env: to the command that needs it; rotate it if a log already shows it.`;
   }
