@@ -30,6 +30,7 @@ import shLongCertDays from './sh-long-cert-days';
 import shMintLongLivedCred from './sh-mint-long-lived-cred';
 import ghaOidcMissingIdToken from './gha-oidc-missing-id-token';
 import ghaSecretEchoedToLogs from './gha-secret-echoed-to-logs';
+import ghaSecretsInherit from './gha-secrets-inherit';
 import ghaPullRequestTargetSecrets from './gha-pull-request-target-secrets';
 import k8sAutomountSaToken from './k8s-automount-sa-token';
 import secCertificateLifetime from './sec-certificate-lifetime';
@@ -161,6 +162,7 @@ const ruleModules: readonly Rule[] = [
   shMintLongLivedCred,
   ghaOidcMissingIdToken,
   ghaSecretEchoedToLogs,
+  ghaSecretsInherit,
   ghaPullRequestTargetSecrets,
   k8sAutomountSaToken,
   secCertificateLifetime,
