@@ -32,10 +32,10 @@ const QUALIFIER_REACH = 'authentication_'.length;
  * since generated passwords are full of brackets and commas. A quoted value may be long: OAuth
  * access and refresh tokens (Entra, Airtable) run to a thousand characters or more.
  */
-const OPERATOR_VALUE_CODE = /(?:\[\w{0,8}\])?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|[.+]=|=>|:[ \t]*[A-Za-z_][\w.]{0,40}(?:<[\w ,.?]{0,40}>|\[[\w ,.]{0,40}\])?[?!]?[ \t]*=(?![=>])|string[ \t]*=(?![=>])|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,2000})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
+const OPERATOR_VALUE_CODE = /(?:\[\w{0,8}\])?(?:\\{1,3}")?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|[.+]=|=>|:[ \t]*[A-Za-z_][\w.]{0,40}(?:<[\w ,.?]{0,40}>|\[[\w ,.]{0,40}\])?[?!]?[ \t]*=(?![=>])|string[ \t]*=(?![=>])|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2}|\\{1,3})?(["'`])([^"'`\r\n]{1,2000})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
 /** The same for prose, notes and other text, where `secret: A=b` is not a type annotation. */
-const OPERATOR_VALUE_TEXT = /(?:\[\w{0,8}\])?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|[.+]=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,2000})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
-const OPERATOR_VALUE_CONFIG = /(?:\[\w{0,8}\])?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|[.+]=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?(["'`])([^"'`\r\n]{1,2000})\1|([^\s"'`]{1,300}))/y;
+const OPERATOR_VALUE_TEXT = /(?:\[\w{0,8}\])?(?:\\{1,3}")?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|[.+]=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2}|\\{1,3})?(["'`])([^"'`\r\n]{1,2000})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
+const OPERATOR_VALUE_CONFIG = /(?:\[\w{0,8}\])?(?:\\{1,3}")?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|[.+]=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2}|\\{1,3})?(["'`])([^"'`\r\n]{1,2000})\1|([^\s"'`]{1,300}))/y;
 /**
  * A call of two string arguments, the first naming a credential: `define('DB_PASSWORD', '…')`
  * (WordPress), `props.setProperty("password", "…")`, `os.Setenv("API_TOKEN", "…")`. A call with
@@ -157,6 +157,8 @@ export default defineRule({
       if (cloudFormation && name === 'ServiceToken') return false;
       const trimmed = value.trim();
       if (trimmed.length < 4 || NOT_A_SECRET_VALUE.test(trimmed) || REFERENCE_VALUE.test(trimmed) || DEPENDENCY_SPEC.test(trimmed) || isPackageWithVersion(trimmed)) return false;
+      // A PEM block (`private_key: "-----BEGIN PRIVATE KEY-----\n…"`) is the private-key rules' to judge.
+      if (trimmed.startsWith('-----BEGIN ')) return false;
       // Punctuation only is a set of characters (`password_symbols = "!@#$%"`), not a password.
       if (!/[\p{L}\p{N}]/u.test(trimmed)) return false;
       // `file(var.key_path)`, `getenv(...)`: a bare word followed by `(` is a call.
@@ -267,6 +269,9 @@ export default defineRule({
           const escape = quoted.search(JSON_VALUE_END);
           if (escape !== -1) quoted = quoted.slice(0, escape);
         }
+        // JSON written inside a string (`"{\\"password\\": \\"…\\"}"`): the value's closing quote is escaped like its opening one.
+        const escapedQuote = quotedValue !== undefined && whole[whole.length - quotedValue.length - 3] === '\\';
+        if (quoted !== undefined && escapedQuote) quoted = quoted.replace(/\\{1,3}$/, '');
         const given = quoted !== undefined ? (json && quoted.endsWith('\\') ? quoted.slice(0, -1) : quoted) : trimTrailingPunctuation(bare ?? '');
         const givenStart = end + whole.length - (quotedValue !== undefined ? quotedValue.length + 1 : bareValue!.length);
         const { value, start: valueStart } = account === 'paired' ? passwordOfPair(given, givenStart) : { value: given, start: givenStart };
