@@ -1,8 +1,8 @@
 /**
  * The value XML gives a named setting, for rules that find the name first (the credential-name
  * rules widen a keyword hit to `DbPassword`, `hockeyapp_key`) and then read what follows it:
- * - the element's own content: `<password>value</password>` (Maven `settings.xml`, Spring and
- *   Hibernate XML, `.pubxml`);
+ * - the element's own content: `<password>value</password>`, also with the value indented on a line
+ *   of its own (Maven `settings.xml`, Spring and Hibernate XML, `.pubxml`);
  * - a `value` attribute after a `key`/`name` attribute: `<add key="ApiSecret" value="…"/>`
  *   (.NET `appSettings`), `<property name="password" value="…"/>`;
  * - the content of the element a `name` attribute names: `<string name="maps_api_key">…</string>`
@@ -15,8 +15,11 @@ export interface XmlValue {
   readonly start: number;
 }
 
-/** From the end of an element's name: its content on the same line, then its closing tag. */
-const ELEMENT_CONTENT = /[ \t]*>([^<\r\n]{1,300})<\/([\w.:-]{1,80})[ \t]*>/y;
+/**
+ * From the end of an element's name: its content, then its closing tag. The content may sit on a
+ * line of its own between the tags, as formatters indent it; it is one line once trimmed.
+ */
+const ELEMENT_CONTENT = /[ \t]*>([^<]{1,300})<\/([\w.:-]{1,80})[ \t]*>/y;
 /** From the closing quote of a naming attribute: the `value` attribute right after it. */
 const VALUE_ATTRIBUTE = /(["'])[ \t]+value[ \t]*=[ \t]*(["'])([^"'\r\n]{1,300})\2/y;
 /**
@@ -40,7 +43,9 @@ export function xmlValueAfterName(text: string, start: number, end: number): Xml
     ELEMENT_CONTENT.lastIndex = end;
     const element = ELEMENT_CONTENT.exec(text);
     if (!element || element[2]!.toLowerCase() !== text.slice(start, end).toLowerCase()) return undefined;
-    return trimmed(element[1]!, end + element[0].indexOf('>') + 1);
+    const value = trimmed(element[1]!, end + element[0].indexOf('>') + 1);
+    // Several lines of content are a document or a key block, not a setting's value.
+    return value && !/[\r\n]/.test(value.value) ? value : undefined;
   }
   if ((before !== '"' && before !== "'") || text[end] !== before) return undefined;
   const attributeStart = start - 1;
