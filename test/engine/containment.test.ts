@@ -154,6 +154,19 @@ describe('HCL error containment', () => {
     assert.ok(contained > edits / 10, `only ${contained} of ${edits} versions had units blanked`);
   });
 
+  it('after a contained version, still takes the whole-file parse when it is clean though a unit alone is broken', () => {
+    // A string opened in one block runs on over the next: the unit alone is broken, the file parses whole.
+    const before = "# Case 1d_access_key_enabled = false\n# Case 2: PASS: Ex a SAS policy with an expiry\nresotem\" \"shared\" {\n  # Makes tempotent; notedential.\n  creation_token = \"shared-build-cache\"\n}\n\ndata \"aw_ssm_parameters_by_path\" \"app\" {\n  path = \"/app/\"\n}\n\noutput \"next_page\" {\n  value = { NextToken = \"eyJwYWdlIjogMn0-page2\" }\n}\n";
+    const after = "# Case 1d_access_key_enabled = false\n# Case 2: PASS: Ex a SAS policy with an expiry\nresotem\" \"shared\" {\n  # Makes tempotent; notedential.\n  creation_token = \"share\ndata \"aw_ssm_parameters_by_path\" \"app\" {\n  path = \"/app/\"\n}\n\noutput \"next_page\" {\n  value = { NextToken = \"eyJwYWdlIjogMn0-page2\" }\n}\n";
+    const previous = ParsedDocument.of('main.tf', before, 1);
+    previous.tree('hcl');
+    const edited = ParsedDocument.of('main.tf', after, 2, previous);
+    const fresh = ParsedDocument.of('main.tf', after, 2);
+    assert.equal(fresh.tree('hcl').rootNode.text, after, 'the fresh parse takes the whole file');
+    assert.equal(shape(edited.tree('hcl').rootNode), shape(fresh.tree('hcl').rootNode));
+    for (const document of [previous, edited, fresh]) document.dispose();
+  });
+
   it('blanks characters but keeps line breaks, so offsets and lines stay put', () => {
     const text = 'a = 1\r\nb =x 2\nc = 3\n';
     const blanked = blankRanges(text, [[7, 14]]);

@@ -254,8 +254,8 @@ export class ParsedDocument {
   /**
    * The whole-file parse when it is clean, else the file with the units that do not parse alone
    * blanked: a function of the text alone, reached incrementally. A clean previous version tries
-   * the whole file first; a contained one cuts into units first, and parses the whole file only
-   * to settle an uncertain unit (parse/containment.ts).
+   * the whole file first; a contained one cuts into units first (reusing the verdicts of units the
+   * edit did not touch), then parses the whole file, whose clean parse wins (parse/containment.ts).
    */
   private containedTree(language: ContainedLanguage): Tree {
     const source = this.source.text;
@@ -305,8 +305,11 @@ export class ParsedDocument {
       return verdict;
     };
     const starts = chunkStarts(source, language, before?.starts && region ? { starts: before.starts, region } : undefined);
-    const { broken, uncertain } = containUnits(source, starts, judge);
-    if (!whole && (uncertain || broken.length === 0)) whole = this.parseAfterPrevious(language, source, before?.parsed);
+    const { broken } = containUnits(source, starts, judge);
+    // A unit broken alone can still be part of a file that parses whole (a string running on over
+    // units in both): a fresh parse tries the whole file first, so an edit after a contained
+    // version must too, or the editor and the CLI would disagree.
+    if (!whole) whole = this.parseAfterPrevious(language, source, before?.parsed);
     if (broken.length === 0 || (whole && !whole.rootNode.hasError)) {
       this.units.set(language, { parsed: source, contained: false });
       return whole!;
