@@ -8,7 +8,8 @@ import type { Fix, Severity } from '../../server/src/engine/types';
 import { isExpressionReference, stepInput, workflowSteps, type WorkflowStep } from '../lib/github-actions';
 import { findStep, readsStoredSecret, runScript, sourceText, spanWithin, stepRef } from '../lib/github-step-fix';
 import { acrFix, acrPlan, dockerHubFix, dockerHubPlan, garFix, garPlan, JSON_KEY_USERS, SIGN_IN_ACTIONS } from './oidc';
-import { canGrantScope, grantScope } from './permissions';
+import { grantJobScope } from '../lib/github-permissions';
+import { canGrantScope } from './permissions';
 import docs from './docs.md';
 
 const LOGIN_ACTION = 'docker/login-action';
@@ -157,7 +158,7 @@ export default defineRule({
       if (!editor.setScalar(withMap, 'password', GHCR_PASSWORD)) return [];
       if (pairOf(step.with, 'username') === undefined) editor.insertEntries(withMap, `username: ${GHCR_USERNAME}\n`, editor.indexOf(withMap, 'password'));
       else if (!editor.setScalar(withMap, 'username', GHCR_USERNAME)) return [];
-      grantScope(editor, jobMap, step, 'packages');
+      grantJobScope(editor, jobMap, step, 'packages');
       return [
         {
           // Not preferred: GITHUB_TOKEN can only push packages this repository may write.

@@ -12,8 +12,8 @@ import type { Fix, TextEdit } from '../../server/src/engine/types';
 import { stepInput, type WorkflowStep } from '../lib/github-actions';
 import { conditionOf, finishStepEdits, freshStepId, newStepPoint, newStepText, type NewStepPoint } from '../lib/github-step-fix';
 import { PROVIDER_PLACEHOLDER, SERVICE_ACCOUNT_PLACEHOLDER } from '../gha-gcp-sa-key-json';
-import { idTokenGrant } from '../lib/github-permissions';
-import { canGrantScope, grantScope } from './permissions';
+import { idTokenGrant, withIdTokenWrite } from '../lib/github-permissions';
+import { canGrantScope } from './permissions';
 
 export const GOOGLE_AUTH = 'google-github-actions/auth';
 export const AZURE_LOGIN = 'azure/login';
@@ -115,7 +115,7 @@ export function garFix(document: ParsedDocument, jobSteps: readonly WorkflowStep
   }
   if (!setInput(editor, withMap, step.with!, 'username', 'oauth2accesstoken', 'password')) return undefined;
   if (!editor.setScalar(withMap, 'password', `\${{ steps.${id}.outputs.access_token }}`)) return undefined;
-  grantScope(editor, jobMap, step, 'id-token');
+  withIdTokenWrite(editor, jobMap, step);
   const edits = finishStepEdits(document.text, editor.toString(), insert);
   if (!edits) return undefined;
   return plan.reuse
@@ -177,7 +177,7 @@ export function acrFix(document: ParsedDocument, step: WorkflowStep, plan: AcrPl
       ['with', AZURE_INPUTS.map(([key, name]) => [key, `\${{ secrets.${name} }}`] as const)],
     ]);
   }
-  grantScope(editor, jobMap, step, 'id-token');
+  withIdTokenWrite(editor, jobMap, step);
   const edits = finishStepEdits(document.text, editor.toString(), insert);
   if (!edits) return undefined;
   return plan.reuse
@@ -241,7 +241,7 @@ export function dockerHubFix(document: ParsedDocument, step: WorkflowStep, plan:
   }
   if (!setInput(editor, withMap, step.with!, 'username', DOCKERHUB_ORGANIZATION, 'password')) return undefined;
   if (editor.removeKeys(withMap, ['password']) === -1) return undefined;
-  grantScope(editor, jobMap, step, 'id-token');
+  withIdTokenWrite(editor, jobMap, step);
   const edits = finishStepEdits(document.text, editor.toString(), undefined);
   if (!edits) return undefined;
   return {

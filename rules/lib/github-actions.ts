@@ -19,15 +19,17 @@ export interface WorkflowStep {
 }
 
 /** The key composite-action steps are listed under, in place of a job id (`runs.steps`). */
-export const COMPOSITE_JOB_ID = 'runs';
+const COMPOSITE_JOB_ID = 'runs';
 const COMPOSITE_OWNER = 'the composite action';
+
+type StepList = { jobId: string; job: YAMLMap<unknown, unknown>; steps: unknown[]; composite: boolean; owner: string };
 
 /**
  * The step lists of a workflow's jobs, or of a composite action (`runs: {using: composite, steps}`),
  * with the map that holds each list and how messages name it.
  */
-function stepLists(root: unknown): Array<{ jobId: string; job: YAMLMap<unknown, unknown>; steps: unknown[]; composite: boolean; owner: string }> {
-  const lists: Array<{ jobId: string; job: YAMLMap<unknown, unknown>; steps: unknown[]; composite: boolean; owner: string }> = [];
+function stepLists(root: unknown): StepList[] {
+  const lists: StepList[] = [];
   for (const { key: jobId, pair } of mapEntries(valueOf(root, 'jobs'))) {
     const job = pair.value;
     if (isMap(job)) lists.push({ jobId, job, steps: seqItems(valueOf(job, 'steps')), composite: false, owner: `job '${jobId}'` });
