@@ -34,7 +34,7 @@ export class ParsedDocument {
   /** Where this version differs from the previous one, computed once for all incremental work. */
   private changed: ChangedRegion | undefined;
   /** For each contained tree: the text it was parsed from (the source, or it with broken units blanked), and when blanked, its chunks and the verdicts on its units. */
-  private readonly units = new Map<ContainedLanguage, { readonly parsed: string; readonly contained: boolean; readonly starts?: readonly number[]; readonly verdicts?: UnitVerdicts }>();
+  private readonly units = new Map<ContainedLanguage, { readonly parsed: string; readonly contained: boolean; readonly starts?: readonly number[]; readonly verdicts?: UnitVerdicts; readonly raw?: Tree }>();
   /** Set when building a syntax tree was given up; syntax rules then skip this version. */
   private abandoned: ParseBudgetError | undefined;
 
@@ -251,6 +251,20 @@ export class ParsedDocument {
     }
   }
 
+  /** This version's whole-file parse, reusing the previous version's whole-file tree (kept beside a blanked one) when there is one. */
+  private parseRawAfterPrevious(language: TreeSitterLanguage, source: string): Tree {
+    const previous = this.previous;
+    const raw = previous?.units.get(language as ContainedLanguage)?.raw;
+    const region = raw && this.changedFromPrevious();
+    if (!previous || !raw || !region) return parseWith(language, source);
+    const old = editedCopy(raw, region, previous.source, this.source);
+    try {
+      return parseWith(language, source, old);
+    } finally {
+      old.delete();
+    }
+  }
+
   /**
    * The whole-file parse when it is clean, else the file with the units that do not parse alone
    * blanked: a function of the text alone, reached incrementally. A clean previous version tries
@@ -308,18 +322,19 @@ export class ParsedDocument {
     const { broken } = containUnits(source, starts, judge);
     // A unit broken alone can still be part of a file that parses whole (a string running on over
     // units in both): a fresh parse tries the whole file first, so an edit after a contained
-    // version must too, or the editor and the CLI would disagree.
-    if (!whole) whole = this.parseAfterPrevious(language, source, before?.parsed);
-    if (broken.length === 0 || (whole && !whole.rootNode.hasError)) {
+    // version must too, or the editor and the CLI would disagree. It reuses the previous version's
+    // whole-file tree, errors and all, edited by this change alone: reusing the blanked tree
+    // instead would make every blanked unit part of the change.
+    if (!whole) whole = this.parseRawAfterPrevious(language, source);
+    if (broken.length === 0 || !whole.rootNode.hasError) {
       this.units.set(language, { parsed: source, contained: false });
-      return whole!;
+      return whole;
     }
     const blanked = blankRanges(source, broken, language === 'hcl' ? '#' : undefined);
     // From the previous version's tree, which is clean: a tree with errors, edited across a long
     // broken stretch, can cost tree-sitter far more to reuse than to parse afresh (hostile input).
-    whole?.delete();
     const tree = this.parseAfterPrevious(language, blanked, before?.parsed);
-    this.units.set(language, { parsed: blanked, contained: true, starts, verdicts });
+    this.units.set(language, { parsed: blanked, contained: true, starts, verdicts, raw: whole });
     return tree;
   }
 
@@ -333,6 +348,7 @@ export class ParsedDocument {
     this.previous = undefined;
     for (const tree of this.trees.values()) tree.delete();
     this.trees.clear();
+    for (const unit of this.units.values()) unit.raw?.delete();
     this.yamlDocs = undefined;
     this.yamlChunks = undefined;
     this.units.clear();
