@@ -1,8 +1,7 @@
 import { defineRule } from '../../server/src/engine/define-rule';
-import { diffToEdits } from '../../server/src/engine/fix/text-diff';
 import { pairSpan, scalarString } from '../../server/src/engine/parse/yaml';
 import { isExpressionReference, stepInput, workflowSteps } from '../lib/github-actions';
-import { findStep, rewriteStep, stepRef } from '../lib/github-step-fix';
+import { removeInputFix, stepRef } from '../lib/github-step-fix';
 import docs from './docs.md';
 
 /** Actions that mint a GitHub App installation token and revoke it when the job ends, and the input that stops them. */
@@ -39,11 +38,6 @@ export default defineRule({
     }
   },
   fix({ document, finding }) {
-    const step = findStep(document, finding.data);
-    const input = finding.data?.input;
-    if (!step || typeof input !== 'string') return [];
-    const result = rewriteStep(document, step, { remove: [input] });
-    if (!result) return [];
-    return [{ title: `Remove ${input} (the token is revoked when the job ends)`, edits: diffToEdits(document.text, result.text), isPreferred: true }];
+    return removeInputFix(document, finding, (input) => `Remove ${input} (the token is revoked when the job ends)`);
   },
 });

@@ -1,8 +1,7 @@
 import { defineRule } from '../../server/src/engine/define-rule';
-import { diffToEdits } from '../../server/src/engine/fix/text-diff';
 import { pairSpan, scalarString } from '../../server/src/engine/parse/yaml';
 import { stepInput, workflowSteps } from '../lib/github-actions';
-import { findStep, rewriteStep, stepRef } from '../lib/github-step-fix';
+import { removeInputFix, stepRef } from '../lib/github-step-fix';
 import docs from './docs.md';
 
 const ACTION = 'aws-actions/configure-aws-credentials';
@@ -37,11 +36,6 @@ export default defineRule({
     }
   },
   fix({ document, finding }) {
-    const step = findStep(document, finding.data);
-    const input = finding.data?.input;
-    if (!step || typeof input !== 'string') return [];
-    const result = rewriteStep(document, step, { remove: [input] });
-    if (!result) return [];
-    return [{ title: `Remove ${input}`, edits: diffToEdits(document.text, result.text), isPreferred: true }];
+    return removeInputFix(document, finding, (input) => `Remove ${input}`);
   },
 });

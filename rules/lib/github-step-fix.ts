@@ -3,7 +3,7 @@ import type { ParsedDocument } from '../../server/src/engine/parsed-document';
 import { YamlCstEditor } from '../../server/src/engine/fix/yaml-cst-editor';
 import { applyEdits, diffToEdits } from '../../server/src/engine/fix/text-diff';
 import { isMap, nodeSpan, pairOf, pairSpan, scalarString, valueOf, yamlEditKeepsParsing } from '../../server/src/engine/parse/yaml';
-import type { TextEdit } from '../../server/src/engine/types';
+import type { Finding, Fix, TextEdit } from '../../server/src/engine/types';
 import { envLevels, workflowSteps, type WorkflowStep } from './github-actions';
 import { withIdTokenWrite } from './github-permissions';
 
@@ -121,6 +121,19 @@ export function rewriteStep(document: ParsedDocument, step: WorkflowStep, rewrit
     withIdTokenWrite(editor, jobMap, step);
   }
   return { text: editor.toString(), inserted };
+}
+
+/**
+ * The fix of a finding about one `with:` input that should not be set (its `data` holds the step
+ * and the `input`): the input removed, with the title `title(input)`.
+ */
+export function removeInputFix(document: ParsedDocument, finding: Finding, title: (input: string) => string): Fix[] {
+  const step = findStep(document, finding.data);
+  const input = finding.data?.input;
+  if (!step || typeof input !== 'string') return [];
+  const result = rewriteStep(document, step, { remove: [input] });
+  if (!result) return [];
+  return [{ title: title(input), edits: diffToEdits(document.text, result.text), isPreferred: true }];
 }
 
 /** Removes `key` (and its nested value) from a step map, unless it is the step's only key. */
