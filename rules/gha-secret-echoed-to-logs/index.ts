@@ -12,6 +12,10 @@ const TRANSFORMS = new Set(['base64', 'jq', 'yq', 'xxd', 'od', 'hexdump', 'rev',
 /** Files the runner reads back: outputs, exported env and the run summary. */
 const RUNNER_FILES = ['GITHUB_OUTPUT', 'GITHUB_ENV', 'GITHUB_STEP_SUMMARY'];
 
+/** The calls that take the secrets context as structured data, up to the end of `secrets` (any case, as expressions allow). */
+const TO_JSON_SECRETS = /tojson\( *secrets/gi;
+const FROM_JSON_SECRETS = /fromjson\( *secrets/gi;
+
 type Found = { span: Span; kind: string; names: readonly string[]; detail?: string };
 
 export default defineRule({
@@ -176,26 +180,23 @@ function dumpsEnvironment(name: string, args: readonly string[], secretEnv: Map<
  */
 function* structuredSecrets(document: ParsedDocument, steps: readonly WorkflowStep[]): Generator<{ found: Found; where: string; construct: string }> {
   const text = document.text;
-  const lower = text.toLowerCase();
-  for (const [call, kind] of [['tojson(', 'tojson'], ['fromjson(', 'fromjson']] as const) {
-    for (let at = lower.indexOf(call); at !== -1; at = lower.indexOf(call, at + call.length)) {
-      let i = at + call.length;
-      while (lower[i] === ' ') i++;
-      if (!lower.startsWith('secrets', i)) continue;
-      i += 7;
+  for (const [call, kind] of [[TO_JSON_SECRETS, 'tojson'], [FROM_JSON_SECRETS, 'fromjson']] as const) {
+    for (const match of text.matchAll(call)) {
+      const at = match.index;
+      let i = at + match[0].length;
       let names: string[] = ['*'];
       if (kind === 'tojson') {
-        while (lower[i] === ' ') i++;
-        if (lower[i] !== ')') continue;
+        while (text[i] === ' ') i++;
+        if (text[i] !== ')') continue;
       } else {
-        const argumentEnd = lower.indexOf(')', i);
+        const argumentEnd = text.indexOf(')', i);
         if (argumentEnd === -1 || argumentEnd - i > 200) continue;
         names = secretNames(text.slice(i - 7, argumentEnd));
         if (names.length === 0) continue;
         i = argumentEnd;
       }
-      const lineStart = lower.lastIndexOf('\n', at) + 1;
-      if (lower.slice(lineStart, at).trimStart().startsWith('#')) continue;
+      const lineStart = text.lastIndexOf('\n', at) + 1;
+      if (text.slice(lineStart, at).trimStart().startsWith('#')) continue;
       const { where, construct } = ownerAt(document, steps, at);
       yield { found: { span: [at, i + 1], kind, names }, where, construct };
     }
