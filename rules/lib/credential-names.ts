@@ -36,9 +36,30 @@ function isGluedPassName(key: string, last: string): boolean {
 }
 /** `<qualifier> key` names a credential; `primary key`, `public key`, `cache key` do not. */
 const KEY_QUALIFIERS = new Set(['api', 'access', 'private', 'secret', 'signing', 'auth', 'authentication', 'authorization', 'client', 'master', 'encryption', 'app', 'license', 'consumer', 'service', 'account', 'hmac']);
+/**
+ * Services whose API keys are secrets, by the one word a name gives them (`HEROKU_KEY`,
+ * `sendgridKey`): a service's key is its API key. Only unambiguous names: not services named by
+ * an ordinary word (Square, Segment, Linear, Notion), and not services whose plain "key" is meant
+ * to be public (Mapbox, Algolia search, Pusher, Stripe publishable keys).
+ */
+const KEY_ISSUING_SERVICES = new Set([
+  'heroku', 'sendgrid', 'mailgun', 'mailchimp', 'mandrill', 'postmark', 'sparkpost', 'mailjet', 'sendinblue', 'twilio', 'nexmo',
+  'vonage', 'messagebird', 'plivo', 'telnyx', 'cloudflare', 'fastly', 'netlify', 'vercel', 'digitalocean', 'linode', 'vultr',
+  'hetzner', 'scaleway', 'doppler', 'datadog', 'newrelic', 'rollbar', 'bugsnag', 'honeybadger', 'pagerduty', 'opsgenie',
+  'dynatrace', 'honeycomb', 'loggly', 'logdna', 'papertrail', 'sumologic', 'openai', 'anthropic', 'cohere', 'groq', 'huggingface',
+  'replicate', 'perplexity', 'deepseek', 'openrouter', 'pinecone', 'elevenlabs', 'shopify', 'hubspot', 'zendesk', 'freshdesk',
+  'airtable', 'asana', 'clickup', 'trello', 'todoist', 'figma', 'dropbox', 'contentful', 'storyblok', 'mixpanel', 'amplitude',
+  'posthog', 'launchdarkly', 'snyk', 'codecov', 'coveralls', 'circleci', 'buildkite', 'bitly', 'plaid', 'braintree', 'adyen',
+  'klaviyo', 'typeform', 'shippo', 'easypost', 'infura', 'alchemy', 'etherscan', 'moralis', 'coinbase', 'okta', 'auth0',
+  'supabase', 'jfrog', 'artifactory', 'saucelabs', 'browserstack', 'lambdatest', 'railway', 'mailerlite', 'mailersend', 'resend',
+]);
+/** Whether a word names a service whose key is an API key (`heroku` in `HEROKU_KEY`). */
+export function isKeyIssuingService(word: string): boolean {
+  return KEY_ISSUING_SERVICES.has(word);
+}
 /** `api` run together with a vendor's name counts too (`RAPIDAPI_KEY`, `WEBAPI_KEY`): an API key all the same. */
 function isKeyQualifier(word: string): boolean {
-  return KEY_QUALIFIERS.has(word) || (word.length > 4 && word.endsWith('api'));
+  return KEY_QUALIFIERS.has(word) || KEY_ISSUING_SERVICES.has(word) || (word.length > 4 && word.endsWith('api'));
 }
 /** Run-together words ending in a secret word (`PGPASSWORD`, `NPMTOKEN`), but not `bypass` or `tokenizer`. */
 const SECRET_SUFFIXES = ['password', 'passwd', 'secret', 'token', 'apikey', 'passphrase'];

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import { base64Text, shannonEntropy } from '../../server/src/engine/secret-values';
-import { isCamelCaseIdentifier, looksLikeSecretLiteral, nameWords } from '../lib/credential-names';
+import { isCamelCaseIdentifier, isKeyIssuingService, looksLikeSecretLiteral, nameWords } from '../lib/credential-names';
 import { accountBeforeSlash, isUuencodedLine, nameAround, nameCharacters, passwordOfPair } from '../lib/name-around';
 import { xmlValueAfterName } from '../lib/xml-values';
 import docs from './docs.md';
@@ -11,7 +11,7 @@ import docs from './docs.md';
  * than with a credential word. The name alone says little (`cache_key`, `sort_key` are not
  * secrets), so a `*_key` value must look generated: long, no spaces, letters mixed with digits, and
  * high entropy or a key alphabet. Names with a credential word (`password`, `secret`, `token`,
- * `api_key`, `access_key`, ...) are sec-password-assignment's and are left to it.
+ * `api_key`, `access_key`, ...) and a service's key (`HEROKU_KEY`) are sec-password-assignment's and are left to it.
  */
 /** Where a name's search starts: the prefilter's pass records these words' offsets. */
 const HIT_WORDS = ['key', 'pw'];
@@ -105,7 +105,8 @@ function keyedName(name: string): 'key' | 'pw' | undefined {
   if (last === 'pw') return 'pw';
   if (last !== 'key' || segments.length < 2) return undefined;
   const qualifier = segments[segments.length - 2]!;
-  if (NOT_SECRET_QUALIFIERS.has(qualifier) || /^\d+$/.test(qualifier)) return undefined;
+  // A service's key (`HEROKU_KEY`) is an API key: sec-password-assignment's.
+  if (NOT_SECRET_QUALIFIERS.has(qualifier) || /^\d+$/.test(qualifier) || isKeyIssuingService(qualifier)) return undefined;
   return 'key';
 }
 

@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import type { FileKind } from '../../server/src/engine/types';
-import { isPackageWithVersion, namesCredential, nameWords } from '../lib/credential-names';
+import { isKeyIssuingService, isPackageWithVersion, namesCredential, nameWords } from '../lib/credential-names';
 import { accountBeforeSlash, isUuencodedLine, nameAround, nameCharacters, passwordOfPair } from '../lib/name-around';
 import { xmlValueAfterName } from '../lib/xml-values';
 import docs from './docs.md';
@@ -20,6 +20,19 @@ const CREDENTIAL_WORDS = ['pass', 'pwd', '_pat', '-pat', 'secret', 'token', 'key
  */
 const KEY_QUALIFIER = /(?:api|private|access|auth|signing|secret|authentication|authorization)([ _-]?)$/i;
 const QUALIFIER_REACH = 'authentication_'.length;
+/**
+ * The word right before `key`, when it names a service that issues API keys (`HEROKU_KEY`,
+ * `sendgridKey`; credential-names.ts has the list), in KEY_QUALIFIER's shape: the match and the separator.
+ */
+function serviceQualifier(text: string, keyAt: number): [string, string] | null {
+  let end = keyAt;
+  const separator = end > 0 && (text[end - 1] === '_' || text[end - 1] === '-' || text[end - 1] === ' ') ? text[--end]! : '';
+  let start = end;
+  while (start > 0 && end - start < 16 && /[A-Za-z0-9]/.test(text[start - 1]!)) start--;
+  const word = nameWords(text.slice(start, end)).pop();
+  return word && isKeyIssuingService(word) ? [text.slice(end - word.length, keyAt), separator] : null;
+}
+
 /**
  * Right after a name: a C array declarator (`api_key[] =`), an optional closing quote and a
  * subscript's bracket (`os.environ["API_KEY"] =`, checked by isSubscript), the operator (in code
@@ -164,7 +177,8 @@ export default defineRule({
       // `file(var.key_path)`, `getenv(...)`: a bare word followed by `(` is a call.
       if (!quoted && text[valueStart + value.length] === '(') return false;
       // Letters only and naming a credential (`ParentMasterPassword`, `DB_TOKEN`, a Secret's key `api-key`) is the name of one.
-      if (/^[A-Za-z_][A-Za-z_-]*$/.test(trimmed) && namesCredential(trimmed)) return false;
+      // So is one whose last word is `key` (`perplexity_key = invalid-key`): a placeholder that says what goes there.
+      if (/^[A-Za-z_][A-Za-z_-]*$/.test(trimmed) && (namesCredential(trimmed) || nameWords(trimmed).pop() === 'key')) return false;
       // In source code a bare word after `=` is a variable or a call, not a literal.
       if (!quoted && code) return false;
       // In Terraform a bare `type.name.attribute` is a reference to another resource's attribute
@@ -209,7 +223,7 @@ export default defineRule({
       if (hitStart < scannedTo) continue;
       let from = hitStart;
       if (text.slice(hitStart, hitStart + 3).toLowerCase() === 'key') {
-        const qualifier = KEY_QUALIFIER.exec(text.slice(Math.max(0, hitStart - QUALIFIER_REACH), hitStart));
+        const qualifier = KEY_QUALIFIER.exec(text.slice(Math.max(0, hitStart - QUALIFIER_REACH), hitStart)) ?? serviceQualifier(text, hitStart);
         const spaced = qualifier?.[1] === ' ';
         if (!qualifier || (spaced && code)) continue;
         from -= qualifier[0].length;
