@@ -15,6 +15,17 @@ describe('isPlaceholderSecret: references are not secrets', () => {
   });
 });
 
+describe('isPlaceholderSecret: hand-typed UUIDs', () => {
+  it('treats a UUID with one middle group repeated as filler, and a generated UUID as a value', () => {
+    for (const value of ['12345678-ABCD-ABCD-ABCD-1234567890AB', '00000000-0000-0000-0000-000000000000', 'aaaaaaaa-1111-1111-1111-bbbbbbbbbbbb']) {
+      assert.equal(isPlaceholderSecret(value), true, value);
+    }
+    for (const value of ['e3b1c5d2-7a4f-4f0b-9c61-2d8e5a9b7f14', '63866443-cb87-446f-8bf0-80e9be787301', '3f2a9c1e-4b4b-4b4c-8d2e-1a2b3c4d5e6f']) {
+      assert.equal(isPlaceholderSecret(value), false, value);
+    }
+  });
+});
+
 describe('isSecretReference: a pointer elsewhere, not a stand-in value', () => {
   it('holds for references and constant names, and not for dummy values, which are placeholders only', () => {
     for (const value of ['var.api_key', '${DB_PASSWORD}', '{{ .Values.token }}', 'NPM_TOKEN', 'CLOUDFLARE_API_KEY']) {

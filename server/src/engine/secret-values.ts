@@ -25,6 +25,12 @@ const PLACEHOLDER_WORD = /(?:^|[^a-z0-9])(?:your|dummy|sample|fake|insert|todo|t
 const CREDENTIAL_CONSTANT_NAME = /^[A-Z][A-Z_]{2,60}\d{0,3}$/;
 const CREDENTIAL_WORD = /TOKEN|PASS|PWD|SECRET|KEY|AUTH|CRED/;
 
+/**
+ * A UUID whose three middle groups are one group repeated (`12345678-ABCD-ABCD-ABCD-1234567890AB`,
+ * the nil UUID): typed by hand for docs and tests; a generated UUID never repeats a group so.
+ */
+const FILLER_UUID = /^[0-9a-f]{8}-([0-9a-f]{4})-\1-\1-[0-9a-f]{12}$/i;
+
 /** A user/password pair spelled with the field names themselves (`username:password`, `user:pass`). */
 const FIELD_NAMES_PAIR = /^(?:user(?:[-_]?name)?|login):(?:pass(?:word|wd)?|pwd)$/i;
 
@@ -63,6 +69,7 @@ export function isPlaceholderSecret(value: string): boolean {
   if (DOCUMENTED_EXAMPLE_VALUES.some((example) => trimmed.includes(example))) return true;
   // A single repeated character or a run like "0000…" / "aaaa…" is filler, not entropy.
   if (/^(.)\1+$/.test(trimmed)) return true;
+  if (FILLER_UUID.test(trimmed)) return true;
   return false;
 }
 
