@@ -59,6 +59,7 @@ import { secretlintBackedRules } from './secretlint-backed';
 import secPasswordAssignment from './sec-password-assignment';
 import secProviderTokens from './sec-provider-tokens';
 import secCredentialComparison from './sec-credential-comparison';
+import secCsvCredentialColumn from './sec-csv-credential-column';
 import secConnectionStringPassword from './sec-connection-string-password';
 import secAuthorizationHeader from './sec-authorization-header';
 import secCredentialStoreFile from './sec-credential-store-file';
@@ -109,6 +110,7 @@ const ruleModules: readonly Rule[] = [
   secCredentialArgument,
   secPasswordAssignment,
   secCredentialComparison,
+  secCsvCredentialColumn,
   secConnectionStringPassword,
   secAuthorizationHeader,
   secCredentialStoreFile,
