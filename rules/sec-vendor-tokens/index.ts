@@ -94,9 +94,10 @@ const FORMATS: readonly TokenFormat[] = [
     accept: (secret) => !sendgridRuleMatches(secret),
     advice: ROTATE,
   },
-  // Slack's legacy tokens carry three numeric ids and a hex secret; its app-configuration tokens
+  // Slack's legacy tokens, and the expiring user tokens of its file links (`url_private…?t=xoxe-…`),
+  // carry three numeric ids and a hex secret; its app-configuration tokens
   // (`xoxe.xoxp-1-…`, `xoxe.xoxb-1-…`) and their refresh tokens (`xoxe-1-…`) one long alphanumeric body.
-  { vendor: 'Slack legacy token', keywords: ['xoxs-'], pattern: /(?<![\w-])xoxs-\d{6,14}(?:-\d{6,14}){2}-[0-9a-fA-F]{10,64}(?![\w-])/g, advice: ROTATE },
+  { vendor: 'Slack legacy or expiring user token', keywords: ['xoxs-', 'xoxe-'], pattern: /(?<![\w-])xox[se]-\d{6,14}(?:-\d{6,14}){2}-[0-9a-fA-F]{10,64}(?![\w-])/g, advice: ROTATE },
   {
     vendor: 'Slack rotating token (app configuration, user or bot)',
     keywords: ['xoxe.xox', 'xoxe-1-'],
@@ -186,7 +187,7 @@ const FORMATS: readonly TokenFormat[] = [
   },
   {
     vendor: 'Okta API token',
-    keywords: ['okta'],
+    keywords: ['okta', 'ssws'],
     pattern: /(?<![\w-])00[A-Za-z0-9_-]{40}(?![\w-])/g,
     accept: (secret, document) => namesOkta(document) && /[A-Z]/.test(secret) && /[a-z]/.test(secret),
     advice: 'use OAuth 2.0 service apps with private-key JWT instead of SSWS API tokens',
@@ -539,7 +540,8 @@ const oktaNamed = new WeakMap<ParsedDocument, boolean>();
 function namesOkta(document: ParsedDocument): boolean {
   let named = oktaNamed.get(document);
   if (named === undefined) {
-    named = document.containsKeyword('okta') && /(?<![a-z])(?:okta|Okta|OKTA)/.test(document.text);
+    // Okta by name, or its `Authorization: SSWS <token>` scheme, which no other service uses.
+    named = (document.containsKeyword('okta') && /(?<![a-z])(?:okta|Okta|OKTA)/.test(document.text)) || (document.containsKeyword('ssws') && /\bSSWS[ \t]+00/.test(document.text));
     oktaNamed.set(document, named);
   }
   return named;
