@@ -236,7 +236,7 @@ export default defineRule({
       scannedTo = end;
       // `...:secret:/path` and `a/secret=b` are parts of a path or an ARN, not a name; `ID:ops/PW:…` joins an account and its password.
       const account = start > 0 && text[start - 1] === '/' ? accountBeforeSlash(text, start - 1) : undefined;
-      if (start > 0 && ((text[start - 1] === ':' && !isRubySymbol(text, start - 1)) || (text[start - 1] === '/' && !account))) continue;
+      if (start > 0 && ((text[start - 1] === ':' && !isRubySymbol(text, start - 1)) || (text[start - 1] === '/' && !account && !isCommentedVariable(text, start)))) continue;
       if (start > 0 && (text[start - 1] === '?' || text[start - 1] === '&') && isBadgeQuery(text, start - 1)) continue;
       operatorValue.lastIndex = end;
       const match = operatorValue.exec(text);
@@ -393,6 +393,11 @@ function isSubscript(text: string, nameStart: number, afterName: string): boolea
 }
 
 /** Whether the `:` at `colonAt` opens a Ruby symbol used as a hash key (`:password => '…'`), not a part of an ARN or a path (`…:secret:name`). */
+/** `//$google_client_secret = '…'`: a PHP or Perl variable commented out, not a path (`$` starts no path segment). */
+function isCommentedVariable(text: string, nameStart: number): boolean {
+  return text[nameStart] === '$' && text[nameStart - 2] === '/';
+}
+
 function isRubySymbol(text: string, colonAt: number): boolean {
   return colonAt === 0 || /[\s{(,[]/.test(text[colonAt - 1]!);
 }
