@@ -1,4 +1,5 @@
 import { defineRule } from '../../server/src/engine/define-rule';
+import { base64Text } from '../../server/src/engine/secret-values';
 import type { FileKind } from '../../server/src/engine/types';
 import { isKeyIssuingService, isPackageWithVersion, namesCredential, nameWords } from '../lib/credential-names';
 import { accountBeforeSlash, isUuencodedLine, nameAround, nameCharacters, passwordOfPair } from '../lib/name-around';
@@ -12,7 +13,7 @@ import docs from './docs.md';
  * the hits, not to the text. `sonar` finds `sonar.login`, SonarQube's token property, and
  * `plaintext` the GitHub provider's `plaintext_value` of a secret.
  */
-const CREDENTIAL_WORDS = ['pass', 'pwd', '_pat', '-pat', 'secret', 'token', 'key', 'credential', 'contrase', 'senha', 'kennwort', 'wachtwoord', 'salasana', 'haslo', 'jelszo', 'heslo', 'sonar', 'plaintext'];
+const CREDENTIAL_WORDS = ['pass', 'pwd', '_pat', '-pat', 'secret', 'token', 'key', 'credential', 'contrase', 'senha', 'kennwort', 'wachtwoord', 'salasana', 'haslo', 'jelszo', 'heslo', 'sonar', 'plaintext', 'auth'];
 /**
  * `key` counts only as part of a key name: `api_key`, `PrivateKey`, `access-key`, `authKey`,
  * `signing_key`; outside code also two words (`Secret Key: …`, `Access key = …`), as docs and
@@ -165,7 +166,7 @@ export default defineRule({
     const configuration = CONFIGURATION_KINDS.some((kind) => document.kinds.has(kind)) && language === undefined;
     /** Checks one name and value, and reports it; true when reported. */
     const consider = (name: string, value: string, quoted: boolean, valueStart: number): boolean => {
-      if (!namesCredential(name)) return false;
+      if (!namesCredential(name) && !isEncodedLogin(name, value)) return false;
       // A custom resource's `ServiceToken` is the ARN of the Lambda or topic that serves it.
       if (cloudFormation && name === 'ServiceToken') return false;
       const trimmed = value.trim();
@@ -393,6 +394,16 @@ function isSubscript(text: string, nameStart: number, afterName: string): boolea
 }
 
 /** Whether the `:` at `colonAt` opens a Ruby symbol used as a hash key (`:password => '…'`), not a part of an ARN or a path (`…:secret:name`). */
+/**
+ * An `…auth` setting (`user_auth`, `proxyAuth`, npm's `_auth`) holding base64 of `user:password`,
+ * the HTTP Basic form: the name alone says little (`auth_mode`), the decoded pair says it all.
+ */
+function isEncodedLogin(name: string, value: string): boolean {
+  if (nameWords(name).pop() !== 'auth') return false;
+  const decoded = base64Text(value.trim());
+  return decoded !== undefined && /^[^:\s]{1,100}:\S{4,}$/.test(decoded);
+}
+
 /** `//$google_client_secret = '…'`: a PHP or Perl variable commented out, not a path (`$` starts no path segment). */
 function isCommentedVariable(text: string, nameStart: number): boolean {
   return text[nameStart] === '$' && text[nameStart - 2] === '/';
