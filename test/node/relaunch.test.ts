@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { RELAUNCHED, scanWantsHeapLimit } from '../../server/src/node/relaunch';
+import { RELAUNCHED, relaunchedEnv, scanWantsHeapLimit } from '../../server/src/node/relaunch';
 
 const root = mkdtempSync(join(tmpdir(), 'nhi-relaunch-'));
 const directory = join(root, 'src');
@@ -33,5 +33,19 @@ describe('scanWantsHeapLimit', () => {
     assert.equal(scanWantsHeapLimit(['scan', directory], { NODE_OPTIONS: '--max-old-space-size=2048' }, []), false);
     assert.equal(scanWantsHeapLimit(['lsp', '--stdio'], {}, []), false);
     assert.equal(scanWantsHeapLimit(['rules'], {}, []), false);
+  });
+});
+
+describe('relaunchedEnv', () => {
+  it('marks the child and holds malloc to two arenas, keeping the rest of the environment', () => {
+    const env = relaunchedEnv({ PATH: '/usr/bin', NODE_OPTIONS: '--trace-warnings' });
+    assert.equal(env[RELAUNCHED], '1');
+    assert.equal(env.MALLOC_ARENA_MAX, '2');
+    assert.equal(env.PATH, '/usr/bin');
+    assert.equal(env.NODE_OPTIONS, '--trace-warnings');
+  });
+
+  it("keeps the user's own arena setting", () => {
+    assert.equal(relaunchedEnv({ MALLOC_ARENA_MAX: '8' }).MALLOC_ARENA_MAX, '8');
   });
 });

@@ -11,12 +11,24 @@ export const RELAUNCHED = 'NHI_HYGIENE_RELAUNCHED';
  * cannot start or dies of a signal).
  */
 export function relaunchWithHeapLimit(script: string, argv: readonly string[], env: NodeJS.ProcessEnv, failureCode: number): Promise<number> {
-  const child = spawn(process.execPath, [...SERVER_EXEC_ARGV, ...process.execArgv, script, ...argv], { stdio: 'inherit', env: { ...env, [RELAUNCHED]: '1' } });
+  const child = spawn(process.execPath, [...SERVER_EXEC_ARGV, ...process.execArgv, script, ...argv], { stdio: 'inherit', env: relaunchedEnv(env) });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
   return new Promise((resolve) => {
     child.on('error', () => resolve(failureCode));
     child.on('exit', (code, signal) => resolve(code ?? (signal ? failureCode : 0)));
   });
+}
+
+/**
+ * The child's environment: the parent's, marked as relaunched, and with glibc's malloc held to two
+ * arenas unless the user chose a number. glibc gives each thread that contends for the heap an
+ * arena of its own (up to eight per core), and a scan's threads (the scan workers, V8's compiler
+ * and GC helpers) each kept freed file buffers and strings in theirs: on the bench's 98 MB tree the
+ * CLI peaked at 203-212 MB with the default and 185-193 MB with two arenas, in the same time.
+ * Other C libraries ignore the variable.
+ */
+export function relaunchedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { MALLOC_ARENA_MAX: '2', ...env, [RELAUNCHED]: '1' };
 }
 
 /**
