@@ -64,7 +64,7 @@ export default defineRule({
       const lineStart = text.lastIndexOf('\n', start) + 1;
       // The header value opens a string literal, or follows an `Authorization` name on its line (word schemes: only the latter).
       const scheme = match[1]!.toLowerCase();
-      const named = AUTHORIZATION.test(text.slice(Math.max(lineStart, start - REACH), start));
+      const named = AUTHORIZATION.test(text.slice(Math.max(lineStart, start - REACH), start)) || isListedUnderAuthorization(text, lineStart, start);
       if (!named && (WORD_SCHEMES.has(scheme) || !`"'\``.includes(before))) continue;
       const value = match[2]!;
       const valueStart = start + match[0].length - value.length;
@@ -88,6 +88,23 @@ export default defineRule({
     }
   },
 });
+
+/** A YAML list item (`- `) alone before the scheme on its line. */
+const LIST_ITEM = /^[ \t]*-[ \t]+["']?$/;
+/** A line that is only an `Authorization` (or `Proxy-Authorization`) key opening a block, its value on the lines below. */
+const AUTHORIZATION_KEY = /^[ \t]*["']?(?:proxy-)?authorization["']?[ \t]*:[ \t]*$/i;
+
+/**
+ * True when the scheme opens a list item under an `Authorization:` key on the line above: recorded
+ * HTTP interactions (VCR and vcrpy cassettes) keep each header's values as a list, so the header
+ * name and its credential sit on lines of their own.
+ */
+function isListedUnderAuthorization(text: string, lineStart: number, start: number): boolean {
+  if (lineStart < 2 || !LIST_ITEM.test(text.slice(lineStart, start))) return false;
+  const previousEnd = text[lineStart - 2] === '\r' ? lineStart - 2 : lineStart - 1;
+  const previousStart = text.lastIndexOf('\n', previousEnd - 1) + 1;
+  return previousEnd - previousStart <= REACH && AUTHORIZATION_KEY.test(text.slice(previousStart, previousEnd));
+}
 
 /** The password of a Basic credential, if `value` is base64 of printable `user:password` with a real password. */
 function basicPassword(value: string): string | undefined {
