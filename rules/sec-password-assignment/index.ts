@@ -41,15 +41,16 @@ function serviceQualifier(text: string, keyAt: number): [string, string] | null 
  * `passwd: str = "…"`, TypeScript's `apiKey: string =`, Go's `var apiKey string =`; appending
  * `.=` and `+=` count too, as PHP and Makefiles build values), then a
  * quoted value (groups 1, 2), with an optional string prefix (C# and Objective-C
- * `@"…"`, Python `r"…"`, C `L"…"`), or a bare value (group 3). In source code a bare value stops
+ * `@"…"`, Python `r"…"`, C `L"…"`, escaped too when the code sits in a JSON string, as in a
+ * notebook: `r\"…\"`), or a bare value (group 3). In source code a bare value stops
  * at punctuation, where an expression would go on; in configuration it runs to the next space,
  * since generated passwords are full of brackets and commas. A quoted value may be long: OAuth
  * access and refresh tokens (Entra, Airtable) run to a thousand characters or more.
  */
-const OPERATOR_VALUE_CODE = /(?:\[\w{0,8}\])?(?:\\{1,3}")?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|[.+]=|=>|:[ \t]*[A-Za-z_][\w.]{0,40}(?:<[\w ,.?]{0,40}>|\[[\w ,.]{0,40}\])?[?!]?[ \t]*=(?![=>])|string[ \t]*=(?![=>])|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2}|\\{1,3})?(["'`])([^"'`\r\n]{1,2000})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
+const OPERATOR_VALUE_CODE = /(?:\[\w{0,8}\])?(?:\\{1,3}")?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|[.+]=|=>|:[ \t]*[A-Za-z_][\w.]{0,40}(?:<[\w ,.?]{0,40}>|\[[\w ,.]{0,40}\])?[?!]?[ \t]*=(?![=>])|string[ \t]*=(?![=>])|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?\\{0,3}(["'`])([^"'`\r\n]{1,2000})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
 /** The same for prose, notes and other text, where `secret: A=b` is not a type annotation. */
-const OPERATOR_VALUE_TEXT = /(?:\[\w{0,8}\])?(?:\\{1,3}")?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|[.+]=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2}|\\{1,3})?(["'`])([^"'`\r\n]{1,2000})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
-const OPERATOR_VALUE_CONFIG = /(?:\[\w{0,8}\])?(?:\\{1,3}")?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|[.+]=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2}|\\{1,3})?(["'`])([^"'`\r\n]{1,2000})\1|([^\s"'`]{1,300}))/y;
+const OPERATOR_VALUE_TEXT = /(?:\[\w{0,8}\])?(?:\\{1,3}")?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|[.+]=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?\\{0,3}(["'`])([^"'`\r\n]{1,2000})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
+const OPERATOR_VALUE_CONFIG = /(?:\[\w{0,8}\])?(?:\\{1,3}")?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|[.+]=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?\\{0,3}(["'`])([^"'`\r\n]{1,2000})\1|([^\s"'`]{1,300}))/y;
 /**
  * A call of two string arguments, the first naming a credential: `define('DB_PASSWORD', '…')`
  * (WordPress), `props.setProperty("password", "…")`, `os.Setenv("API_TOKEN", "…")`. A call with
