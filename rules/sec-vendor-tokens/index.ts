@@ -67,6 +67,16 @@ const FORMATS: readonly TokenFormat[] = [
     group: 1,
     advice: 'connect with Entra ID (managed identity) instead of a connection-string key',
   },
+  // App Configuration (`Id=…;Secret=…`), SignalR and Web PubSub (`AccessKey=…`) connection strings:
+  // the key follows the service's endpoint and at most a few other settings.
+  {
+    vendor: 'Azure connection string access key',
+    keywords: ['azconfig', 'signalr', 'webpubsub'],
+    pattern:
+      /Endpoint=https?:\/\/[A-Za-z0-9-]{1,63}\.(?:azconfig\.io|azconfig\.azure\.cn|service\.signalr\.net|signalr\.azure\.cn|webpubsub\.azure\.com|webpubsub\.azure\.cn)\/?(?:;(?!AccessKey=|Secret=)[A-Za-z]{1,20}=[^;"'\s]{0,100}){0,4};(?:AccessKey|Secret)=([A-Za-z0-9+/]{32,88}={0,2})(?![A-Za-z0-9+/=])/gi,
+    group: 1,
+    advice: 'connect with Entra ID (managed identity) and turn off access-key authentication',
+  },
   {
     vendor: 'Azure shared access signature',
     keywords: ['sig='],
