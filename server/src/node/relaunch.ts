@@ -23,9 +23,10 @@ export function relaunchWithHeapLimit(script: string, argv: readonly string[], e
  * The child's environment: the parent's, marked as relaunched, and with glibc's malloc held to two
  * arenas unless the user chose a number. glibc gives each thread that contends for the heap an
  * arena of its own (up to eight per core), and a scan's threads (the scan workers, V8's compiler
- * and GC helpers) each kept freed file buffers and strings in theirs: on the bench's 98 MB tree the
- * CLI peaked at 203-212 MB with the default and 185-193 MB with two arenas, in the same time.
- * Other C libraries ignore the variable.
+ * and GC helpers) each held on to memory freed in theirs (file buffers, V8's off-heap allocations):
+ * on the bench's 98 MB tree the CLI peaked at 203-212 MB with the default and 185-193 MB with two
+ * arenas, in the same time. A single-threaded language server measured the same either way. Other
+ * C libraries ignore the variable.
  */
 export function relaunchedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { MALLOC_ARENA_MAX: '2', ...env, [RELAUNCHED]: '1' };
