@@ -67,9 +67,13 @@ export default defineRule({
         const bodyStart = match.index + match[0].length;
         while (next < ends.length && ends[next]!.at < bodyStart) next++;
         const end = ends[next];
-        if (!end || end.label !== label || end.at - bodyStart > MAX_BLOCK) continue;
-        consumedTo = end.at + end.length;
+        if (!end || end.at - bodyStart > MAX_BLOCK) continue;
         const raw = text.slice(bodyStart, end.at);
+        // A header without a block of its own (a truncated example, a constant naming the header) leaves the next block to its own header.
+        if (raw.includes('-----BEGIN ')) continue;
+        // The END may name the key differently (`BEGIN PRIVATE KEY` … `END RSA PRIVATE KEY`, as hand-joined
+        // strings in code do): OpenSSL refuses such a block, but the key in it is just as exposed.
+        consumedTo = end.at + end.length;
         if (secretlintReports(label, raw)) continue;
         const body = keyMaterial(raw);
         if (!body) continue;
@@ -255,7 +259,9 @@ function unquoteLine(line: string): string {
   while (start < end && /\s/.test(line[start]!)) start++;
   const margin = LINE_MARGIN.exec(line.slice(start, start + 8));
   if (margin) start += margin[0].length;
-  if (start < end && '"\'`'.includes(line[start]!)) start++;
+  // Python's and Kotlin's `"""` open a string as well as `"` does.
+  while (start < end && '"\'`'.includes(line[start]!)) start++;
+  while (start < end && /\s/.test(line[start]!)) start++;
   while (end > start && /[\s"'`,;+]/.test(line[end - 1]!)) end--;
   return line.slice(start, end);
 }
