@@ -11,10 +11,14 @@ import docs from './docs.md';
  * `-u user:password`, sshpass's `-p`; the string given to PowerShell's `ConvertTo-SecureString`;
  * and libcurl's credential options set in code (`CURLOPT_PASSWORD, "x"`). The `--option=value`
  * form is an assignment, which sec-password-assignment reads.
+ *
+ * Both option patterns look ahead for a credential word in the option's name (every name
+ * VALUE_OPTION and KEYSTORE_PASSWORD_OPTION accept has one), so the many other options of a script
+ * (`--part 3`, `-o out`) are passed over without a match to build and judge.
  */
-const LONG_OPTION = /(?<![\w-])--([A-Za-z][\w-]{1,60})[ \t]+(?:(["'])([^"'\r\n]{1,300})\2|([^\s"'`;|&<>()\\-][^\s"'`;|&<>()\\]{0,299}))/g;
+const LONG_OPTION = /(?<![\w-])--(?=[\w-]{0,60}?(?:pw|pass|secret|token|key|bearer|credential))([A-Za-z][\w-]{1,60})[ \t]+(?:(["'])([^"'\r\n]{1,300})\2|([^\s"'`;|&<>()\\-][^\s"'`;|&<>()\\]{0,299}))/gi;
 /** A single-dash option of one word (`-Password`, `-storepass`, `-ClientSecret`); PowerShell's `-Password:'x'` is an assignment. */
-const SINGLE_DASH_OPTION = /(?<![\w-])-([A-Za-z][A-Za-z0-9]{2,40})[ \t]+(?:(["'])([^"'\r\n]{1,300})\2|([^\s"'`;|&<>()\\$-][^\s"'`;|&<>()\\]{0,299}))/g;
+const SINGLE_DASH_OPTION = /(?<![\w-])-(?=[A-Za-z0-9]{0,40}?(?:pw|pass|secret|token|key|bearer|credential))([A-Za-z][A-Za-z0-9]{2,40})[ \t]+(?:(["'])([^"'\r\n]{1,300})\2|([^\s"'`;|&<>()\\$-][^\s"'`;|&<>()\\]{0,299}))/gi;
 const VALUE_OPTION = /^(?:password|passwd|pass|pwd|pw|passphrase|secret|token|key|apikey|bearer|credential|credentials|\w{1,20}(?:password|secret|token|apikey))$/;
 /** Java keytool's and jarsigner's password options, run together without a credential word of their own. */
 const KEYSTORE_PASSWORD_OPTION = /^(?:src|dest|new)?(?:store|key)pass$/i;
