@@ -53,6 +53,8 @@ const KEY_ISSUING_SERVICES = new Set([
   'klaviyo', 'typeform', 'shippo', 'easypost', 'infura', 'alchemy', 'etherscan', 'moralis', 'coinbase', 'okta', 'auth0',
   'supabase', 'jfrog', 'artifactory', 'saucelabs', 'browserstack', 'lambdatest', 'railway', 'mailerlite', 'mailersend', 'resend',
 ]);
+/** The services' names, for a prefilter. */
+export const KEY_ISSUING_SERVICE_NAMES: readonly string[] = [...KEY_ISSUING_SERVICES];
 /** Whether a word names a service whose key is an API key (`heroku` in `HEROKU_KEY`). */
 export function isKeyIssuingService(word: string): boolean {
   return KEY_ISSUING_SERVICES.has(word);

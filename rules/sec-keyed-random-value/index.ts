@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import { base64Text, shannonEntropy } from '../../server/src/engine/secret-values';
-import { isCamelCaseIdentifier, isKeyIssuingService, looksLikeSecretLiteral, nameWords } from '../lib/credential-names';
+import { isCamelCaseIdentifier, isKeyIssuingService, KEY_ISSUING_SERVICE_NAMES, looksLikeSecretLiteral, nameWords } from '../lib/credential-names';
 import { accountBeforeSlash, isUuencodedLine, nameAround, nameCharacters, passwordOfPair } from '../lib/name-around';
 import { xmlValueAfterName } from '../lib/xml-values';
 import docs from './docs.md';
@@ -13,8 +13,12 @@ import docs from './docs.md';
  * high entropy or a key alphabet. Names with a credential word (`password`, `secret`, `token`,
  * `api_key`, `access_key`, ...) and a service's key (`HEROKU_KEY`) are sec-password-assignment's and are left to it.
  */
-/** Where a name's search starts: the prefilter's pass records these words' offsets. */
-const HIT_WORDS = ['key', 'pw'];
+/**
+ * Where a name's search starts: the prefilter's pass records these words' offsets. A setting named
+ * only after a service that issues API keys (`mailgun = "…"`, `CLOUDFLARE: …`) holds its key.
+ */
+const HIT_WORDS = ['key', 'pw', ...KEY_ISSUING_SERVICE_NAMES];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isNameChar = nameCharacters('.-');
 /** Right after a name: optional closing quote, the operator, then a quoted (2, 3) or bare (4) value. */
 const OPERATOR_VALUE = /["']?[ \t]*(?::{1,3}=|\?{1,2}=|=>|:|=)[ \t]*(?:@?(["'`])([^"'`\r\n]{1,400})\1|([^\s"'`,;#{}()[\]<>]{1,400}))/y;
@@ -60,12 +64,13 @@ export default defineRule({
       const assigned = valueAfterName(text, start, end, code);
       if (!assigned) continue;
       const { value, start: valueStart } = account === 'paired' ? passwordOfPair(assigned.value, assigned.start) : assigned;
-      if (kind === 'key' ? !looksGenerated(value) : !looksLikeSecretLiteral(value)) continue;
+      // Heroku's and Railway's API keys are UUIDs: under a service's own name a UUID is its key.
+      if (kind === 'pw' ? !looksLikeSecretLiteral(value) : !(looksGenerated(value) || (kind === 'service' && UUID.test(value)))) continue;
       report({
         span: [valueStart, valueStart + value.length],
         secret: value,
         message:
-          kind === 'key'
+          kind !== 'pw'
             ? `${name} is set to a literal that looks like a generated key ({{secret}}): a key in a file works for whoever reads it until it is revoked; load it at run time from a secret store or the environment.`
             : `${name} is set to a literal password ({{secret}}): it is readable by everyone with the file and stays valid until it is changed; load it at run time from a secret store or the environment.`,
         construct: name,
@@ -96,13 +101,14 @@ function trimPunctuation(name: string): string {
   return name.slice(start, end);
 }
 
-/** `key` for `<qualifier>_key` names, `pw` for `*_pw` names, undefined otherwise. */
-function keyedName(name: string): 'key' | 'pw' | undefined {
+/** `key` for `<qualifier>_key` names, `pw` for `*_pw` names, `service` for a key-issuing service's name alone, undefined otherwise. */
+function keyedName(name: string): 'key' | 'pw' | 'service' | undefined {
   if (OTHER_RULES_WORDS.test(name)) return undefined;
   const segments = nameWords(name.slice(name.lastIndexOf('.') + 1));
   const last = segments[segments.length - 1];
   if (!last || segments.length > 6) return undefined;
   if (last === 'pw') return 'pw';
+  if (segments.length === 1 && isKeyIssuingService(last)) return 'service';
   if (last !== 'key' || segments.length < 2) return undefined;
   const qualifier = segments[segments.length - 2]!;
   // A service's key (`HEROKU_KEY`) is an API key: sec-password-assignment's.
