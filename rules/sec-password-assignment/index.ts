@@ -41,13 +41,15 @@ function serviceQualifier(text: string, keyAt: number): [string, string] | null 
  * `passwd: str = "…"`, TypeScript's `apiKey: string =`, Go's `var apiKey string =`; appending
  * `.=` and `+=` count too, as PHP and Makefiles build values), then a
  * quoted value (groups 1, 2), with an optional string prefix (C# and Objective-C
- * `@"…"`, Python `r"…"`, C `L"…"`, escaped too when the code sits in a JSON string, as in a
+ * `@"…"`, Python `r"…"` and `f"…"`, C#'s `$"…"`, C `L"…"`, escaped too when the code sits in a JSON string, as in a
  * notebook: `r\"…\"`), or a bare value (group 3). In source code a bare value stops
  * at punctuation, where an expression would go on; in configuration it runs to the next space,
  * since generated passwords are full of brackets and commas. A quoted value may be long: OAuth
  * access and refresh tokens (Entra, Airtable) run to a thousand characters or more.
  */
-const OPERATOR_VALUE_CODE = /(?:\[\w{0,8}\])?(?:\\{1,3}")?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|[.+]=|=>|:[ \t]*[A-Za-z_][\w.]{0,40}(?:<[\w ,.?]{0,40}>|\[[\w ,.]{0,40}\])?[?!]?[ \t]*=(?![=>])|string[ \t]*=(?![=>])|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?\\{0,3}(["'`])([^"'`\r\n]{1,2000})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
+const OPERATOR_VALUE_CODE = /(?:\[\w{0,8}\])?(?:\\{1,3}")?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|[.+]=|=>|:[ \t]*[A-Za-z_][\w.]{0,40}(?:<[\w ,.?]{0,40}>|\[[\w ,.]{0,40}\])?[?!]?[ \t]*=(?![=>])|string[ \t]*=(?![=>])|:|=)[ \t]*(?:(?:@\$?|\$@?|[rRbBuULfF]{1,2})?\\{0,3}(["'`])([^"'`\r\n]{1,2000})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
+/** An interpolated string's prefix and opening quote: Python's `f"…"` (also `rf`, `fr`), C#'s `$"…"` and `$@"…"`. */
+const INTERPOLATED_STRING_START = /(?:[fF][rRbB]?|[rRbB][fF]|\$@?|@\$)\\{0,3}["'`]$/;
 /** The same for prose, notes and other text, where `secret: A=b` is not a type annotation. */
 const OPERATOR_VALUE_TEXT = /(?:\[\w{0,8}\])?(?:\\{1,3}")?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|[.+]=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?\\{0,3}(["'`])([^"'`\r\n]{1,2000})\1|([^\s"'`,;#{}()[\]<>]{1,300}))/y;
 const OPERATOR_VALUE_CONFIG = /(?:\[\w{0,8}\])?(?:\\{1,3}")?["']?\]?[ \t]*(?::{1,3}=|\?{1,2}=|[.+]=|=>|:|=)[ \t]*(?:(?:@|[rRbBuUL]{1,2})?\\{0,3}(["'`])([^"'`\r\n]{1,2000})\1|([^\s"'`]{1,300}))/y;
@@ -250,6 +252,8 @@ export default defineRule({
         // `"Password:"`: the name and its colon are a label inside a string, and the quote after
         // the colon closes it (`passwordLabel:"Password:",rememberLabel:…`); no value follows.
         if (quote !== undefined && whole[0] === ':' && whole[1] === quote && text[start - 1] === quote) continue;
+        // An interpolated string is a literal only without a placeholder (`f"{prefix}-token"` is built at run time).
+        if (quotedValue !== undefined && quotedValue.includes('{') && INTERPOLATED_STRING_START.test(whole.slice(0, whole.length - quotedValue.length - 1))) continue;
         // A backquoted run with spaces is a shell command substitution (`etcdctl get /k`) or a template, not a literal.
         if (quote === '`' && /\s/.test(quotedValue!)) continue;
         // A YAML block scalar (`password: |`) holds its value on the lines below; one line of it is a literal.
