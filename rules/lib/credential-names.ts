@@ -206,6 +206,12 @@ export function isPackageWithVersion(value: string): boolean {
   return /^[A-Za-z][A-Za-z0-9]*(?:[._-][A-Za-z][A-Za-z0-9]*){0,6}[-_@]v?\d{1,4}(?:\.\d{1,4}){1,3}$/.test(value);
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A UUID and nothing else: an identifier, or where a service issues them as keys (Heroku, Postmark), a key. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
 /** A UUID, alone or leading a scope (`…/.default`): an identifier, not a secret. */
 const UUID_PREFIX = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-z])/i;
 /** Characters of code, templates and prose, not of a key or password: a literal with one is a fragment. */

@@ -1,6 +1,7 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import { isPlaceholderSecret } from '../../server/src/engine/secret-values';
 import { decodeUserPassword } from '../lib/basic-credentials';
+import { isUuid } from '../lib/credential-names';
 import { looksGenerated } from '../sec-keyed-random-value';
 import docs from './docs.md';
 
@@ -25,7 +26,6 @@ const AUTHORIZATION = /authorization/i;
  * the bare key there. From the name; the value is group 1, one token68 run that ends the value.
  */
 const SCHEMELESS = /authorization["']?[ \t]*[:=][ \t]*["']?([A-Za-z0-9._~+/-]{16,600}={0,2})(?![\w.~+/=$-])/iy;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** How far back on the line an `Authorization` name is looked for. */
 const REACH = 200;
 
@@ -47,7 +47,7 @@ export default defineRule({
       if (!match || (start > 0 && /[\w-]/.test(text[start - 1]!))) continue;
       const value = match[1]!;
       // A UUID there is an API key (Heroku's, for one); elsewhere the value must look generated. A JWT is sec-provider-tokens'.
-      if (value.startsWith('eyJ') || isPlaceholderSecret(value) || !(UUID.test(value) || looksGenerated(value))) continue;
+      if (value.startsWith('eyJ') || isPlaceholderSecret(value) || !(isUuid(value) || looksGenerated(value))) continue;
       const valueStart = start + match[0].length - value.length;
       report({
         span: [valueStart, valueStart + value.length],

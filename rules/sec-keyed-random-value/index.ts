@@ -1,6 +1,6 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import { base64Text, shannonEntropy } from '../../server/src/engine/secret-values';
-import { isCamelCaseIdentifier, isKeyIssuingService, KEY_ISSUING_SERVICE_NAMES, looksLikeSecretLiteral, nameWords } from '../lib/credential-names';
+import { isCamelCaseIdentifier, isKeyIssuingService, isUuid, KEY_ISSUING_SERVICE_NAMES, looksLikeSecretLiteral, nameWords } from '../lib/credential-names';
 import { accountBeforeSlash, isUuencodedLine, nameAround, nameCharacters, passwordOfPair } from '../lib/name-around';
 import { xmlValueAfterName } from '../lib/xml-values';
 import docs from './docs.md';
@@ -18,7 +18,6 @@ import docs from './docs.md';
  * only after a service that issues API keys (`mailgun = "…"`, `CLOUDFLARE: …`) holds its key.
  */
 const HIT_WORDS = ['key', 'pw', ...KEY_ISSUING_SERVICE_NAMES];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isNameChar = nameCharacters('.-');
 /** Right after a name: optional closing quote, the operator, then a quoted (2, 3) or bare (4) value. */
 const OPERATOR_VALUE = /["']?[ \t]*(?::{1,3}=|\?{1,2}=|=>|:|=)[ \t]*(?:@?(["'`])([^"'`\r\n]{1,400})\1|([^\s"'`,;#{}()[\]<>]{1,400}))/y;
@@ -65,7 +64,7 @@ export default defineRule({
       if (!assigned) continue;
       const { value, start: valueStart } = account === 'paired' ? passwordOfPair(assigned.value, assigned.start) : assigned;
       // Heroku's and Railway's API keys are UUIDs: under a service's own name a UUID is its key.
-      if (kind === 'pw' ? !looksLikeSecretLiteral(value) : !(looksGenerated(value) || (kind === 'service' && UUID.test(value)))) continue;
+      if (kind === 'pw' ? !looksLikeSecretLiteral(value) : !(looksGenerated(value) || (kind === 'service' && isUuid(value)))) continue;
       report({
         span: [valueStart, valueStart + value.length],
         secret: value,
@@ -126,7 +125,7 @@ export function looksGenerated(value: string): boolean {
   if (v !== value || v.length < 16 || v.length > 400) return false;
   if (!/^[A-Za-z0-9+/=_.~:-]+$/.test(v)) return false;
   if (!/[A-Za-z]/.test(v) || !/\d/.test(v)) return false;
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)) return false;
+  if (isUuid(v)) return false;
   if (/^(?:arn|projects|https?|s3|gs):/i.test(v) || v.startsWith('/') || v.startsWith('./')) return false;
   // Dotted or dashed words (`auth.errors.key2`, `feature-flag-v2`): each part a word with at most
   // a short number after it, not a prefix before a random body (`sk-` and 48 mixed characters).
