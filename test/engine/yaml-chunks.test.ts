@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import { ParseBudgetError } from '../../server/src/engine/parse/tree-sitter';
 import { blankTemplateActions, parseYamlVersion } from '../../server/src/engine/parse/yaml';
 import { CHUNKED_MIN_LENGTH, parseYamlChunked, type YamlChunkState } from '../../server/src/engine/parse/yaml-chunks';
 import { collectFiles } from '../../server/src/node/files';
@@ -303,6 +304,25 @@ describe('incremental YAML', () => {
     const twice = parseYamlVersion(edited, first.chunks);
     assert.deepEqual(picture(edited, once.documents as never), whole(edited));
     assert.deepEqual(picture(edited, twice.documents as never), whole(edited));
+  });
+
+  it('gives up on flow collections nested too deep, whatever the version it is parsed from', () => {
+    const filler = Array.from({ length: 400 }, (_, n) => `key${n}: value ${n}\n`).join('');
+    // Two flow collections 40 deep, kept apart by a line at column 0: within the budget.
+    const text = `${filler}first: ${'['.repeat(40)}\nsplit: 1\n  second: ${'['.repeat(40)}\n${filler.replace(/key/g, 'other')}`;
+    const parsed = parseYamlVersion(text);
+    assert.ok(parsed.chunks, 'parsed by entries, so the next version has a state to start from');
+    const edit = (at: number, inserted: string) => `${text.slice(0, at)}${inserted}${text.slice(at)}`;
+    const split = text.indexOf('split:');
+    const budget = (next: string) => () => parseYamlVersion(next, parseYamlVersion(text).chunks);
+    // Indenting the line between them joins the two into one 80 deep.
+    assert.throws(budget(edit(split, ' ')), ParseBudgetError);
+    // So does an edit that opens more brackets, and one that removes the line break between them.
+    assert.throws(budget(edit(text.indexOf('first: ') + 7, '['.repeat(30))), ParseBudgetError);
+    assert.throws(budget(`${text.slice(0, split - 1)} ${text.slice(split)}`), ParseBudgetError);
+    // An edit inside a line that adds no bracket or line break leaves the nesting as it was.
+    assert.doesNotThrow(budget(edit(split + 3, 'x')));
+    assert.doesNotThrow(budget(edit(text.indexOf('value 7'), 'a longer ')));
   });
 
   it('leaves to the whole-document parse what it cannot split', () => {

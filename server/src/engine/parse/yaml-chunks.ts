@@ -1,5 +1,5 @@
 import { Document, isCollection, isMap, isNode, isPair, isScalar, Pair, parseAllDocuments, YAMLMap, type YAMLError } from 'yaml';
-import { changedRegion } from '../document';
+import { changedRegion, type ChangedRegion } from '../document';
 import type { YamlDocument } from './yaml';
 
 /**
@@ -84,15 +84,16 @@ function hasStray(strays: Strays, start: number, end: number): boolean {
 
 /**
  * Parses `source` (one document, root a block map) by entries, reusing the entries of `previous`
- * whose text is unchanged. Undefined when the document is not one this can split; without a
+ * whose text is unchanged (`changed`, when the caller knows it, is where `previous.source` and
+ * `source` differ). Undefined when the document is not one this can split; without a
  * document when an entry could not be parsed alone (the caller parses the whole text), with the
  * state all the same, so the next version still reuses the entries that were.
  */
-export function parseYamlChunked(source: string, previous?: YamlChunkState): { document?: YamlDocument; state: YamlChunkState } | undefined {
+export function parseYamlChunked(source: string, previous?: YamlChunkState, changed?: ChangedRegion): { document?: YamlDocument; state: YamlChunkState } | undefined {
   const found = topEntries(source);
   if (!found) return undefined;
   const { tops, strays } = found;
-  const reuse = reuser(source, previous);
+  const reuse = reuser(source, previous, changed);
   const entries = new Map<string, ParsedEntry | Unusable>();
   /**
    * The entry `[start, end)`, parsed or reused. It is parsed with the key line of its next sibling
@@ -258,9 +259,13 @@ function entryKey(start: number, parseEnd: number, withNext: boolean): string {
  * A previous entry with the same text at the same place, or moved by the edit (or why that text
  * could not be used); undefined when unknown.
  */
-function reuser(source: string, previous: YamlChunkState | undefined): (start: number, end: number, withNext: boolean) => ParsedEntry | Unusable | undefined {
+function reuser(
+  source: string,
+  previous: YamlChunkState | undefined,
+  known: ChangedRegion | undefined,
+): (start: number, end: number, withNext: boolean) => ParsedEntry | Unusable | undefined {
   if (!previous) return () => undefined;
-  const changed = changedRegion(previous.source, source);
+  const changed = known ?? changedRegion(previous.source, source);
   const delta = source.length - previous.source.length;
   // An entry is handed out once: it now belongs to the new version, and moving it twice would be wrong.
   const take = (key: string) => {

@@ -1,4 +1,5 @@
 import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { changedRegion, type ChangedRegion } from '../document';
 import { ParseBudgetError } from './tree-sitter';
 import { CHUNKED_MIN_LENGTH, parseYamlChunked, YAML_PARSE_OPTIONS, type YamlChunkState } from './yaml-chunks';
 
@@ -25,11 +26,16 @@ export interface YamlParse {
  * this takes over (the previous version must not read its nodes afterwards: their ranges move).
  */
 export function parseYamlVersion(text: string, previous?: YamlChunkState): YamlParse {
-  // The yaml parser cannot be interrupted, and deeply nested flow collections make it superlinear;
-  // real manifests nest a handful of levels.
-  if (flowNestingExceeds(text, MAX_FLOW_NESTING)) throw new ParseBudgetError('yaml', text.length);
   const source = text.includes('{{') ? blankTemplateActions(text) : text;
-  const chunked = source.length >= CHUNKED_MIN_LENGTH ? withoutStackTraces(() => parseYamlChunked(source, previous)) : undefined;
+  const changed = previous ? changedRegion(previous.source, source) : undefined;
+  // The yaml parser cannot be interrupted, and deeply nested flow collections make it superlinear;
+  // real manifests nest a handful of levels. The text the parser gets is the one checked. A
+  // previous version passed (it was parsed), so an edit that cannot change the nesting needs no
+  // new pass over the whole text.
+  if (!(previous && changed && keepsFlowNesting(previous.source, source, changed)) && flowNestingExceeds(source, MAX_FLOW_NESTING)) {
+    throw new ParseBudgetError('yaml', text.length);
+  }
+  const chunked = source.length >= CHUNKED_MIN_LENGTH ? withoutStackTraces(() => parseYamlChunked(source, previous, changed)) : undefined;
   const documents = chunked?.document ? [chunked.document] : withoutStackTraces(() => parseAllDocuments(source, YAML_PARSE_OPTIONS) as YamlDocument[]);
   return { documents, chunks: chunked?.state };
 }
@@ -69,6 +75,17 @@ export function yamlParsesCleanly(text: string): boolean {
 const FLOW_BRACKET = /[[\]{}]/g;
 /** A line break not followed by indentation: the next line starts at column 0 (or is blank). */
 const COLUMN_ZERO_BREAK = /\n(?![ \t])/g;
+
+/**
+ * Whether `before` and `after`, which differ only in `changed`, nest flow brackets alike
+ * (flowNestingExceeds): the edit adds or removes no bracket or line break, and is not at a line's
+ * start, where it could move that line to or from column 0.
+ */
+function keepsFlowNesting(before: string, after: string, changed: ChangedRegion): boolean {
+  if (changed.start === 0 || after.charCodeAt(changed.start - 1) === 10) return false;
+  return !FLOW_NESTING_CHANGE.test(before.slice(changed.start, changed.oldEnd)) && !FLOW_NESTING_CHANGE.test(after.slice(changed.start, changed.newEnd));
+}
+const FLOW_NESTING_CHANGE = /[[\]{}\n]/;
 
 /** Whether `[`/`{` nest deeper than `limit` anywhere (quotes are not tracked: a cheap upper bound). */
 function flowNestingExceeds(text: string, limit: number): boolean {
