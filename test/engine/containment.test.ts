@@ -52,8 +52,12 @@ function judgeAlone(text: string, language: TreeSitterLanguage = 'hcl') {
   };
 }
 
-let seed = 20261124;
-const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+/** A seeded generator, so each test's random edits are the same at every run. */
+function seededRandom(seed: number): (n: number) => number {
+  return (n) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+}
+const sharedRandom = seededRandom(20261124);
+const random = sharedRandom;
 
 describe('HCL error containment', () => {
   before(() => ensureLanguage('hcl'));
@@ -154,6 +158,12 @@ describe('HCL error containment', () => {
     assert.ok(contained > edits / 10, `only ${contained} of ${edits} versions had units blanked`);
   });
 
+  it('gives the same trees when the editor leaves whole-file parses for later (random edits, every Terraform fixture)', () => {
+    const files = terraformFiles().filter(({ text }) => text.length > 200);
+    const { edits, waited } = editedAgainstFresh(files.slice(0, 40), ['x', '{', '}', '"', '\n', '<<EOF\n', '/*', '='], 20, true, seededRandom(20261125));
+    assert.ok(waited > edits / 10, `only ${waited} of ${edits} versions left their whole-file parse for later`);
+  });
+
   it('after a contained version, still takes the whole-file parse when it is clean though a unit alone is broken', () => {
     // A string opened in one block runs on over the next: the unit alone is broken, the file parses whole.
     const before = "# Case 1d_access_key_enabled = false\n# Case 2: PASS: Ex a SAS policy with an expiry\nresotem\" \"shared\" {\n  # Makes tempotent; notedential.\n  creation_token = \"shared-build-cache\"\n}\n\ndata \"aw_ssm_parameters_by_path\" \"app\" {\n  path = \"/app/\"\n}\n\noutput \"next_page\" {\n  value = { NextToken = \"eyJwYWdlIjogMn0-page2\" }\n}\n";
@@ -164,7 +174,13 @@ describe('HCL error containment', () => {
     const fresh = ParsedDocument.of('main.tf', after, 2);
     assert.equal(fresh.tree('hcl').rootNode.text, after, 'the fresh parse takes the whole file');
     assert.equal(shape(edited.tree('hcl').rootNode), shape(fresh.tree('hcl').rootNode));
-    for (const document of [previous, edited, fresh]) document.dispose();
+    // The editor leaves that parse for later: until it settles, the units stay contained.
+    const waiting = ParsedDocument.of('main.tf', after, 2, previous, { wholeParseMayWait: true });
+    assert.notEqual(waiting.tree('hcl').rootNode.text, after, 'contained while the whole-file parse waits');
+    assert.equal(waiting.owesWholeParse, true);
+    assert.equal(waiting.settleWholeParse(), true, 'the settled parse replaces the tree');
+    assert.equal(shape(waiting.tree('hcl').rootNode), shape(fresh.tree('hcl').rootNode));
+    for (const document of [previous, edited, fresh, waiting]) document.dispose();
   });
 
   it('blanks characters but keeps line breaks, so offsets and lines stay put', () => {
@@ -191,9 +207,16 @@ describe('HCL error containment', () => {
 });
 
 /** Edits each file at seeded random places, and compares the tree of each version reached by editing with the tree of a parse afresh. */
-function editedAgainstFresh(files: ReadonlyArray<{ path: string; text: string }>, inserts: readonly string[], versions: number) {
+/**
+ * Random edits of each file, each version parsed from the one before, against a parse from
+ * scratch. With `wholeParseMayWait` (the editor), a version that leaves its whole-file parse for
+ * later is settled at random, and always where the parse from scratch takes the whole file; it
+ * gives the contained tree until then, and the tree from scratch after.
+ */
+function editedAgainstFresh(files: ReadonlyArray<{ path: string; text: string }>, inserts: readonly string[], versions: number, wholeParseMayWait = false, random = sharedRandom) {
   let edits = 0;
   let contained = 0;
+  let waited = 0;
   for (const { path, text: original } of files) {
     let text = original;
     let previous = ParsedDocument.of(path, text, 1);
@@ -202,9 +225,19 @@ function editedAgainstFresh(files: ReadonlyArray<{ path: string; text: string }>
     for (let version = 2; version < versions + 2; version++) {
       const at = random(text.length);
       text = random(4) === 0 ? text.slice(0, at) + text.slice(at + 1 + random(20)) : text.slice(0, at) + inserts[random(inserts.length)]! + text.slice(at);
-      const edited = ParsedDocument.of(path, text, version, previous);
+      const edited = ParsedDocument.of(path, text, version, previous, { wholeParseMayWait });
       const fresh = ParsedDocument.of(path, text, version);
-      assert.equal(shape(edited.tree(language).rootNode), shape(fresh.tree(language).rootNode), `${path} after ${version - 1} edits`);
+      const where = `${path} after ${version - 1} edits`;
+      edited.tree(language);
+      if (edited.owesWholeParse) {
+        waited++;
+        const freshIsWhole = fresh.tree(language).rootNode.text === text;
+        if (freshIsWhole || random(3) === 0) {
+          assert.equal(edited.settleWholeParse(), freshIsWhole, `${where}: the tree is replaced only by a clean whole-file parse`);
+          assert.equal(edited.owesWholeParse, false, where);
+        }
+      }
+      assert.equal(shape(edited.tree(language).rootNode), shape(fresh.tree(language).rootNode), where);
       if (edited.tree(language).rootNode.text !== text) contained++;
       fresh.dispose();
       previous.dispose();
@@ -213,7 +246,7 @@ function editedAgainstFresh(files: ReadonlyArray<{ path: string; text: string }>
     }
     previous.dispose();
   }
-  return { edits, contained };
+  return { edits, contained, waited };
 }
 
 describe('JavaScript and TypeScript error containment', () => {
@@ -263,5 +296,11 @@ describe('JavaScript and TypeScript error containment', () => {
     const { edits, contained } = editedAgainstFresh(files.filter((_, i) => i % 4 === 0).slice(0, 50), ['x', '{', '}', '`', '\n', '/*', '(', "'"], 16);
     assert.ok(edits > 400, `only ${edits} edits`);
     assert.ok(contained > edits / 10, `only ${contained} of ${edits} versions had units blanked`);
+  });
+
+  it('gives the same trees when the editor leaves whole-file parses for later (random edits, code fixtures and modules)', () => {
+    const files = codeFiles().filter(({ text }) => text.length > 300 && text.length < 40_000);
+    const { edits, waited } = editedAgainstFresh(files.filter((_, i) => i % 4 === 1).slice(0, 50), ['x', '{', '}', '`', '\n', '/*', '(', "'"], 16, true, seededRandom(20261125));
+    assert.ok(waited > edits / 10, `only ${waited} of ${edits} versions left their whole-file parse for later`);
   });
 });

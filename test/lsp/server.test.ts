@@ -112,6 +112,25 @@ describe('language server over stdio', () => {
     assert.ok(!String(diagnostic.message).includes(body.slice(0, 40)), 'the key material must not appear in the message');
   });
 
+  it('settles a whole-file parse it left for later, and then shows what the CLI shows', async () => {
+    // A Terraform file whose last edit closes nothing it broke: each keystroke's whole-file parse
+    // waits until the editor is idle. Here that parse is clean: a string runs on over the lines of
+    // a certificate block, which is then not a block at all, and its finding must go.
+    const uri = 'file:///project/infra/settle.tf';
+    const certificate = 'resource "tls_self_signed_cert" "ca" {\n  validity_period_hours = 87600\n}\n';
+    const head = '# Case 2: PASS: Ex a SAS policy with an expiry\nresotem" "shared" {\n  # Makes tempotent; notedential.\n';
+    const tail = 'data "aw_ssm_parameters_by_path" "app" {\n  path = "/app/"\n}\n\noutput "next_page" {\n  value = { NextToken = "eyJwYWdlIjogMn0-page2" }\n}\n';
+    const broken = `${head}  creation_token = "shared-build-cache"\n}\n\n${certificate}${tail}`;
+    const runsOn = `${head}  creation_token = "share\n${certificate}${tail}`;
+    const certificateFindings = (params: PublishDiagnosticsParams) => byRule(params, 'tf-tls-cert-validity').length;
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'terraform', version: 1, text: broken } });
+    assert.equal(certificateFindings(await client.waitForDiagnostics(uri, (p) => p.version === 1)), 1, 'the certificate block is a block');
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: runsOn }] });
+    const settled = await client.waitForDiagnostics(uri, (p) => p.version === 2 && certificateFindings(p) === 0, 5_000);
+    assert.equal(settled.version, 2);
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  });
+
   it('clears diagnostics when a document closes', async () => {
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: WORKFLOW_URI } });
     const published = await client.waitForDiagnostics(WORKFLOW_URI, (p) => p.diagnostics.length === 0);

@@ -33,8 +33,10 @@ export class ParsedDocument {
   private indexed: KeywordScan | undefined;
   /** Where this version differs from the previous one, computed once for all incremental work. */
   private changed: ChangedRegion | undefined;
-  /** For each contained tree: the text it was parsed from (the source, or it with broken units blanked), and when blanked, its chunks and the verdicts on its units. */
-  private readonly units = new Map<ContainedLanguage, { readonly parsed: string; readonly contained: boolean; readonly starts?: readonly number[]; readonly verdicts?: UnitVerdicts; readonly raw?: Tree }>();
+  /** How each contained language's tree was parsed: whole, or with broken units blanked. */
+  private readonly units = new Map<ContainedLanguage, ContainedUnits>();
+  /** The languages whose whole-file parse this version left for `settleWholeParse`. */
+  private readonly owed = new Set<ContainedLanguage>();
   /** Set when building a syntax tree was given up; syntax rules then skip this version. */
   private abandoned: ParseBudgetError | undefined;
 
@@ -44,12 +46,14 @@ export class ParsedDocument {
     private previous?: ParsedDocument,
     /** The file's bytes, for a binary file (whose text is only its head: enough to see it is binary). */
     readonly bytes?: Uint8Array,
+    /** Whether a whole-file parse that is all but sure to fail may wait for `settleWholeParse` (the editor). */
+    private readonly wholeParseMayWait = false,
   ) {
     this.kinds = detectFileKinds(source.path, source.text);
   }
 
-  static of(path: string, text: string, version = 0, previous?: ParsedDocument): ParsedDocument {
-    return new ParsedDocument(new SourceDocument(path, text, version), previous);
+  static of(path: string, text: string, version = 0, previous?: ParsedDocument, options: { wholeParseMayWait?: boolean } = {}): ParsedDocument {
+    return new ParsedDocument(new SourceDocument(path, text, version), previous, undefined, options.wholeParseMayWait);
   }
 
   /**
@@ -251,18 +255,74 @@ export class ParsedDocument {
     }
   }
 
-  /** This version's whole-file parse, reusing the previous version's whole-file tree (kept beside a blanked one) when there is one. */
-  private parseRawAfterPrevious(language: TreeSitterLanguage, source: string): Tree {
-    const previous = this.previous;
-    const raw = previous?.units.get(language as ContainedLanguage)?.raw;
-    const region = raw && this.changedFromPrevious();
-    if (!previous || !raw || !region) return parseWith(language, source);
-    const old = editedCopy(raw, region, previous.source, this.source);
+  /**
+   * This version's whole-file parse, reusing the latest whole-file tree at hand (kept beside a
+   * blanked one): the previous version's, or the one it carried over from an earlier version.
+   */
+  private parseRawAfterPrevious(language: ContainedLanguage): Tree {
+    const base = this.previous?.wholeTreeAtHand(language);
     try {
-      return parseWith(language, source, old);
+      return this.parseWholeFrom(language, base);
+    } finally {
+      base?.tree.delete();
+    }
+  }
+
+  /** A copy of this version's latest whole-file tree for `language`, with the text it was parsed from. */
+  private wholeTreeAtHand(language: ContainedLanguage): WholeTreeAtHand | undefined {
+    const unit = this.units.get(language);
+    if (unit?.raw) return { tree: unit.raw.copy(), source: this.source };
+    return unit?.rawBase && { tree: unit.rawBase.tree.copy(), source: unit.rawBase.source };
+  }
+
+  /** This version's whole-file parse, from `base` when there is one. */
+  private parseWholeFrom(language: ContainedLanguage, base: WholeTreeAtHand | undefined): Tree {
+    const text = this.source.text;
+    if (!base) return parseWith(language, text);
+    const region = base.source === this.previous?.source ? this.changedFromPrevious()! : changedRegion(base.source.text, text);
+    const old = editedCopy(base.tree, region, base.source, this.source);
+    try {
+      return parseWith(language, text, old);
     } finally {
       old.delete();
     }
+  }
+
+  /** Whether this version left a whole-file parse for `settleWholeParse`. */
+  get owesWholeParse(): boolean {
+    return this.owed.size > 0;
+  }
+
+  /**
+   * Makes the whole-file parses this version left for later. Where one is clean it replaces the
+   * contained tree, as in a parse of this text from scratch; the trees' dependants are then
+   * dropped and true is returned: the version must be scanned again for its findings to be the
+   * ones the CLI gives.
+   */
+  settleWholeParse(): boolean {
+    let replaced = false;
+    for (const language of this.owed) {
+      const unit = this.units.get(language)!;
+      let whole: Tree | undefined;
+      try {
+        whole = this.parseWholeFrom(language, unit.rawBase);
+      } catch (error) {
+        if (!(error instanceof ParseBudgetError)) throw error;
+      } finally {
+        unit.rawBase?.tree.delete();
+      }
+      if (whole && !whole.rootNode.hasError) {
+        this.trees.get(language)?.delete();
+        this.trees.set(language, whole);
+        this.units.set(language, { parsed: this.source.text, contained: false });
+        replaced = true;
+      } else {
+        this.units.set(language, { ...unit, rawBase: undefined, ...(whole ? { raw: whole } : {}) });
+      }
+    }
+    this.owed.clear();
+    if (replaced) this.derivedValues.clear();
+    return replaced;
   }
 
   /**
@@ -320,12 +380,22 @@ export class ParsedDocument {
     };
     const starts = chunkStarts(source, language, before?.starts && region ? { starts: before.starts, region } : undefined);
     const { broken } = containUnits(source, starts, judge);
+    if (!whole && broken.length > 0 && this.wholeParseMayWait) {
+      // The previous version was contained and units are still broken: the whole-file parse, which
+      // would win only if clean, all but surely is not. In the editor it waits for settleWholeParse,
+      // after the diagnostics, and carries the latest whole-file tree forward to start from.
+      const blanked = blankRanges(source, broken, language === 'hcl' ? '#' : undefined);
+      const tree = this.parseAfterPrevious(language, blanked, before?.parsed);
+      this.units.set(language, { parsed: blanked, contained: true, starts, verdicts, rawBase: this.previous?.wholeTreeAtHand(language) });
+      this.owed.add(language);
+      return tree;
+    }
     // A unit broken alone can still be part of a file that parses whole (a string running on over
     // units in both): a fresh parse tries the whole file first, so an edit after a contained
     // version must too, or the editor and the CLI would disagree. It reuses the previous version's
     // whole-file tree, errors and all, edited by this change alone: reusing the blanked tree
     // instead would make every blanked unit part of the change.
-    if (!whole) whole = this.parseRawAfterPrevious(language, source);
+    if (!whole) whole = this.parseRawAfterPrevious(language);
     if (broken.length === 0 || !whole.rootNode.hasError) {
       this.units.set(language, { parsed: source, contained: false });
       return whole;
@@ -348,12 +418,36 @@ export class ParsedDocument {
     this.previous = undefined;
     for (const tree of this.trees.values()) tree.delete();
     this.trees.clear();
-    for (const unit of this.units.values()) unit.raw?.delete();
+    for (const unit of this.units.values()) {
+      unit.raw?.delete();
+      unit.rawBase?.tree.delete();
+    }
+    this.owed.clear();
     this.yamlDocs = undefined;
     this.yamlChunks = undefined;
     this.units.clear();
     this.derivedValues.clear();
   }
+}
+
+/** A whole-file tree and the version text it was parsed from. */
+interface WholeTreeAtHand {
+  readonly tree: Tree;
+  readonly source: SourceDocument;
+}
+
+/** How a version parsed a contained language. */
+interface ContainedUnits {
+  /** The text the tree was parsed from: the source, or it with broken units blanked. */
+  readonly parsed: string;
+  readonly contained: boolean;
+  /** When blanked: its chunks and the verdicts on its units. */
+  readonly starts?: readonly number[];
+  readonly verdicts?: UnitVerdicts;
+  /** When blanked: the whole-file parse, errors and all, which the next version's starts from. */
+  readonly raw?: Tree;
+  /** When the whole-file parse is owed: the latest whole-file tree of an earlier version, to start from. */
+  readonly rawBase?: WholeTreeAtHand;
 }
 
 /**

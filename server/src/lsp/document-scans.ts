@@ -18,12 +18,19 @@ interface Pending {
 }
 
 /**
+ * How long after publishing a version that left its whole-file parse for later (ParsedDocument
+ * `settleWholeParse`) the parse is made, unless a new version comes first and carries it on.
+ */
+const SETTLE_AFTER_MS = 100;
+
+/**
  * Debounced, cancellable scans per document. A new version cancels the scan of the previous one
  * (its result is never published), and each version is parsed once, shared by all rules.
  */
 export class DocumentScans {
   private readonly latest = new Map<string, DocumentScan>();
   private readonly pending = new Map<string, Pending>();
+  private readonly settling = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly scanner: Scanner,
@@ -51,7 +58,7 @@ export class DocumentScans {
     this.pending.set(document.uri, pending);
     const version = document.version;
     // The last published version's trees seed an incremental parse of this one.
-    const parsed = ParsedDocument.of(document.uri, document.getText(), version, this.latest.get(document.uri)?.document);
+    const parsed = ParsedDocument.of(document.uri, document.getText(), version, this.latest.get(document.uri)?.document, { wholeParseMayWait: true });
     try {
       const result = await this.scanner.scan(parsed, config, controller.signal);
       if (controller.signal.aborted) {
@@ -62,6 +69,7 @@ export class DocumentScans {
       this.latest.get(document.uri)?.document.dispose();
       this.latest.set(document.uri, scan);
       this.publish(scan);
+      if (parsed.owesWholeParse) this.settleLater(scan);
       return scan;
     } catch (error) {
       parsed.dispose();
@@ -69,6 +77,37 @@ export class DocumentScans {
       return undefined;
     } finally {
       if (this.pending.get(document.uri) === pending) this.pending.delete(document.uri);
+    }
+  }
+
+  /**
+   * Once the document has been idle a moment, makes the whole-file parse that `scan`'s version left
+   * for later; when that changes its tree, scans the version again and publishes the result, which
+   * is then what the CLI gives for the same text.
+   */
+  private settleLater(scan: DocumentScan): void {
+    const timer = setTimeout(() => {
+      this.settling.delete(scan.uri);
+      void this.settle(scan);
+    }, SETTLE_AFTER_MS);
+    this.settling.set(scan.uri, timer);
+  }
+
+  private async settle(scan: DocumentScan): Promise<void> {
+    const { uri, document } = scan;
+    if (this.latest.get(uri)?.document !== document || !document.settleWholeParse()) return;
+    const pending: Pending = { controller: new AbortController() };
+    this.pending.set(uri, pending);
+    try {
+      const result = await this.scanner.scan(document, scan.config, pending.controller!.signal);
+      if (pending.controller!.signal.aborted || this.latest.get(uri)?.document !== document) return;
+      const settled: DocumentScan = { ...scan, result };
+      this.latest.set(uri, settled);
+      this.publish(settled);
+    } catch (error) {
+      if (!(error instanceof ScanCancelledError)) this.onError(uri, error);
+    } finally {
+      if (this.pending.get(uri) === pending) this.pending.delete(uri);
     }
   }
 
@@ -85,6 +124,8 @@ export class DocumentScans {
   }
 
   private cancel(uri: string): Pending {
+    clearTimeout(this.settling.get(uri));
+    this.settling.delete(uri);
     const previous = this.pending.get(uri);
     if (previous?.timer) clearTimeout(previous.timer);
     previous?.controller?.abort();
