@@ -57,7 +57,6 @@ function seededRandom(seed: number): (n: number) => number {
   return (n) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
 }
 const sharedRandom = seededRandom(20261124);
-const random = sharedRandom;
 
 describe('HCL error containment', () => {
   before(() => ensureLanguage('hcl'));
