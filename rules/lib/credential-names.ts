@@ -5,6 +5,7 @@
  * `PASSWORD_FILE`, `TOKEN_URL`, `PUBLIC_KEY` and `KEYCLOAK_REALM` stay quiet; and does a literal
  * have the texture of a secret rather than of a word, a setting or an identifier.
  */
+import { detached } from '../../server/src/engine/document';
 import { shannonEntropy } from '../../server/src/engine/secret-values';
 
 /** Words that on their own name a secret. */
@@ -114,8 +115,7 @@ export function nameWords(name: string): string[] {
     .filter(Boolean);
   if (name.length <= SPLIT_NAME_MAX_LENGTH) {
     if (splitNames.size >= SPLIT_NAMES_KEPT) splitNames.clear();
-    // A copy of the name: a slice of a document's text would keep the whole text alive.
-    splitNames.set((' ' + name).slice(1), words.slice());
+    splitNames.set(detached(name), words.slice());
   }
   return words;
 }

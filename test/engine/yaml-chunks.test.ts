@@ -12,6 +12,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import { ParseBudgetError } from '../../server/src/engine/parse/tree-sitter';
 import { blankTemplateActions, parseYamlVersion } from '../../server/src/engine/parse/yaml';
@@ -304,6 +306,28 @@ describe('incremental YAML', () => {
     const twice = parseYamlVersion(edited, first.chunks);
     assert.deepEqual(picture(edited, once.documents as never), whole(edited));
     assert.deepEqual(picture(edited, twice.documents as never), whole(edited));
+  });
+
+  it('keeps no earlier version\'s text alive through the entries a later version reuses', () => {
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    const largeObjects = () => {
+      collect();
+      return getHeapSpaceStatistics().find((space) => space.space_name === 'large_object_space')!.space_used_size;
+    };
+    const job = (n: number) => `  build-${n}:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make part-${n} --target release\n`;
+    let text = `name: ci\njobs:\n${Array.from({ length: 4000 }, (_, n) => job(n)).join('')}`;
+    const before = largeObjects();
+    let state = parseYamlVersion(text).chunks;
+    for (let edit = 0; edit < 30; edit++) {
+      const at = text.indexOf(`make part-${edit * 100} `);
+      text = `${text.slice(0, at)}x${text.slice(at)}`;
+      state = parseYamlVersion(text, state).chunks;
+    }
+    // The latest version's text and its state; thirty versions' texts would be some 30 times that.
+    const held = largeObjects() - before;
+    assert.ok(held < 4 * 2 * text.length, `${held} bytes held for a ${text.length}-character text`);
+    assert.ok(state);
   });
 
   it('gives up on flow collections nested too deep, whatever the version it is parsed from', () => {

@@ -33,6 +33,16 @@ export function changedRegion(before: string, after: string): ChangedRegion {
 }
 
 /**
+ * A piece of a document's text in memory of its own, for what outlives the document's version
+ * (nodes reused by later versions, memo keys). V8 keeps a slice's whole parent string alive, so a
+ * plain slice would keep every version's full text that one of them came from. Slicing a
+ * concatenation makes V8 copy it first.
+ */
+export function detached(piece: string): string {
+  return (' ' + piece).slice(1);
+}
+
+/**
  * The text of one document at one version, with a line index built on first use. Offsets and
  * columns are UTF-16 code units, the unit both JavaScript strings and LSP use.
  */

@@ -1,5 +1,5 @@
 import { Document, isCollection, isMap, isNode, isPair, isScalar, Pair, parseAllDocuments, YAMLMap, type YAMLError } from 'yaml';
-import { changedRegion, type ChangedRegion } from '../document';
+import { changedRegion, type ChangedRegion, detached } from '../document';
 import type { YamlDocument } from './yaml';
 
 /**
@@ -294,7 +294,8 @@ function reuser(
  * (text after it may settle either), else `broken`.
  */
 function parseEntry(source: string, start: number, end: number, next?: number): ParsedEntry | Unusable {
-  const documents = parseAllDocuments(source.slice(start, end), YAML_PARSE_OPTIONS);
+  // Parsed from a copy: the entry's scalars, reused by later versions, would otherwise keep this version's whole text.
+  const documents = parseAllDocuments(detached(source.slice(start, end)), YAML_PARSE_OPTIONS);
   if (!Array.isArray(documents) || documents.length !== 1) return 'broken';
   const [document] = documents as YamlDocument[];
   const map = document!.contents;
@@ -448,7 +449,7 @@ function parsesTogether(lines: string): boolean {
     verdict = Array.isArray(documents) && documents.every((document) => document.errors.length === 0);
     if (lines.length <= TOGETHER_KEY_LIMIT) {
       if (togetherVerdicts.size >= TOGETHER_VERDICTS) togetherVerdicts.clear();
-      togetherVerdicts.set(lines, verdict);
+      togetherVerdicts.set(detached(lines), verdict);
     }
   }
   return verdict;
