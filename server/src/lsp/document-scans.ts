@@ -96,11 +96,13 @@ export class DocumentScans {
   private async settle(scan: DocumentScan): Promise<void> {
     const { uri, document } = scan;
     if (this.latest.get(uri)?.document !== document || !document.settleWholeParse()) return;
-    const pending: Pending = { controller: new AbortController() };
+    // Registered as the URI's pending scan, so a new version cancels it like any other.
+    const controller = new AbortController();
+    const pending: Pending = { controller };
     this.pending.set(uri, pending);
     try {
-      const result = await this.scanner.scan(document, scan.config, pending.controller!.signal);
-      if (pending.controller!.signal.aborted || this.latest.get(uri)?.document !== document) return;
+      const result = await this.scanner.scan(document, scan.config, controller.signal);
+      if (controller.signal.aborted || this.latest.get(uri)?.document !== document) return;
       const settled: DocumentScan = { ...scan, result };
       this.latest.set(uri, settled);
       this.publish(settled);
