@@ -1,6 +1,7 @@
 import { defineRule } from '../../server/src/engine/define-rule';
 import { KeywordSelector } from '../../server/src/engine/keywords';
 import type { ParsedDocument } from '../../server/src/engine/parsed-document';
+import { crc32, crc32c, endsWithCrc } from '../lib/checksums';
 import docs from './docs.md';
 
 /**
@@ -25,6 +26,7 @@ interface TokenFormat {
 }
 
 const ROTATE = 'revoke it and load its replacement at run time from a secret store';
+const YANDEX_ADVICE = 'revoke it, and let the workload act as a service account through workload identity federation or the VM metadata service instead of a stored key';
 const NPM_ADVICE = 'publish with npm trusted publishing (OIDC) and read install tokens from the environment (`${NPM_TOKEN}`)';
 
 const FORMATS: readonly TokenFormat[] = [
@@ -262,7 +264,42 @@ const FORMATS: readonly TokenFormat[] = [
   { vendor: 'Defined Networking API token', keywords: ['dnkey-'], pattern: /(?<![\w-])dnkey-[a-z0-9=_-]{26}-[a-z0-9=_-]{52}(?![\w=-])/g, advice: ROTATE },
   { vendor: 'Infracost API key', keywords: ['ico-'], pattern: /(?<![\w.-])ico-[A-Za-z0-9]{32}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
   { vendor: 'Neon API key', keywords: ['napi_'], pattern: /(?<![\w-])napi_[a-z0-9]{64}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
-  { vendor: 'Yandex Cloud API key', keywords: ['aqvn'], pattern: /(?<![\w-])AQVN[\w-]{35,38}(?![\w-])/g, accept: mixesLettersAndDigits, advice: 'use a service account with workload identity federation instead of a static API key' },
+  // Yandex Cloud publishes its credentials' shapes, and for most a checksum they carry
+  // (security/operations/search-secrets): a match whose checksum holds is issued, whatever the
+  // file; the few shapes that could be something else need the file to name Yandex otherwise.
+  { vendor: 'Yandex Cloud API key', keywords: ['aqvn'], pattern: /(?<![\w-])AQVN[\w-]{35,38}(?![\w-])/g, accept: mixesLettersAndDigits, advice: YANDEX_ADVICE },
+  {
+    vendor: 'Yandex Cloud static access key secret',
+    // Two letters found in most files: the pattern, a literal start, runs at gigabytes a second.
+    keywords: ['yc'],
+    pattern: /(?<![\w+/-])YC[\w-]{38}(?![\w+/=-])/g,
+    // Base64url of 26 bytes and their CRC-32C.
+    accept: (secret, document) => endsWithCrc(secret, crc32c) || (namesYandex(document) && mixesLettersAndDigits(secret)),
+    advice: YANDEX_ADVICE,
+  },
+  {
+    vendor: 'Yandex OAuth token',
+    keywords: ['y0_', 'y1_', 'y2_', 'y3_', 'y4_', 'y5_', 'y6_'],
+    pattern: /(?<![\w-])y[0-6]_[\w-]{55,199}(?![\w-])/g,
+    // After the prefix, base64url of the token's bytes and their CRC-32.
+    accept: (secret, document) => endsWithCrc(secret.slice(3), crc32) || (namesYandex(document) && mixesLettersAndDigits(secret)),
+    advice: YANDEX_ADVICE,
+  },
+  {
+    vendor: 'Yandex Cloud IAM token, cookie or refresh token',
+    keywords: ['t1.', 'c1.'],
+    pattern: /(?<![\w.-])(?:r?t1|c1)\.[\w-]{8,1000}={0,2}\.[\w-]{86}={0,2}(?![\w.=-])/g,
+    advice: 'request a short-lived IAM token at run time (workload identity federation or the VM metadata service) instead of storing one',
+  },
+  {
+    vendor: 'Yandex SmartCaptcha server key',
+    keywords: ['ysc2_'],
+    pattern: /(?<![\w-])ysc2_[A-Za-z0-9]{40}[0-9a-f]{8}(?![\w-])/g,
+    // The last eight characters are the CRC-32, in hex, of the ones before them.
+    accept: (secret, document) => crc32(Buffer.from(secret.slice(0, -8))).toString(16).padStart(8, '0') === secret.slice(-8) || namesYandex(document),
+    advice: ROTATE,
+  },
+  { vendor: 'Yandex Cloud OIDC application secret', keywords: ['yccs__'], pattern: /(?<![\w-])yccs__[0-9a-f]{64}_[0-9a-f]{8}(?![\w-])/g, advice: ROTATE },
   { vendor: 'MongoDB Atlas service account secret', keywords: ['mdb_sa_sk_'], pattern: /(?<![\w-])mdb_sa_sk_[\w-]{40}(?![\w-])/g, advice: ROTATE },
   { vendor: 'Rootly API key', keywords: ['rootly_'], pattern: /(?<![\w-])rootly_[0-9a-f]{64}(?![\w-])/g, advice: ROTATE },
   {
@@ -547,6 +584,16 @@ const FORMATS: readonly TokenFormat[] = [
  * not as letters inside another word (`rookTable`). Remembered per document version.
  */
 const oktaNamed = new WeakMap<ParsedDocument, boolean>();
+const yandexNamed = new WeakMap<ParsedDocument, boolean>();
+function namesYandex(document: ParsedDocument): boolean {
+  let named = yandexNamed.get(document);
+  if (named === undefined) {
+    named = document.containsKeyword('yandex') && /(?<![a-z])(?:yandex|Yandex|YANDEX)/.test(document.text);
+    yandexNamed.set(document, named);
+  }
+  return named;
+}
+
 function namesOkta(document: ParsedDocument): boolean {
   let named = oktaNamed.get(document);
   if (named === undefined) {
