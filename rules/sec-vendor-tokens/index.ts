@@ -300,6 +300,8 @@ const FORMATS: readonly TokenFormat[] = [
     advice: ROTATE,
   },
   { vendor: 'Yandex Cloud OIDC application secret', keywords: ['yccs__'], pattern: /(?<![\w-])yccs__[0-9a-f]{64}_[0-9a-f]{8}(?![\w-])/g, advice: ROTATE },
+  // Cast AI API access keys: the `castai_v1_` prefix, 64 hex characters and an 8-hex suffix.
+  { vendor: 'Cast AI API access key', keywords: ['castai_v1_'], pattern: /(?<![\w-])castai_v1_[0-9a-f]{64}_[0-9a-f]{8}(?![\w-])/g, advice: ROTATE },
   { vendor: 'MongoDB Atlas service account secret', keywords: ['mdb_sa_sk_'], pattern: /(?<![\w-])mdb_sa_sk_[\w-]{40}(?![\w-])/g, advice: ROTATE },
   { vendor: 'Rootly API key', keywords: ['rootly_'], pattern: /(?<![\w-])rootly_[0-9a-f]{64}(?![\w-])/g, advice: ROTATE },
   {
