@@ -9,8 +9,10 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesS
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import { runCli } from '../../server/src/cli/main';
 import { MIN_FILES_FOR_WORKERS, threadCount } from '../../server/src/cli/scan-pool';
+import { SCAN_WORKER_ROLE } from '../../server/src/cli/worker-role';
 import { tempTree } from '../support/temp-tree';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
@@ -388,6 +390,33 @@ describe('scanning on worker threads', () => {
     assert.ok(legacy.flatMap((file) => file.findings).some((finding) => finding.ruleId === 'sec-slack' && finding.severity === 'warning'));
     assert.ok(!legacy.flatMap((file) => file.findings).some((finding) => finding.ruleId === 'gha-static-aws-keys'));
     assert.ok(report.files.some((file) => file.path.startsWith('services/') && file.findings.some((finding) => finding.ruleId === 'gha-static-aws-keys')));
+  });
+
+  it('serves a scan batch from a worker started on the cached loader (cli.js), as the pool starts them', async () => {
+    const root = project({ 'notify.env': `SLACK_BOT_TOKEN=${SLACK_TOKEN}\n`, 'README.md': '# nothing here\n' });
+    const worker = new Worker(CLI, { workerData: { role: SCAN_WORKER_ROLE }, stdout: true, stderr: true });
+    let printed = '';
+    worker.stdout.on('data', (chunk) => (printed += chunk));
+    worker.stderr.on('data', (chunk) => (printed += chunk));
+    const messages: Array<{ index?: number; outcome?: { result: { findings: Array<{ ruleId: string }> } }; done?: true; error?: string }> = [];
+    const finished = new Promise<void>((resolve, reject) => {
+      worker.on('message', (message) => {
+        messages.push(message);
+        if (message.done) resolve();
+      });
+      worker.once('error', reject);
+      worker.once('exit', () => resolve());
+    });
+    const next = new SharedArrayBuffer(4);
+    worker.postMessage({ jobs: [{ absolute: join(root, 'notify.env'), configIndex: 0 }, { absolute: join(root, 'README.md'), configIndex: 0 }], configs: [{ rules: {} }], next });
+    await finished;
+    await worker.terminate();
+    assert.deepEqual(messages.at(-1), { done: true });
+    assert.equal(printed, '', 'a worker serves its batch and runs no command line');
+    const byIndex = new Map(messages.filter((message) => message.index !== undefined).map((message) => [message.index, message]));
+    assert.deepEqual([...byIndex.keys()].sort(), [0, 1]);
+    assert.ok(byIndex.get(0)!.outcome!.result.findings.some((finding) => finding.ruleId === 'sec-slack'));
+    assert.deepEqual(byIndex.get(1)!.outcome!.result.findings, []);
   });
 
   it('uses worker threads only when the scan is large enough to pay for them', () => {

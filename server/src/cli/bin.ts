@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 import { RELAUNCHED, relaunchWithHeapLimit, scanWantsHeapLimit } from '../node/relaunch';
+import { isScanWorker } from './worker-role';
 
 type Cli = typeof import('./main');
 
@@ -66,7 +67,8 @@ function pruneCaches(directory: string): void {
   for (const stale of caches.slice(CACHES_KEPT)) unlinkSync(stale.path);
 }
 
-function load(): Cli {
+/** Compiles and runs the bundle; `writesCache`: whether this run may leave its compiled functions in the cache. */
+function load(writesCache: boolean): Cli {
   const source = readFileSync(BUNDLE, 'utf8');
   const directory = cacheDirectory(process.env);
   // One file per bundle and Node version, so versions side by side do not overwrite each other's.
@@ -84,7 +86,7 @@ function load(): Cli {
   const cachePath = directory ? join(directory, `cli-${key}.v8cache`) : undefined;
   const cachedData = readCache(cachePath);
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: BUNDLE, ...(cachedData ? { cachedData } : {}) });
-  if (cachePath && (!cachedData || script.cachedDataRejected) && CACHE_WRITERS.has(process.argv[2] ?? '')) {
+  if (writesCache && cachePath && (!cachedData || script.cachedDataRejected)) {
     // Taken at exit, the cache holds the functions the run compiled, not just the top level.
     process.once('exit', () => writeCache(cachePath, script.createCachedData()));
   }
@@ -94,30 +96,40 @@ function load(): Cli {
 }
 
 const argv = process.argv.slice(2);
-const scanning = argv[0] === 'scan' || argv[0] === 'baseline';
-if (scanning) {
-  // Tree-sitter's WebAssembly runs on Liftoff's baseline code only, never optimised by TurboFan.
-  // A CLI run is short: a pre-commit run takes a few hundred milliseconds, in which the tier-up
-  // (compiled on a second thread that the scan's own compilation and GC also want) costs more than
-  // it returns; `--staged` with 20 files went from 0.37 to 0.31 s (medians of 15). On the bench's
-  // 93 MB tree the scan takes as long (3.3 s) and peaks 13 MB lower. Not set for `lsp`: a
-  // long-running server gains from the optimised parser on every keystroke.
-  setFlagsFromString('--liftoff-only');
-}
-if (scanning && process.env[RELAUNCHED] !== undefined) {
-  // A scan of a tree: the relaunched child (`lsp` relaunches too, and keeps the server's flags).
-  // TurboFan inlined the rules' helpers into the scan's large functions and compiled those again
-  // after each deoptimization: about 1.2 s of compiler threads' CPU on the bench's 93 MB tree,
-  // which on two cores the scan threads wait for. Without inlining a single-thread scan is as
-  // fast and two threads finish 6% sooner (3.60 -> 3.37 s). Set before the bundle is compiled, so
-  // the code cache is made and read under the same flags.
-  setFlagsFromString('--no-turbo-inlining');
-}
-if (scanWantsHeapLimit(argv, process.env)) {
-  // 2: the CLI's exit code for errors (main.ts EXIT_ERROR), when the child cannot run.
-  relaunchWithHeapLimit(__filename, argv, process.env, 2).then((code) => {
-    process.exitCode = code;
-  });
+if (isScanWorker()) {
+  // A scan pool's worker (scan-pool.ts): the bundle, once loaded, serves the pool. The main thread
+  // set the V8 flags for the process and writes the cache; the worker only reads it.
+  load(false);
 } else {
-  load().runFromProcess();
+  runCommand();
+}
+
+function runCommand(): void {
+  const scanning = argv[0] === 'scan' || argv[0] === 'baseline';
+  if (scanning) {
+    // Tree-sitter's WebAssembly runs on Liftoff's baseline code only, never optimised by TurboFan.
+    // A CLI run is short: a pre-commit run takes a few hundred milliseconds, in which the tier-up
+    // (compiled on a second thread that the scan's own compilation and GC also want) costs more than
+    // it returns; `--staged` with 20 files went from 0.37 to 0.31 s (medians of 15). On the bench's
+    // 93 MB tree the scan takes as long (3.3 s) and peaks 13 MB lower. Not set for `lsp`: a
+    // long-running server gains from the optimised parser on every keystroke.
+    setFlagsFromString('--liftoff-only');
+  }
+  if (scanning && process.env[RELAUNCHED] !== undefined) {
+    // A scan of a tree: the relaunched child (`lsp` relaunches too, and keeps the server's flags).
+    // TurboFan inlined the rules' helpers into the scan's large functions and compiled those again
+    // after each deoptimization: about 1.2 s of compiler threads' CPU on the bench's 93 MB tree,
+    // which on two cores the scan threads wait for. Without inlining a single-thread scan is as
+    // fast and two threads finish 6% sooner (3.60 -> 3.37 s). Set before the bundle is compiled, so
+    // the code cache is made and read under the same flags.
+    setFlagsFromString('--no-turbo-inlining');
+  }
+  if (scanWantsHeapLimit(argv, process.env)) {
+    // 2: the CLI's exit code for errors (main.ts EXIT_ERROR), when the child cannot run.
+    relaunchWithHeapLimit(__filename, argv, process.env, 2).then((code) => {
+      process.exitCode = code;
+    });
+  } else {
+    load(CACHE_WRITERS.has(argv[0] ?? '')).runFromProcess();
+  }
 }

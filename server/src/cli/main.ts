@@ -12,7 +12,8 @@ import { formatSarif } from './formatters/sarif';
 import { atLeast, type FormatContext } from './formatters/shared';
 import { formatText, summaryText } from './formatters/text';
 import { scanProject, type ScanSummary } from './scan';
-import { isScanWorker, serveScanRequests } from './scan-pool';
+import { serveScanRequests } from './scan-pool';
+import { isScanWorker } from './worker-role';
 import { hasHeapLimit } from '../node/heap';
 import { RELAUNCHED, relaunchWithHeapLimit } from '../node/relaunch';
 

@@ -1,11 +1,14 @@
 import { availableParallelism } from 'node:os';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parentPort, Worker } from 'node:worker_threads';
 import type { EngineConfig } from '../engine/config';
 import { ParsedDocument } from '../engine/parsed-document';
 import type { ScanResult, Scanner } from '../engine/runner';
 import type { Finding } from '../engine/types';
 import { readForScan, readLimitsFor } from '../node/files';
 import { WORKER_RESOURCE_LIMITS } from '../node/heap';
+import { SCAN_WORKER_ROLE } from './worker-role';
 
 /** One file to scan, with the configuration that applies to it. */
 export interface FileJob {
@@ -64,7 +67,6 @@ function preferredFixTitles(scanner: Scanner, document: ParsedDocument, findings
  * compiling the grammars again) costs more than it saves, and pre-commit runs are this small.
  */
 export const MIN_FILES_FOR_WORKERS = 64;
-const WORKER_ROLE = 'nhi-hygiene-scan-worker';
 
 /** How many threads a scan of `files` files uses: `--jobs`, else one per CPU, never more than useful. */
 export function threadCount(files: number, requested: number | undefined): number {
@@ -73,9 +75,15 @@ export function threadCount(files: number, requested: number | undefined): numbe
   return Math.max(1, Math.min(wanted, Math.floor(files / (MIN_FILES_FOR_WORKERS / 2))));
 }
 
-/** Workers load this same bundle; from TypeScript sources (tests under tsx) there is no bundle to load. */
+/**
+ * Workers run this same bundle, loaded by `cli.js` beside it through the V8 code cache the main
+ * thread uses (bin.ts): compiling the bundle afresh kept a worker from its first file for a few
+ * hundred milliseconds of a scan. From TypeScript sources (tests under tsx) there is no bundle.
+ */
 function workerEntry(): string | undefined {
-  return __filename.endsWith('.js') ? __filename : undefined;
+  if (!__filename.endsWith('.js')) return undefined;
+  const loader = join(__dirname, 'cli.js');
+  return existsSync(loader) ? loader : __filename;
 }
 
 /** A file as sent to a worker: its configuration by index into the batch's list. */
@@ -119,7 +127,7 @@ export class ScanPool {
     const entry = workerEntry();
     const workers: Worker[] = [];
     if (entry) {
-      for (let i = 1; i < threads; i++) workers.push(new Worker(entry, { workerData: { role: WORKER_ROLE }, resourceLimits: WORKER_RESOURCE_LIMITS }));
+      for (let i = 1; i < threads; i++) workers.push(new Worker(entry, { workerData: { role: SCAN_WORKER_ROLE }, resourceLimits: WORKER_RESOURCE_LIMITS }));
     }
     return new ScanPool(scanner, workers);
   }
@@ -182,10 +190,6 @@ export class ScanPool {
   }
 }
 
-/** True in a thread started by `ScanPool`; the bundle's entry point then serves its batch instead of the CLI. */
-export function isScanWorker(): boolean {
-  return !isMainThread && (workerData as { role?: string } | undefined)?.role === WORKER_ROLE;
-}
 
 /** A worker's side: takes files from the shared counter until none are left, answering each. */
 export function serveScanRequests(scanner: Scanner): void {
