@@ -345,21 +345,54 @@ function shiftEntry(entry: ParsedEntry, delta: number): void {
   }
 }
 
-/** Moves a node and the nodes under it by `delta` (a walk of its own: yaml's `visit` allocates a path per node). */
+/** What shiftNode reads of yaml's nodes: a node's range and items (a collection's), a pair's key and value. */
+interface Shiftable {
+  readonly range?: [number, number, number] | null;
+  readonly items?: readonly unknown[];
+  readonly key?: unknown;
+  readonly value?: unknown;
+}
+
+/**
+ * Moves a node and the nodes under it by `delta`: a walk of its own (yaml's `visit` allocates a
+ * path per node) that reads the fields directly, as yaml's type tests cost a symbol lookup each
+ * and this visits every node after an edit. A node has a range and a pair none.
+ */
 function shiftNode(node: unknown, delta: number): void {
-  if (isPair(node)) {
-    shiftNode(node.key, delta);
-    shiftNode(node.value, delta);
-    return;
-  }
-  if (!isNode(node)) return;
-  const range = node.range;
+  if (typeof node !== 'object' || node === null) return;
+  const { range, items } = node as Shiftable;
   if (range) {
     range[0] += delta;
     range[1] += delta;
     range[2] += delta;
+  } else if (isPair(node)) {
+    shiftNode(node.key, delta);
+    shiftNode(node.value, delta);
+    return;
   }
-  if (isCollection(node)) for (const item of node.items) shiftNode(item, delta);
+  if (items) for (let i = 0; i < items.length; i++) shiftNode(items[i], delta);
+}
+
+/**
+ * The content lines (not blank, not a comment) of the text topEntries last read: where each starts
+ * and where its first non-space character is. childEntries reads them instead of the text again;
+ * the buffers are reused, as this runs at every keystroke (each thread has its own).
+ */
+let contentStarts = new Int32Array(4096);
+let contentFirsts = new Int32Array(4096);
+let contentLines = 0;
+
+function recordContentLine(line: number, first: number): void {
+  if (contentLines === contentStarts.length) {
+    const starts = new Int32Array(contentLines * 2);
+    const firsts = new Int32Array(contentLines * 2);
+    starts.set(contentStarts);
+    firsts.set(contentFirsts);
+    contentStarts = starts;
+    contentFirsts = firsts;
+  }
+  contentStarts[contentLines] = line;
+  contentFirsts[contentLines++] = first;
 }
 
 /**
@@ -368,6 +401,7 @@ function shiftNode(node: unknown, delta: number): void {
  */
 function topEntries(source: string): { tops: TopEntry[]; strays: Strays } | undefined {
   const lineStarts: number[] = [];
+  contentLines = 0;
   for (let line = 0; line < source.length; ) {
     let next = source.indexOf('\n', line);
     next = next === -1 ? source.length : next + 1;
@@ -377,6 +411,7 @@ function topEntries(source: string): { tops: TopEntry[]; strays: Strays } | unde
     // Blank and comment lines belong to the entry they are in.
     if (first < next && code !== 10 && code !== 13 && code !== 35) {
       if (code === 9) return undefined;
+      recordContentLine(line, first);
       if (first === line) {
         if (!startsPlainKey(code) || source.startsWith('---', line) || source.startsWith('...', line)) return undefined;
         // A line with no key on it goes on with the entry before it (see hasKey).
@@ -477,23 +512,27 @@ function childEntries(source: string, start: number, end: number, strays: Strays
   if (!/^[^\s#'"][^#'"]*:[ \t]*(?:#.*)?\r?$/.test(source.slice(start, keyLineEnd))) return undefined;
   const children: number[] = [];
   let indent = -1;
-  for (let line = keyLineEnd + 1; line < end; ) {
-    let next = source.indexOf('\n', line);
-    next = next === -1 || next >= end ? end : next + 1;
-    let first = line;
-    while (first < next && source.charCodeAt(first) === 32) first++;
-    const code = source.charCodeAt(first);
-    if (first < next && code !== 10 && code !== 13 && code !== 35 && (first > line || !hasStray(strays, line, line + 1))) {
-      if (code === 9) return undefined;
-      const column = first - line;
-      if (indent === -1) indent = column;
-      // A line less indented than the children is inside the child before it (a broken line there).
-      if (column === indent) {
-        if (!startsPlainKey(code)) return undefined;
-        if (hasKey(source, first, next)) children.push(line);
-      }
+  // The content lines topEntries recorded, from the first after the key line (a binary search).
+  let low = 0;
+  let high = contentLines;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (contentStarts[middle]! <= keyLineEnd) low = middle + 1;
+    else high = middle;
+  }
+  for (let index = low; index < contentLines; index++) {
+    const line = contentStarts[index]!;
+    if (line >= end) break;
+    const first = contentFirsts[index]!;
+    if (first === line && hasStray(strays, line, line + 1)) continue;
+    const column = first - line;
+    if (indent === -1) indent = column;
+    // A line less indented than the children is inside the child before it (a broken line there).
+    if (column === indent) {
+      const code = source.charCodeAt(first);
+      if (!startsPlainKey(code)) return undefined;
+      if (hasKey(source, first, lineEndAt(source, line))) children.push(line);
     }
-    line = next;
   }
   return children.length >= 2 ? children : undefined;
 }
