@@ -12,13 +12,17 @@ import docs from './docs.md';
  * and libcurl's credential options set in code (`CURLOPT_PASSWORD, "x"`). The `--option=value`
  * form is an assignment, which sec-password-assignment reads.
  *
- * Both option patterns look ahead for a credential word in the option's name (every name
- * VALUE_OPTION and KEYSTORE_PASSWORD_OPTION accept has one), so the many other options of a script
- * (`--part 3`, `-o out`) are passed over without a match to build and judge.
+ * Both option patterns need a credential word in the option's name (every name VALUE_OPTION and
+ * KEYSTORE_PASSWORD_OPTION accept has one). They are tried only where the prefilter found one of
+ * OPTION_WORDS, at the start of the option around it, so the many other options of a script
+ * (`--part 3`, `-o out`, every `- name:` of a workflow) are never looked at.
  */
-const LONG_OPTION = /(?<![\w-])--(?=[\w-]{0,60}?(?:pw|pass|secret|token|key|bearer|credential))([A-Za-z][\w-]{1,60})[ \t]+(?:(["'])([^"'\r\n]{1,300})\2|([^\s"'`;|&<>()\\-][^\s"'`;|&<>()\\]{0,299}))/gi;
+const OPTION_WORDS = ['pw', 'pass', 'secret', 'token', 'key', 'bearer', 'credential'];
+const LONG_OPTION = /(?<![\w-])--(?=[\w-]{0,60}?(?:pw|pass|secret|token|key|bearer|credential))([A-Za-z][\w-]{1,60})[ \t]+(?:(["'])([^"'\r\n]{1,300})\2|([^\s"'`;|&<>()\\-][^\s"'`;|&<>()\\]{0,299}))/iy;
 /** A single-dash option of one word (`-Password`, `-storepass`, `-ClientSecret`); PowerShell's `-Password:'x'` is an assignment. */
-const SINGLE_DASH_OPTION = /(?<![\w-])-(?=[A-Za-z0-9]{0,40}?(?:pw|pass|secret|token|key|bearer|credential))([A-Za-z][A-Za-z0-9]{2,40})[ \t]+(?:(["'])([^"'\r\n]{1,300})\2|([^\s"'`;|&<>()\\$-][^\s"'`;|&<>()\\]{0,299}))/gi;
+const SINGLE_DASH_OPTION = /(?<![\w-])-(?=[A-Za-z0-9]{0,40}?(?:pw|pass|secret|token|key|bearer|credential))([A-Za-z][A-Za-z0-9]{2,40})[ \t]+(?:(["'])([^"'\r\n]{1,300})\2|([^\s"'`;|&<>()\\$-][^\s"'`;|&<>()\\]{0,299}))/iy;
+/** How far back from a credential word an option can start: `--` and the longest name LONG_OPTION takes. */
+const OPTION_REACH = 63;
 const VALUE_OPTION = /^(?:password|passwd|pass|pwd|pw|passphrase|secret|token|key|apikey|bearer|credential|credentials|\w{1,20}(?:password|secret|token|apikey))$/;
 /** Java keytool's and jarsigner's password options, run together without a credential word of their own. */
 const KEYSTORE_PASSWORD_OPTION = /^(?:src|dest|new)?(?:store|key)pass$/i;
@@ -51,6 +55,23 @@ const PASSWORD_ARGUMENT: Readonly<Record<string, number>> = { NetworkCredential:
 /** How far a constructor's arguments are read (they may span lines). */
 const ARGUMENTS_REACH = 600;
 
+/** Where the run of `isRunChar` characters that holds `at` starts, looking back at most OPTION_REACH characters. */
+function runStart(text: string, at: number, isRunChar: (code: number) => boolean): number {
+  const limit = Math.max(0, at - OPTION_REACH);
+  let start = at;
+  while (start > limit && isRunChar(text.charCodeAt(start - 1))) start--;
+  return start;
+}
+
+function isAlphanumeric(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/** A character of a long option's name: `[\w-]`. */
+function isLongOptionChar(code: number): boolean {
+  return isAlphanumeric(code) || code === 95 || code === 45;
+}
+
 /** A word of a command line and where it starts; quotes around the whole word are dropped. */
 interface Word {
   readonly text: string;
@@ -63,7 +84,8 @@ export default defineRule({
   defaultSeverity: 'warning',
   fileKinds: '*',
   generic: true,
-  keywords: ['--', 'pass', 'pwd', 'secret', 'token', 'key', 'bearer', ' -p', 'mysql', 'mariadb', 'curl', 'sshpass', 'convertto-securestring', 'curlopt_', 'pycurl.', 'networkcredential', 'directoryentry'],
+  locatesKeywords: OPTION_WORDS,
+  keywords: [...OPTION_WORDS, ' -p', 'mysql', 'mariadb', 'curl', 'sshpass', 'convertto-securestring', 'curlopt_', 'pycurl.', 'networkcredential', 'directoryentry'],
   docs,
   check({ document, report }) {
     const text = document.text;
@@ -77,11 +99,29 @@ export default defineRule({
       report({ span: [start, start + value.length], secret: value, message: message(dashes + option), construct: dashes + option });
     };
 
-    if (document.containsKeyword('--')) {
-      for (const match of text.matchAll(LONG_OPTION)) reportOption(match, match[1]!, '--');
-    }
-    if (['pass', 'pwd', 'secret', 'token', 'key', 'bearer'].some((keyword) => document.containsKeyword(keyword))) {
-      for (const match of text.matchAll(SINGLE_DASH_OPTION)) reportOption(match, match[1]!, '-');
+    // Each option is tried once, where its run of name characters starts, and not inside the value
+    // of an option already matched: what a left-to-right search of the whole text would find.
+    let longFrom = 0;
+    let singleFrom = 0;
+    for (const hit of document.keywordStarts(OPTION_WORDS)) {
+      const long = runStart(text, hit, isLongOptionChar);
+      if (long >= longFrom && text.startsWith('--', long)) {
+        LONG_OPTION.lastIndex = long;
+        const match = LONG_OPTION.exec(text);
+        if (match) {
+          longFrom = long + match[0].length;
+          reportOption(match, match[1]!, '--');
+        }
+      }
+      const single = runStart(text, hit, isAlphanumeric) - 1;
+      if (single >= singleFrom && text.charCodeAt(single) === 45) {
+        SINGLE_DASH_OPTION.lastIndex = single;
+        const match = SINGLE_DASH_OPTION.exec(text);
+        if (match) {
+          singleFrom = single + match[0].length;
+          reportOption(match, match[1]!, '-');
+        }
+      }
     }
 
     if (document.containsKeyword(' -p')) {

@@ -63,7 +63,7 @@ export class Scanner {
     this.idByAlias = new Map(rules.flatMap((rule) => (rule.aliases ?? []).map((alias) => [alias, rule.id] as const)));
     this.keywords = new KeywordIndex(
       [...rules.flatMap((rule) => [...rule.keywords, ...(rule.secondaryKeywords ?? [])]), ...SUPPRESSION_MARKERS],
-      rules.flatMap((rule) => (rule.locatesKeywords ? rule.keywords : [])),
+      rules.flatMap(locatedKeywords),
     );
     const byKeyword = new Map<string, number[]>();
     rules.forEach((rule, position) => {
@@ -267,6 +267,12 @@ function dropGenericDuplicates(findings: Finding[], rules: ReadonlyMap<string, R
       !specific.some((other) => other.span[0] < finding.span[1] && finding.span[0] < other.span[1]),
   );
   findings.splice(0, findings.length, ...kept);
+}
+
+/** The keywords whose every occurrence the prefilter records for `rule` (`Rule.locatesKeywords`). */
+function locatedKeywords(rule: Rule): readonly string[] {
+  const located = rule.locatesKeywords;
+  return located === true ? rule.keywords : Array.isArray(located) ? located : [];
 }
 
 function usesSyntaxTree(rule: Rule): boolean {

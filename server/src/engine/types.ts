@@ -190,9 +190,11 @@ export interface Rule {
   /**
    * The rule starts its work where its keywords occur and reads the offsets with
    * `document.keywordStarts`: the prefilter then records every occurrence of them in its one pass,
-   * and the rule needs no search of its own over the text.
+   * and the rule needs no search of its own over the text. `true` locates all of `keywords`; a
+   * list locates those words only (among `keywords` or `secondaryKeywords`), for a rule that starts
+   * some of its checks from a word and gates others on words too common to record.
    */
-  readonly locatesKeywords?: boolean;
+  readonly locatesKeywords?: boolean | readonly string[];
   /**
    * Further lower-case words the rule asks `document.containsKeyword` about, which do not decide
    * whether it runs (a vendor's name that confirms a shape, a word that picks one of its checks).
