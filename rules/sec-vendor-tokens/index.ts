@@ -266,7 +266,8 @@ const FORMATS: readonly TokenFormat[] = [
   { vendor: 'Neon API key', keywords: ['napi_'], pattern: /(?<![\w-])napi_[a-z0-9]{64}(?![\w-])/g, accept: mixesLettersAndDigits, advice: ROTATE },
   // Yandex Cloud publishes its credentials' shapes, and for most a checksum they carry
   // (security/operations/search-secrets): a match whose checksum holds is issued, whatever the
-  // file; the few shapes that could be something else need the file to name Yandex otherwise.
+  // file; the few shapes that could be something else need the file to name Yandex otherwise
+  // (`yandex`, a secondary keyword of the rule).
   { vendor: 'Yandex Cloud API key', keywords: ['aqvn'], pattern: /(?<![\w-])AQVN[\w-]{35,38}(?![\w-])/g, accept: mixesLettersAndDigits, advice: YANDEX_ADVICE },
   {
     vendor: 'Yandex Cloud static access key secret',
@@ -274,7 +275,7 @@ const FORMATS: readonly TokenFormat[] = [
     keywords: ['yc'],
     pattern: /(?<![\w+/-])YC[\w-]{38}(?![\w+/=-])/g,
     // Base64url of 26 bytes and their CRC-32C.
-    accept: (secret, document) => endsWithCrc(secret, crc32c) || (namesYandex(document) && mixesLettersAndDigits(secret)),
+    accept: (secret, document) => endsWithCrc(secret, crc32c) || (document.containsKeyword('yandex') && mixesLettersAndDigits(secret)),
     advice: YANDEX_ADVICE,
   },
   {
@@ -282,7 +283,7 @@ const FORMATS: readonly TokenFormat[] = [
     keywords: ['y0_', 'y1_', 'y2_', 'y3_', 'y4_', 'y5_', 'y6_'],
     pattern: /(?<![\w-])y[0-6]_[\w-]{55,199}(?![\w-])/g,
     // After the prefix, base64url of the token's bytes and their CRC-32.
-    accept: (secret, document) => endsWithCrc(secret.slice(3), crc32) || (namesYandex(document) && mixesLettersAndDigits(secret)),
+    accept: (secret, document) => endsWithCrc(secret.slice(3), crc32) || (document.containsKeyword('yandex') && mixesLettersAndDigits(secret)),
     advice: YANDEX_ADVICE,
   },
   {
@@ -296,7 +297,7 @@ const FORMATS: readonly TokenFormat[] = [
     keywords: ['ysc2_'],
     pattern: /(?<![\w-])ysc2_[A-Za-z0-9]{40}[0-9a-f]{8}(?![\w-])/g,
     // The last eight characters are the CRC-32, in hex, of the ones before them.
-    accept: (secret, document) => crc32(Buffer.from(secret.slice(0, -8))).toString(16).padStart(8, '0') === secret.slice(-8) || namesYandex(document),
+    accept: (secret, document) => crc32(Buffer.from(secret.slice(0, -8))).toString(16).padStart(8, '0') === secret.slice(-8) || document.containsKeyword('yandex'),
     advice: ROTATE,
   },
   { vendor: 'Yandex Cloud OIDC application secret', keywords: ['yccs__'], pattern: /(?<![\w-])yccs__[0-9a-f]{64}_[0-9a-f]{8}(?![\w-])/g, advice: ROTATE },
@@ -586,16 +587,6 @@ const FORMATS: readonly TokenFormat[] = [
  * not as letters inside another word (`rookTable`). Remembered per document version.
  */
 const oktaNamed = new WeakMap<ParsedDocument, boolean>();
-const yandexNamed = new WeakMap<ParsedDocument, boolean>();
-function namesYandex(document: ParsedDocument): boolean {
-  let named = yandexNamed.get(document);
-  if (named === undefined) {
-    named = document.containsKeyword('yandex') && /(?<![a-z])(?:yandex|Yandex|YANDEX)/.test(document.text);
-    yandexNamed.set(document, named);
-  }
-  return named;
-}
-
 function namesOkta(document: ParsedDocument): boolean {
   let named = oktaNamed.get(document);
   if (named === undefined) {
@@ -678,6 +669,8 @@ export default defineRule({
   defaultSeverity: 'error',
   fileKinds: '*',
   keywords: FORMATS_BY_KEYWORD.keywords,
+  // The vendor names some formats need in the file when their own evidence is missing.
+  secondaryKeywords: ['yandex'],
   docs,
   check({ document, report }) {
     const text = document.text;

@@ -190,7 +190,6 @@ export class ScanPool {
   }
 }
 
-
 /** A worker's side: takes files from the shared counter until none are left, answering each. */
 export function serveScanRequests(scanner: Scanner): void {
   parentPort?.once('message', async (batch: Batch) => {

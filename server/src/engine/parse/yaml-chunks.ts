@@ -345,12 +345,10 @@ function shiftEntry(entry: ParsedEntry, delta: number): void {
   }
 }
 
-/** What shiftNode reads of yaml's nodes: a node's range and items (a collection's), a pair's key and value. */
+/** What shiftNode reads of yaml's nodes directly: a node's range, a collection's items. */
 interface Shiftable {
   readonly range?: [number, number, number] | null;
   readonly items?: readonly unknown[];
-  readonly key?: unknown;
-  readonly value?: unknown;
 }
 
 /**
