@@ -72,14 +72,20 @@ type Strays = readonly number[];
 
 /** Whether a stray line starts in `[start, end)`: such a run is broken, whatever follows it. A binary search: a hostile text can have a stray line on every other line. */
 function hasStray(strays: Strays, start: number, end: number): boolean {
+  const index = firstIndexFrom(strays, strays.length, start);
+  return index < strays.length && strays[index]! < end;
+}
+
+/** The index of the first of the first `count` offsets of `sorted` (increasing) that is at least `offset`. */
+function firstIndexFrom(sorted: ArrayLike<number>, count: number, offset: number): number {
   let low = 0;
-  let high = strays.length;
+  let high = count;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (strays[middle]! < start) low = middle + 1;
+    if (sorted[middle]! < offset) low = middle + 1;
     else high = middle;
   }
-  return low < strays.length && strays[low]! < end;
+  return low;
 }
 
 /**
@@ -510,15 +516,8 @@ function childEntries(source: string, start: number, end: number, strays: Strays
   if (!/^[^\s#'"][^#'"]*:[ \t]*(?:#.*)?\r?$/.test(source.slice(start, keyLineEnd))) return undefined;
   const children: number[] = [];
   let indent = -1;
-  // The content lines topEntries recorded, from the first after the key line (a binary search).
-  let low = 0;
-  let high = contentLines;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (contentStarts[middle]! <= keyLineEnd) low = middle + 1;
-    else high = middle;
-  }
-  for (let index = low; index < contentLines; index++) {
+  // The content lines topEntries recorded, from the first after the key line.
+  for (let index = firstIndexFrom(contentStarts, contentLines, keyLineEnd + 1); index < contentLines; index++) {
     const line = contentStarts[index]!;
     if (line >= end) break;
     const first = contentFirsts[index]!;
