@@ -35,7 +35,7 @@ const CASES: Array<[string, string, FileKind[]]> = [
   ['main.tf', '', ['terraform']],
   ['envs/prod/terraform.tfvars', '', ['terraform']],
   ['config.hcl', '', ['terraform']],
-  ['main.tf.json', '{}', ['json', 'terraform']],
+  ['main.tf.json', '{}', ['json']],
   ['package.json', '{"name": "x"}', ['json']],
   ['src/index.js', '', ['javascript']],
   ['src/index.mjs', '', ['javascript']],

@@ -20,8 +20,9 @@ export function detectFileKinds(path: string, rawText: string): ReadonlySet<File
       break;
     case 'json':
       kinds.add('json');
-      if (name.endsWith('.tf.json')) kinds.add('terraform');
-      else if (looksLikeCloudFormation(text)) kinds.add('cloudformation');
+      // Terraform JSON (`*.tf.json`) stays JSON here: the Terraform rules read its native-syntax
+      // translation (parse/terraform-json.ts), which the runner scans beside it.
+      if (!name.endsWith('.tf.json') && looksLikeCloudFormation(text)) kinds.add('cloudformation');
       break;
     case 'tf':
     case 'tfvars':

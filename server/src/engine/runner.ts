@@ -7,6 +7,7 @@ import { detectFileKinds } from './file-kind';
 import { codeLanguageOf, ParsedDocument } from './parsed-document';
 import { readReferencedFile } from './referenced-files';
 import { embeddedSources, type EmbeddedSource } from './source-map';
+import { isTerraformJson, terraformJsonAsNative } from './parse/terraform-json';
 import { isPlaceholderSecret } from './secret-values';
 import { applySuppressions, readSuppressions, SUPPRESSION_MARKERS, type DirectiveNotice, type Suppression } from './suppressions';
 import { SEVERITY_RANK, type Finding, type Fix, type Report, type Rule, type Severity } from './types';
@@ -133,7 +134,16 @@ export class Scanner {
     const skipped = skipReason(document, limits);
     const sources = skipped ? undefined : embeddedSources(document.path, document.text);
     if (sources) return this.scanEmbedded(document, sources, config, limits, signal);
-    return this.scanText(document, config, limits, skipped, signal);
+    const result = await this.scanText(document, config, limits, skipped, signal);
+    if (skipped || result.bounded || !isTerraformJson(document.path)) return result;
+    let native: EmbeddedSource | undefined;
+    try {
+      native = document.derived(nativeTerraform);
+    } catch (error) {
+      if (error instanceof ParseBudgetError) return { ...result, bounded: error.message };
+      throw error;
+    }
+    return native ? this.withNativeTerraform(document, native, result, config, limits, signal) : result;
   }
 
   private async scanText(
@@ -142,7 +152,7 @@ export class Scanner {
     limits: ScanLimits,
     skipped: ScanResult['skipped'],
     signal: AbortSignal | undefined,
-    textRulesOnly = false,
+    include: (rule: Rule) => boolean = everyRule,
   ): Promise<ScanResult> {
     // A binary file is skipped, unless a rule reads binary files of its name (key stores).
     const readers = skipped?.reason === 'binary' && document.bytes ? this.rules.filter((rule) => rule.binaryFiles?.test(document.path)) : [];
@@ -157,10 +167,10 @@ export class Scanner {
     for (const rule of skipped ? readers : this.candidates(document)) {
       if (signal?.aborted) throw new ScanCancelledError();
       // Cheapest test first: most rules are out on file kind, before any resolving.
-      if (!inFileKinds(rule, document)) continue;
+      if (!inFileKinds(rule, document) || !include(rule)) continue;
       const resolved = this.resolved(rule, config);
       if (!resolved || !patternMatches(rule, document)) continue;
-      if ((bounded || textRulesOnly) && usesSyntaxTree(rule)) continue;
+      if (bounded && usesSyntaxTree(rule)) continue;
       try {
         // Most rules are synchronous: only a rule that returns a promise is awaited, as an await
         // per rule and document was a measurable share of a headless scan.
@@ -207,13 +217,41 @@ export class Scanner {
       return { ...finding, span, range: map.source.rangeOf(span), message: `${finding.message} (in ${source.path}, embedded in this source map)`, fixable: false };
     };
     for (const source of sources) {
-      const result = await this.scanText(ParsedDocument.of(source.path, source.text), config, limits, undefined, signal, true);
+      const result = await this.scanText(ParsedDocument.of(source.path, source.text), config, limits, undefined, signal, readsText);
       for (const finding of result.findings) findings.push(onMap(finding, source));
       for (const entry of result.suppressed) suppressed.push({ ...entry, finding: onMap(entry.finding, source) });
       failures.push(...result.failures);
     }
     // Directive notices (unused, expired) belong to the source file, where they are reported.
     return { findings: withUniqueFingerprints(findings), suppressed, notices: [], failures };
+  }
+
+  /**
+   * A Terraform JSON file: the Terraform rules run on its native-syntax translation and their
+   * findings are moved onto the JSON (without fixes, which would edit the translation), beside
+   * what the other rules found in the JSON itself.
+   */
+  private async withNativeTerraform(
+    document: ParsedDocument,
+    native: EmbeddedSource,
+    result: ScanResult,
+    config: EngineConfig,
+    limits: ScanLimits,
+    signal: AbortSignal | undefined,
+  ): Promise<ScanResult> {
+    // A failure to load is reported by the rules that need the grammar, as for a .tf file.
+    await ensureLanguage('hcl').catch(() => undefined);
+    const translated = await this.scanText(ParsedDocument.of(native.path, native.text), config, limits, undefined, signal, readsTerraform);
+    const bounded = result.bounded ?? translated.bounded;
+    if (translated.findings.length === 0 && translated.failures.length === 0) return bounded ? { ...result, bounded } : result;
+    const moved = translated.findings.map((finding): Finding => {
+      const span: Finding['span'] = [native.outerOffset(finding.span[0]), Math.max(native.outerOffset(finding.span[0]), native.outerOffset(finding.span[1]))];
+      return { ...finding, span, range: document.source.rangeOf(span), fixable: false };
+    });
+    const findings = [...result.findings, ...moved];
+    dropGenericDuplicates(findings, this.byId);
+    findings.sort(compareFindings);
+    return { ...result, findings: withUniqueFingerprints(findings), failures: [...result.failures, ...translated.failures], ...(bounded ? { bounded } : {}) };
   }
 
   /** The fixes a rule offers for one of its findings in this document version. */
@@ -273,6 +311,19 @@ function dropGenericDuplicates(findings: Finding[], rules: ReadonlyMap<string, R
 function locatedKeywords(rule: Rule): readonly string[] {
   const located = rule.locatesKeywords;
   return located === true ? rule.keywords : Array.isArray(located) ? located : [];
+}
+
+const everyRule = (): boolean => true;
+/** Rules that read text, for sources embedded in a map (their syntax rules run where the source lives). */
+const readsText = (rule: Rule): boolean => !usesSyntaxTree(rule);
+/** The Terraform rules, for a Terraform JSON file's native translation (the others read the JSON). */
+const readsTerraform = (rule: Rule): boolean => rule.fileKinds !== '*' && rule.fileKinds.includes('terraform');
+
+/** A Terraform JSON file read as native syntax; undefined when it does not parse or holds no blocks. */
+function nativeTerraform(document: ParsedDocument): EmbeddedSource | undefined {
+  const [json] = document.yaml();
+  if (!json || json.errors.length > 0) return undefined;
+  return terraformJsonAsNative(document.path, document.text, json.contents);
 }
 
 function usesSyntaxTree(rule: Rule): boolean {
