@@ -275,6 +275,18 @@ describe('JavaScript and TypeScript error containment', () => {
     assert.deepEqual(lines, ["import jwt from 'jsonwebtoken';", 'const query = `', "const quoted = '`';", 'if (ready) start()', 'try { run() }', '@Injectable()', 'export class Tokens {}', '$(() => init());']);
   });
 
+  it('judges again the chunk start of the line an edit begins in, even past its first word', () => {
+    // `async function main() {` starts a chunk; with `ync function main` deleted the line reads
+    // `as() {`, which continues the statement before it (`x as T`) and starts none.
+    const before = "const timeout = 30;\nasync function main() {\n  await run();\n}\nmain();\n";
+    const at = before.indexOf('ync function main');
+    const after = before.slice(0, at) + before.slice(at + 'ync function main'.length);
+    const fresh = chunkStarts(after, 'javascript');
+    assert.ok(!fresh.includes(before.indexOf('async')), 'the fresh read does not start a chunk at `as() {`');
+    const region = changedRegion(before, after)!;
+    assert.deepEqual(chunkStarts(after, 'javascript', { starts: chunkStarts(before, 'javascript'), region }), fresh);
+  });
+
   it('gives the whole-file parse for every JavaScript and TypeScript file that parses', () => {
     const files = codeFiles();
     assert.ok(files.length > 150, `only ${files.length} code files`);

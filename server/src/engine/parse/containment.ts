@@ -190,9 +190,12 @@ export function chunkStarts(text: string, language: ContainedLanguage, previous?
   if (!previous) return readChunkStarts(text, grammar, [0]);
   const { starts: before, region } = previous;
   const delta = region.newEnd - region.oldEnd;
+  // Whether a line starts a chunk is read from the line itself, so the line the change begins in
+  // is judged again, even where the change is past its first word (`async function` → `as(`).
+  const changedLine = text.lastIndexOf('\n', region.start - 1) + 1;
   let kept = 0;
-  while (kept < before.length && before[kept]! < region.start) kept++;
-  // The chunk holding the change's first line starts at before[kept - 1] (0 when the change is at the very start).
+  while (kept < before.length && before[kept]! < changedLine) kept++;
+  // The chunk before the change's first line starts at before[kept - 1] (0 when the change is on the first line).
   const starts = before.slice(0, Math.max(1, kept));
   if (kept === 0) starts[0] = 0;
   let next = kept;
