@@ -2,8 +2,8 @@ import { defineRule } from '../../server/src/engine/define-rule';
 import type { SyntaxNode } from '../../server/src/engine/parse/tree-sitter';
 import type { ParsedDocument } from '../../server/src/engine/parsed-document';
 import type { TextEdit } from '../../server/src/engine/types';
-import { looksLikeRandomKey, namesCredential } from '../lib/credential-names';
-import { isFunctionNode, named, nodeAt, parentOf, stringValue, unwrapExpression } from '../lib/syntax';
+import { looksLikeRandomKey, looksLikeSecretLiteral, namesCredential, nameWords } from '../lib/credential-names';
+import { constantValue, envVariableName, isFunctionNode, named, nodeAt, parentOf, stringValue, unwrapExpression } from '../lib/syntax';
 import docs from './docs.md';
 
 /**
@@ -23,9 +23,22 @@ const IDENTITY_CREDENTIALS = new Set(['ManagedIdentityCredential', 'WorkloadIden
 /** Azure credentials built from a stored secret or certificate. */
 const SECRET_CREDENTIALS = new Set(['ClientSecretCredential', 'ClientCertificateCredential', 'UsernamePasswordCredential', 'ClientAssertionCredential']);
 
+/**
+ * Words of a call or name that obtains a credential (`getOidcToken()`, `fetch_secret()`,
+ * `assumeRole()`, `session.credentials`): the primary path a logical fallback stands behind.
+ */
+const SOURCE_WORDS = new Set(['token', 'tokens', 'credential', 'credentials', 'creds', 'secret', 'secrets', 'oidc', 'auth', 'authenticate', 'login', 'signin', 'identity', 'assume', 'password', 'apikey', 'jwt']);
+/** The same, as text before a `||`, `??` or `or`: whether a site is worth parsing. */
+const SOURCE_TEXT = /token|credential|creds|secret|oidc|auth|login|sign_?in|identity|assume|password|api_?key|jwt/i;
+/** How much of a line before a logical operator is read for its primary path. */
+const LINE_REACH = 240;
+const LOGICAL_EXPRESSIONS = new Set(['binary_expression', 'boolean_operator']);
+
 interface Fallback {
   node: SyntaxNode;
   secret?: string;
+  /** What tells this fallback from another handing out the same secret (a fingerprint must not move when one is fixed). */
+  construct?: string;
   message: string;
   edit?: TextEdit;
   title?: string;
@@ -36,8 +49,9 @@ export default defineRule({
   category: 'fallback',
   defaultSeverity: 'error',
   fileKinds: ['javascript', 'typescript', 'python'],
-  keywords: ['catch', 'except', 'chainedtokencredential'],
-  locatesKeywords: true,
+  // `||`, `??` and ` or ` only make the rule a candidate; their sites are found in `check`.
+  keywords: ['catch', 'except', 'chainedtokencredential', '||', '??', ' or '],
+  locatesKeywords: ['catch', 'except', 'chainedtokencredential'],
   syntax: 'code',
   options: {
     minimumLength: { type: 'number', default: 8, description: 'Shortest literal treated as a credential.' },
@@ -45,24 +59,28 @@ export default defineRule({
   docs,
   check({ document, options, report }) {
     const minimumLength = Number(options.minimumLength);
-    // `catch` is in nearly every JavaScript file; parsing is the cost, so only files where a
-    // candidate has what a finding needs nearby are parsed.
+    // `catch` is in nearly every JavaScript file, and `||` too; parsing is the cost, so only files
+    // where a candidate has what a finding needs nearby are parsed.
     const matches = candidates(document);
-    if (!worthParsing(document.text, matches, minimumLength)) return;
+    const sites = logicalSites(document.text, document.codeLanguage === 'python');
+    if (sites.length === 0 && !worthParsing(document.text, matches, minimumLength)) return;
     const root = document.tree(document.codeLanguage!).rootNode;
+    const fallbacks = [
+      ...matches.flatMap((match) => fallbacksAt(root, match.index, document.text, minimumLength)),
+      ...sites.flatMap((site) => logicalFallback(root, site, document.text, minimumLength) ?? []),
+    ];
     const seen = new Set<number>();
-    for (const match of matches) {
-      for (const found of fallbacksAt(root, match.index, document.text, minimumLength)) {
-        if (seen.has(found.node.startIndex)) continue;
-        seen.add(found.node.startIndex);
-        report({
-          span: [found.node.startIndex, found.node.endIndex],
-          message: found.message,
-          ...(found.secret !== undefined ? { secret: found.secret } : {}),
-          data: found.edit ? { edits: [found.edit], title: found.title } : {},
-          fixable: found.edit !== undefined,
-        });
-      }
+    for (const found of fallbacks) {
+      if (seen.has(found.node.startIndex)) continue;
+      seen.add(found.node.startIndex);
+      report({
+        span: [found.node.startIndex, found.node.endIndex],
+        message: found.message,
+        ...(found.secret !== undefined ? { secret: found.secret } : {}),
+        ...(found.construct !== undefined ? { construct: found.construct } : {}),
+        data: found.edit ? { edits: [found.edit], title: found.title } : {},
+        fixable: found.edit !== undefined,
+      });
     }
   },
   fix({ finding }) {
@@ -99,6 +117,8 @@ function worthParsing(text: string, matches: readonly RegExpExecArray[], minimum
       if (SECRET_CREDENTIAL.test(after)) return true;
       continue;
     }
+    // `=> FALLBACK_TOKEN`, `return DEV_KEY`, `key = DEV_KEY`: a name the file binds to a literal.
+    for (const use of after.matchAll(HANDED_NAME)) if (bindsLiteral(text, use[1]!)) return true;
     for (const literal of after.matchAll(NEARBY_LITERAL)) {
       const value = literal[0].slice(1, -1);
       if (value.length < minimumLength) continue;
@@ -116,6 +136,18 @@ function worthParsing(text: string, matches: readonly RegExpExecArray[], minimum
         if (callableNames(text.slice(Math.max(0, match.index - BEFORE), match.index)).some(namesCredential)) return true;
       }
     }
+  }
+  return false;
+}
+
+/** A name handed out after `=>`, `return` or `=`; keywords are not names. */
+const HANDED_NAME = /(?:=>|\breturn\b|[^=!<>]=)[ \t(]*(?!(?:null|undefined|None|this|self|new|await|true|false|function|async|void|typeof)\b)([A-Za-z_$][\w$]{0,63})(?![\w$(.\[])/g;
+
+/** Whether the file assigns `name` a string literal (`const DEV_KEY = '…'`, `DEV_KEY: str = "…"`). */
+function bindsLiteral(text: string, name: string): boolean {
+  for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + name.length)) {
+    if (/[\w$.]/.test(text[at - 1] ?? ' ')) continue;
+    if (/^[ \t]*(?::[^=\r\n]{0,40})?=[ \t]*[rRbBfFuU]?['"`]/.test(text.slice(at + name.length, at + name.length + 64))) return true;
   }
   return false;
 }
@@ -146,6 +178,17 @@ function credentialLiteral(node: SyntaxNode | null | undefined, names: readonly 
   return names.some((name) => name !== undefined && namesCredential(name)) || looksLikeRandomKey(value) ? value : undefined;
 }
 
+/**
+ * What a handed-out value is: the node itself, or for a name, the literal the file binds it to
+ * (`const DEV_TOKEN = '…'` at the top of the module), with that name.
+ */
+function resolved(root: SyntaxNode, node: SyntaxNode | null | undefined, text: string): { value: SyntaxNode | null | undefined; name?: string } {
+  const value = unwrapExpression(node);
+  if (value?.type !== 'identifier') return { value };
+  const bound = constantValue(root, value, value.text, text);
+  return bound && stringValue(unwrapExpression(bound)) !== undefined ? { value: bound, name: value.text } : { value };
+}
+
 /** The name a value is stored under: `const token = …`, `this.apiKey = …`, `token = …`. */
 function targetName(node: SyntaxNode | null | undefined): string | undefined {
   if (!node) return undefined;
@@ -173,20 +216,20 @@ function fallbacksAt(root: SyntaxNode, index: number, text: string, minimumLengt
   const grandparent = parentOf(parent);
   // `promise.catch(() => 'literal')`
   if (node.text === 'catch' && parent?.type === 'member_expression' && grandparent?.type === 'call_expression') {
-    const found = promiseCatch(grandparent, minimumLength);
+    const found = promiseCatch(root, grandparent, text, minimumLength);
     return found ? [found] : [];
   }
   // `try { … } catch (error) { token = 'literal'; }`
-  if (node.text === 'catch' && parent?.type === 'catch_clause') return handlerAssignments(parent, parent.childForFieldName('body'), text, minimumLength, false);
+  if (node.text === 'catch' && parent?.type === 'catch_clause') return handlerAssignments(root, parent, parent.childForFieldName('body'), text, minimumLength, false);
   // `try: … except SomeError: token = "literal"`
   if (node.text === 'except' && parent && (parent.type === 'except_clause' || parent.type === 'except_group_clause')) {
-    return handlerAssignments(parent, named(parent).find((child) => child.type === 'block'), text, minimumLength, true);
+    return handlerAssignments(root, parent, named(parent).find((child) => child.type === 'block'), text, minimumLength, true);
   }
   if (node.text === 'ChainedTokenCredential') return chainedCredential(node);
   return [];
 }
 
-function promiseCatch(call: SyntaxNode, minimumLength: number): Fallback | undefined {
+function promiseCatch(root: SyntaxNode, call: SyntaxNode, text: string, minimumLength: number): Fallback | undefined {
   const handler = named(call.childForFieldName('arguments'))[0];
   if (!handler || !isFunctionNode(handler) || named(call.childForFieldName('arguments')).length !== 1) return undefined;
   const body = handler.childForFieldName('body');
@@ -202,12 +245,13 @@ function promiseCatch(call: SyntaxNode, minimumLength: number): Fallback | undef
   let holder: SyntaxNode | null = parentOf(call);
   while (holder && (holder.type === 'await_expression' || holder.type === 'parenthesized_expression')) holder = parentOf(holder);
   const destination = holder?.type === 'variable_declarator' ? targetName(holder.childForFieldName('name')) : holder?.type === 'assignment_expression' ? targetName(holder.childForFieldName('left')) : undefined;
-  const literal = credentialLiteral(value, [source, destination], minimumLength);
+  const handed = resolved(root, value, text);
+  const literal = credentialLiteral(handed.value, [source, destination, handed.name], minimumLength);
   if (literal === undefined || !value) return undefined;
   return {
     node: unwrapExpression(value)!,
     secret: literal,
-    message: `When ${promise.text.length > 40 ? 'the credential lookup' : promise.text} fails, .catch() hands out a hardcoded credential ({{secret}}) instead of failing: the static secret silently becomes the access path.`,
+    message: `When ${promise.text.length > 40 ? 'the credential lookup' : promise.text} fails, .catch() hands out ${staticCredential(handed.name)} instead of failing: the static secret silently becomes the access path.`,
     // Without the `.catch(…)` the rejection reaches the caller: fail closed.
     edit: { span: [promise.endIndex, call.endIndex], newText: '' },
     title: 'Fail closed: remove the .catch() fallback',
@@ -215,7 +259,7 @@ function promiseCatch(call: SyntaxNode, minimumLength: number): Fallback | undef
 }
 
 /** Assignments of credential literals (and `return 'literal'`) directly in a catch/except body. */
-function handlerAssignments(handler: SyntaxNode, body: SyntaxNode | null | undefined, text: string, minimumLength: number, python: boolean): Fallback[] {
+function handlerAssignments(root: SyntaxNode, handler: SyntaxNode, body: SyntaxNode | null | undefined, text: string, minimumLength: number, python: boolean): Fallback[] {
   const found: Fallback[] = [];
   const errorName = python ? undefined : handler.childForFieldName('parameter')?.text;
   for (const statement of named(body)) {
@@ -231,7 +275,8 @@ function handlerAssignments(handler: SyntaxNode, body: SyntaxNode | null | undef
     } else {
       continue;
     }
-    const literal = credentialLiteral(value, names, minimumLength);
+    const handed = resolved(root, value, text);
+    const literal = credentialLiteral(handed.value, [...names, handed.name], minimumLength);
     if (literal === undefined || !value) continue;
     // Replace the whole statement on its line, keeping indentation and any trailing comment.
     const replacement = python ? 'raise' : errorName && /^[A-Za-z_$][\w$]*$/.test(errorName) ? `throw ${errorName};` : `throw new Error('${(names[0] ?? 'credential').replace(/'/g, '')} is unavailable and has no fallback by design');`;
@@ -239,12 +284,88 @@ function handlerAssignments(handler: SyntaxNode, body: SyntaxNode | null | undef
     found.push({
       node: unwrapExpression(value)!,
       secret: literal,
-      message: `This ${python ? 'except' : 'catch'} block falls back to a hardcoded credential ({{secret}}) when obtaining the real one fails: the static secret silently becomes the access path.`,
+      message: `This ${python ? 'except' : 'catch'} block falls back to ${staticCredential(handed.name)} when obtaining the real one fails: the static secret silently becomes the access path.`,
       edit: { span: [statement.startIndex, end], newText: replacement },
       title: python ? 'Fail closed: re-raise instead of using the literal' : 'Fail closed: throw instead of using the literal',
     });
   }
   return found;
+}
+
+/** How a message names the fallback: the literal, or the constant (under the squiggle) that holds one. */
+function staticCredential(name: string | undefined): string {
+  return name ? 'the hardcoded credential this constant holds ({{secret}})' : 'a hardcoded credential ({{secret}})';
+}
+
+/**
+ * Offsets of `||` and `??` (JS/TS) or ` or ` (Python) with a credential word before them on their
+ * line and a literal or a name after them: `getOidcToken() || STATIC_KEY`. Each stretch of text
+ * before an operator is read once (from the previous operator on), so this is linear.
+ */
+function logicalSites(text: string, python: boolean): number[] {
+  const sites: number[] = [];
+  for (const operator of python ? [' or '] : ['||', '??']) {
+    let readTo = 0;
+    for (let at = text.indexOf(operator); at !== -1; at = text.indexOf(operator, at + operator.length)) {
+      if (!python && text[at + 2] === '=') continue; // `||=`, `??=`
+      const before = text.slice(Math.max(readTo, at - LINE_REACH), at);
+      readTo = at + operator.length;
+      if (!SOURCE_TEXT.test(before.slice(before.lastIndexOf('\n') + 1))) continue;
+      let next = at + operator.length;
+      while (text[next] === ' ' || text[next] === '\t') next++;
+      if (/['"`A-Za-z_$]/.test(text[next] ?? '')) sites.push(at);
+    }
+  }
+  return sites;
+}
+
+/**
+ * `primary || fallback`, `primary ?? fallback`, `primary or fallback`: when the primary path is a
+ * call or name that obtains a credential and the fallback is a credential literal (or a name
+ * bound to one). Reading an environment variable is code-env-literal-fallback's.
+ */
+function logicalFallback(root: SyntaxNode, site: number, text: string, minimumLength: number): Fallback | undefined {
+  let expression: SyntaxNode | null = nodeAt(root.tree, site);
+  for (let depth = 0; expression && !LOGICAL_EXPRESSIONS.has(expression.type) && depth < 3; depth++) expression = parentOf(expression);
+  if (!expression || !LOGICAL_EXPRESSIONS.has(expression.type)) return undefined;
+  const operator = expression.childForFieldName('operator')?.text;
+  if (operator !== '||' && operator !== '??' && operator !== 'or') return undefined;
+  const primary = credentialSource(expression.childForFieldName('left'));
+  const fallback = expression.childForFieldName('right');
+  if (!primary || !fallback) return undefined;
+  const handed = resolved(root, fallback, text);
+  const literal = credentialLiteral(handed.value, [primary.name, handed.name], minimumLength);
+  // A default beside a credential-named value is often a setting (`credentials ?? 'same-origin'`): the literal must read as a secret.
+  if (literal === undefined || !looksLikeSecretLiteral(literal)) return undefined;
+  const node = unwrapExpression(fallback)!;
+  const shown = primary.node.text.length > 40 ? 'the credential lookup' : primary.node.text;
+  return {
+    node,
+    secret: literal,
+    construct: `${primary.node.text} ${operator}`,
+    message: `When ${shown} yields no credential, \`${operator}\` falls back to ${staticCredential(handed.name)} instead of failing: the static secret silently becomes the access path.`,
+    // JavaScript can throw in an expression: fail closed where the fallback was.
+    ...(operator === 'or'
+      ? {}
+      : {
+          edit: { span: [node.startIndex, node.endIndex] as const, newText: `(() => { throw new Error('${primary.name.replace(/['\\]/g, '')} yielded no credential; there is no fallback by design'); })()` },
+          title: 'Fail closed: throw instead of falling back',
+        }),
+  };
+}
+
+/** The primary path of a logical fallback: a call or a name that obtains a credential, not an environment read. */
+function credentialSource(node: SyntaxNode | null | undefined): { node: SyntaxNode; name: string } | undefined {
+  let current = unwrapExpression(node);
+  while (current && (current.type === 'await_expression' || current.type === 'await')) current = unwrapExpression(current.namedChild(0));
+  if (!current) return undefined;
+  // `a || b || FALLBACK`: any operand of the chain before it.
+  if (LOGICAL_EXPRESSIONS.has(current.type)) return credentialSource(current.childForFieldName('right')) ?? credentialSource(current.childForFieldName('left'));
+  const callee = current.type === 'call_expression' || current.type === 'call' ? current.childForFieldName('function') : current;
+  if (!callee || envVariableName(callee) !== undefined || envVariableName(current) !== undefined || /^(?:os\.(?:getenv|environ)|process\.env|import\.meta\.env|Deno\.env)\b/.test(callee.text)) return undefined;
+  const name = callee.type === 'member_expression' ? callee.childForFieldName('property')?.text : callee.type === 'attribute' ? callee.childForFieldName('attribute')?.text : callee.type === 'identifier' ? callee.text : undefined;
+  if (!name) return undefined;
+  return namesCredential(name) || nameWords(name).some((word) => SOURCE_WORDS.has(word)) ? { node: current, name } : undefined;
 }
 
 /** `new ChainedTokenCredential(new ManagedIdentityCredential(), new ClientSecretCredential(…))` (JS/TS, Python). */
