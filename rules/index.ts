@@ -2,6 +2,7 @@ import type { Rule } from '../server/src/engine/types';
 import { withSecretReferenceFix } from './lib/secret-reference-fix';
 import codeCredentialChainStaticFallback from './code-credential-chain-static-fallback';
 import codeEnvLiteralFallback from './code-env-literal-fallback';
+import envDefaultCredential from './env-default-credential';
 import codeJwtNoExpiry from './code-jwt-no-expiry';
 import codeS3PresignLong from './code-s3-presign-long';
 import codeStsDurationLong from './code-sts-duration-long';
@@ -147,6 +148,7 @@ const ruleModules: readonly Rule[] = [
   dfSecretInArgEnv,
   k8sInsecureSkipTls,
   codeEnvLiteralFallback,
+  envDefaultCredential,
   codeJwtNoExpiry,
   codeTlsVerifyDisabled,
   codeStsDurationLong,
