@@ -23,14 +23,32 @@ const PY_CANDIDATE = {
 
 const PY_LOOKUPS = new Set(['os.getenv', 'getenv', 'os.environ.get', 'environ.get']);
 
+/** A variable's literal name, then its literal default, as the lookups below take them (group 1, quote 2, name 3, quote 4, default 5). */
+const NAME_THEN_DEFAULT = String.raw`\(\s*(["'])([A-Za-z_][\w.-]{0,80})\2\s*,\s*(["'\x60])([^"'\x60\\\r\n]{1,300})\4\s*\)`;
+/**
+ * Lookups with a default in the other languages, and the helpers projects write for it, known by
+ * their names: Java's `System.getenv().getOrDefault(…)` and `System.getProperty(…)`, Go's
+ * `cmp.Or(os.Getenv("NAME"), "…")`, Java's `Optional.ofNullable(System.getenv("NAME")).orElse("…")`,
+ * and `getEnv("NAME", "…")`, `get_env_or(…)`, `envOrDefault(…)`, `GetEnvOrDefault(…)` in any of
+ * them. Each is a literal call head then bounded parts, so the pass is linear.
+ */
+const DEFAULTED_LOOKUPS: ReadonlyArray<{ pattern: RegExp; java?: 'getenv' | 'getProperty' }> = [
+  { pattern: new RegExp(String.raw`(System\.getenv\(\)\s*\.getOrDefault)` + NAME_THEN_DEFAULT, 'g'), java: 'getenv' },
+  { pattern: new RegExp(String.raw`(System\.getProperty)` + NAME_THEN_DEFAULT, 'g'), java: 'getProperty' },
+  { pattern: new RegExp(String.raw`(?<![\w.$])((?:[gG]et_?[eE]nv|[eE]nv)(?:_?[oO]r(?:_?[dD]efault|_?[eE]lse)?|_?[wW]ith_?[dD]efault|_?[dD]efault)|[gG]et_?[eE]nv|[lL]ookup_?[eE]nv_?[oO]r)` + NAME_THEN_DEFAULT, 'g') },
+  { pattern: /(cmp\.Or)\(\s*os\.Getenv\(\s*(")([A-Za-z_]\w{0,80})"\s*\)\s*,\s*(["`])([^"`\\\r\n]{1,300})\4\s*\)/g },
+  { pattern: /(Optional\.ofNullable)\(\s*System\.getenv\(\s*(")([A-Za-z_]\w{0,80})"\s*\)\s*\)\s*\.orElse\(\s*(")([^"\\\r\n]{1,300})"\s*\)/g, java: 'getenv' },
+];
+
 export default defineRule({
   id: 'code-env-literal-fallback',
   category: 'fallback',
   defaultSeverity: 'error',
-  fileKinds: ['javascript', 'typescript', 'python'],
-  // `process.env`, `import.meta.env` and a destructured `env` contain `env`; Python reads `getenv` or `environ`.
-  keywords: ['env', 'getenv', 'environ'],
-  locatesKeywords: true,
+  fileKinds: ['javascript', 'typescript', 'python', 'go', 'java'],
+  // `process.env`, `import.meta.env`, a destructured `env` and every helper named for it contain
+  // `env`; Python reads `getenv` or `environ`; Java's properties `getproperty`.
+  keywords: ['env', 'getenv', 'environ', 'getproperty'],
+  locatesKeywords: ['env', 'getenv', 'environ'],
   syntax: 'code',
   options: {
     minimumLength: { type: 'number', default: 8, description: 'Shortest literal treated as a credential.' },
@@ -39,14 +57,25 @@ export default defineRule({
   check({ document, options, report }) {
     const minimumLength = Number(options.minimumLength);
     const python = document.codeLanguage === 'python';
+    const isCredential = (variable: string, literal: string) =>
+      literal.length >= minimumLength && !isLocationWithoutCredentials(literal) && (namesCredential(variable) || looksLikeRandomKey(literal) || embedsLogin(literal));
+    for (const found of defaultedLookups(document.text, python)) {
+      if (!isCredential(found.variable, found.literal)) continue;
+      report({
+        span: found.span,
+        secret: found.literal,
+        message: `${found.lookup}(…) falls back to a hardcoded credential ({{secret}}): when the variable is missing, the code silently runs on a static secret.`,
+        data: { language: found.replacement ? 'java' : 'helper', variable: found.variable, start: found.call[0], end: found.call[1], replacement: found.replacement },
+        fixable: found.replacement !== undefined,
+      });
+    }
+    if (document.codeLanguage === 'go' || document.codeLanguage === 'java') return;
     const { keywords, pattern } = python ? PY_CANDIDATE : CANDIDATE;
     // The text proposes candidates (a lookup, then a literal fallback); the syntax tree decides.
     // Files without a candidate are never parsed.
     const candidates = [...document.keywordMatches(keywords, pattern)];
     if (candidates.length === 0) return;
     const root = document.tree(document.codeLanguage!).rootNode;
-    const isCredential = (variable: string, literal: string) =>
-      literal.length >= minimumLength && !isLocationWithoutCredentials(literal) && (namesCredential(variable) || looksLikeRandomKey(literal) || embedsLogin(literal));
     if (python) {
       for (const candidate of candidates) {
         const found = pythonFallback(root, candidate.index, document.text);
@@ -83,7 +112,14 @@ export default defineRule({
   fix({ document, finding }) {
     const data = finding.data as { language?: string; variable: string; operator: string; start: number; end: number; leftEnd: number; replacement?: string };
     let fix: Fix;
-    if (data.language === 'python') {
+    if (data.language === 'java') {
+      // A NullPointerException naming the variable when it is missing, instead of a literal.
+      fix = {
+        title: `Fail closed: require ${data.variable} (NullPointerException when missing)`,
+        edits: [{ span: [data.start, data.end], newText: data.replacement! }],
+        isPreferred: true,
+      };
+    } else if (data.language === 'python') {
       // A KeyError when the variable is missing: the process stops instead of using a literal.
       fix = {
         title: `Fail closed: read ${data.variable} with ${data.replacement!.split('[')[0]}[…] (KeyError when missing)`,
@@ -99,6 +135,41 @@ export default defineRule({
     return [fix];
   },
 });
+
+interface DefaultedLookup {
+  lookup: string;
+  variable: string;
+  literal: string;
+  /** The default's content, without quotes. */
+  span: [number, number];
+  call: [number, number];
+  /** Java: the same lookup without a default, required non-null. */
+  replacement?: string;
+}
+
+/** The DEFAULTED_LOOKUPS in a text (in Python `getenv(…)` is the tree's: pythonFallback reads it). */
+function defaultedLookups(text: string, python: boolean): DefaultedLookup[] {
+  const found: DefaultedLookup[] = [];
+  for (const { pattern, java } of DEFAULTED_LOOKUPS) {
+    for (const match of text.matchAll(pattern)) {
+      const [whole, lookup, , variable, , literal] = match as unknown as [string, string, string, string, string, string];
+      if (python && lookup === 'getenv') continue;
+      const end = match.index + whole.length;
+      // The default is the last quoted string of the call: its closing quote sits before the `)`.
+      const close = text.lastIndexOf(literal, end) + literal.length;
+      const get = java === 'getProperty' ? 'System.getProperty' : 'System.getenv';
+      found.push({
+        lookup: lookup.replace(/\s+/g, ''),
+        variable,
+        literal,
+        span: [close - literal.length, close],
+        call: [match.index, end],
+        ...(java ? { replacement: `java.util.Objects.requireNonNull(${get}("${variable}"), "${variable} is not set")` } : {}),
+      });
+    }
+  }
+  return found;
+}
 
 /** `process.env.A || process.env.B_TOKEN || "x"`: the lookup right before the literal. */
 function lastEnvLookup(left: SyntaxNode | null, operator: string): SyntaxNode | null | undefined {
