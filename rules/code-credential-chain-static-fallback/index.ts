@@ -276,20 +276,57 @@ function handlerAssignments(root: SyntaxNode, handler: SyntaxNode, body: SyntaxN
       continue;
     }
     const handed = resolved(root, value, text);
-    const literal = credentialLiteral(handed.value, [...names, handed.name], minimumLength);
-    if (literal === undefined || !value) continue;
+    let literal = credentialLiteral(handed.value, [...names, handed.name], minimumLength);
+    let node = unwrapExpression(value);
+    let what = staticCredential(handed.name);
+    // `boto3.Session(aws_secret_access_key="…")`, `new S3Client({ credentials: { secretAccessKey: '…' } })`:
+    // a client built with a written credential.
+    if (literal === undefined && node && CLIENT_BUILDERS.has(node.type)) {
+      const inner = writtenCredential(node, minimumLength);
+      if (inner) [node, literal, what] = [inner.node, inner.literal, 'a client built with a hardcoded credential ({{secret}})'];
+    }
+    if (literal === undefined || !value || !node) continue;
     // Replace the whole statement on its line, keeping indentation and any trailing comment.
     const replacement = python ? 'raise' : errorName && /^[A-Za-z_$][\w$]*$/.test(errorName) ? `throw ${errorName};` : `throw new Error('${(names[0] ?? 'credential').replace(/'/g, '')} is unavailable and has no fallback by design');`;
     const end = text[statement.endIndex] === ';' ? statement.endIndex + 1 : statement.endIndex;
     found.push({
-      node: unwrapExpression(value)!,
+      node,
       secret: literal,
-      message: `This ${python ? 'except' : 'catch'} block falls back to ${staticCredential(handed.name)} when obtaining the real one fails: the static secret silently becomes the access path.`,
+      message: `This ${python ? 'except' : 'catch'} block falls back to ${what} when obtaining the real one fails: the static secret silently becomes the access path.`,
       edit: { span: [statement.startIndex, end], newText: replacement },
       title: python ? 'Fail closed: re-raise instead of using the literal' : 'Fail closed: throw instead of using the literal',
     });
   }
   return found;
+}
+
+/** Expressions that build a client or a credential object from what they are given. */
+const CLIENT_BUILDERS = new Set(['call', 'call_expression', 'new_expression', 'object', 'dictionary', 'await_expression', 'await']);
+/** How far into a client's construction a written credential is looked for: arguments, an options object, its nested `credentials`. */
+const BUILDER_DEPTH = 4;
+
+/**
+ * A credential written into the construction of a client: a keyword argument, object key or
+ * dictionary key named as a credential and given a literal that reads as a secret, or a
+ * random-looking literal passed as an argument.
+ */
+function writtenCredential(node: SyntaxNode, minimumLength: number, depth = 0): { node: SyntaxNode; literal: string } | undefined {
+  if (depth > BUILDER_DEPTH) return undefined;
+  for (const child of named(node.type === 'call' || node.type === 'call_expression' || node.type === 'new_expression' ? node.childForFieldName('arguments') : node)) {
+    let name: string | undefined;
+    let value: SyntaxNode | null | undefined = child;
+    if (child.type === 'keyword_argument') [name, value] = [child.childForFieldName('name')?.text, child.childForFieldName('value')];
+    else if (child.type === 'pair') [name, value] = [stringValue(child.childForFieldName('key')) ?? child.childForFieldName('key')?.text, child.childForFieldName('value')];
+    value = unwrapExpression(value);
+    if (!value) continue;
+    const literal = credentialLiteral(value, name ? [name] : [], minimumLength);
+    if (literal !== undefined && looksLikeSecretLiteral(literal)) return { node: value, literal };
+    if (CLIENT_BUILDERS.has(value.type)) {
+      const inner = writtenCredential(value.type === 'await_expression' || value.type === 'await' ? value.namedChild(0) ?? value : value, minimumLength, depth + 1);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
 }
 
 /** How a message names the fallback: the literal, or the constant (under the squiggle) that holds one. */
