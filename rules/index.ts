@@ -3,6 +3,7 @@ import { withSecretReferenceFix } from './lib/secret-reference-fix';
 import codeCredentialChainStaticFallback from './code-credential-chain-static-fallback';
 import codeEnvLiteralFallback from './code-env-literal-fallback';
 import envDefaultCredential from './env-default-credential';
+import shInsecureTlsFallback from './sh-insecure-tls-fallback';
 import codeJwtNoExpiry from './code-jwt-no-expiry';
 import codeS3PresignLong from './code-s3-presign-long';
 import codeStsDurationLong from './code-sts-duration-long';
@@ -162,6 +163,7 @@ const ruleModules: readonly Rule[] = [
   ansibleIamAccessKey,
   cciNpmTokenPublish,
   ciAuthOrTrueFallback,
+  shInsecureTlsFallback,
   shLongCertDays,
   shMintLongLivedCred,
   ghaOidcMissingIdToken,

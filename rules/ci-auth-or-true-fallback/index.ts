@@ -1,8 +1,8 @@
 import { defineRule } from '../../server/src/engine/define-rule';
-import { parseYaml } from '../../server/src/engine/parse/yaml';
 import { namesCredentialOrKeyId } from '../lib/credential-names';
 import docs from './docs.md';
 import { commands, hasWord, isAssignment, programWords, scriptSessions, type Command } from '../lib/shell-script';
+import { fallbackAt, removable, removalFix, shorten } from '../lib/shell-fallback';
 
 /** Registry clients whose `login` takes a stored password or token. */
 const REGISTRY_CLIENTS = new Set(['docker', 'podman', 'buildah', 'skopeo', 'crane', 'oras', 'nerdctl']);
@@ -88,29 +88,6 @@ function classify(fallback: readonly Command[]): Branch | undefined {
     if (what) return { kind: 'static', what };
   }
   return fallback.every(swallows) ? { kind: 'swallow', what: '' } : undefined;
-}
-
-/** The commands of the group or command starting at `i` (`{ …; }`, `( … )`, or one command), and where it ends. */
-function fallbackAt(list: readonly Command[], i: number): { commands: Command[]; group: boolean } {
-  const first = list[i]!;
-  if (first.words[0]?.value === '{') {
-    let depth = 0;
-    for (let j = i; j < list.length && j < i + 64; j++) {
-      const head = list[j]!.words[0]?.value;
-      if (head === '{') depth++;
-      if (head === '}' && --depth === 0) return { commands: list.slice(i, j + 1), group: true };
-    }
-    return { commands: list.slice(i, i + 1), group: true };
-  }
-  if (first.before === '||(') {
-    let j = i;
-    while (j + 1 < list.length && j < i + 64 && list[j + 1]!.before !== ')') j++;
-    return { commands: list.slice(i, j + 1), group: true };
-  }
-  // `|| echo "sign-in failed" && exit 1` fails closed too.
-  const chain = [first];
-  for (let j = i + 1; j < list.length && list[j]!.before === '&&'; j++) chain.push(list[j]!);
-  return { commands: chain, group: false };
 }
 
 export default defineRule({
@@ -235,41 +212,6 @@ export default defineRule({
     }
   },
   fix({ document, finding }) {
-    const remove = (finding.data as { remove?: [number, number] } | undefined)?.remove;
-    if (!remove) return [];
-    const text = document.text;
-    const removed = text.slice(remove[0], remove[1]);
-    if (!removed.trimStart().startsWith('||')) return [];
-    const after = text.slice(0, remove[0]) + text.slice(remove[1]);
-    // Inside CI YAML, the edited script must still be the same YAML.
-    if (document.hasKind('yaml') && parseYaml(after).some((yaml) => yaml.errors.length > 0)) return [];
-    return [
-      {
-        title: `Fail closed: remove \`${shorten(removed.trim())}\``,
-        edits: [{ span: remove, newText: '' }],
-        isPreferred: true,
-      },
-    ];
+    return removalFix(document, (finding.data as { remove?: [number, number] } | undefined)?.remove, 'Fail closed');
   },
 });
-
-/**
- * The span to delete for the fix: from the end of the sign-in command to the end of a one-command
- * fallback on the same line, when nothing but the end of the command follows.
- */
-function removable(text: string, previous: Command, last: Command, group: boolean): [number, number] | undefined {
-  if (group) return undefined;
-  const removed = text.slice(previous.end, last.end);
-  if (removed.includes('\n') || removed.includes('\\')) return undefined;
-  if (previous.piece.quoted && (removed.includes('"') || removed.includes("'"))) return undefined;
-  let i = last.end;
-  while (i < last.piece.end && (text[i] === ' ' || text[i] === '\t')) i++;
-  const next = i >= last.piece.end ? '' : text[i];
-  if (next !== '' && next !== '\n' && next !== '\r' && next !== ';' && next !== '#') return undefined;
-  return [previous.end, last.end];
-}
-
-function shorten(text: string): string {
-  const line = text.replace(/\s+/g, ' ');
-  return line.length > 60 ? `${line.slice(0, 57)}...` : line;
-}
