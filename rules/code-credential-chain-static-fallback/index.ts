@@ -28,9 +28,12 @@ const SECRET_CREDENTIALS = new Set(['ClientSecretCredential', 'ClientCertificate
  * `assumeRole()`, `session.credentials`): the primary path a logical fallback stands behind.
  */
 const SOURCE_WORDS = new Set(['token', 'tokens', 'credential', 'credentials', 'creds', 'secret', 'secrets', 'oidc', 'auth', 'authenticate', 'login', 'signin', 'identity', 'assume', 'password', 'apikey', 'jwt']);
-/** The same, as text before a `||`, `??` or `or`: whether a site is worth parsing. */
-const SOURCE_TEXT = /token|credential|creds|secret|oidc|auth|login|sign_?in|identity|assume|password|api_?key|jwt/i;
-/** How much of a line before a logical operator is read for its primary path. */
+/**
+ * The same as text, located by the prefilter (most are located for other rules already): a
+ * logical fallback is looked for after one of them, on its line.
+ */
+const SOURCE_KEYWORDS = ['token', 'secret', 'credential', 'creds', 'auth', 'oidc', 'login', 'signin', 'identity', 'assume', 'pass', 'apikey', 'api_key', 'jwt'];
+/** How far along a line after a credential word a logical operator is looked for. */
 const LINE_REACH = 240;
 const LOGICAL_EXPRESSIONS = new Set(['binary_expression', 'boolean_operator']);
 
@@ -49,9 +52,8 @@ export default defineRule({
   category: 'fallback',
   defaultSeverity: 'error',
   fileKinds: ['javascript', 'typescript', 'python'],
-  // `||`, `??` and ` or ` only make the rule a candidate; their sites are found in `check`.
-  keywords: ['catch', 'except', 'chainedtokencredential', '||', '??', ' or '],
-  locatesKeywords: ['catch', 'except', 'chainedtokencredential'],
+  keywords: ['catch', 'except', 'chainedtokencredential', ...SOURCE_KEYWORDS],
+  locatesKeywords: true,
   syntax: 'code',
   options: {
     minimumLength: { type: 'number', default: 8, description: 'Shortest literal treated as a credential.' },
@@ -62,8 +64,10 @@ export default defineRule({
     // `catch` is in nearly every JavaScript file, and `||` too; parsing is the cost, so only files
     // where a candidate has what a finding needs nearby are parsed.
     const matches = candidates(document);
-    const sites = logicalSites(document.text, document.codeLanguage === 'python');
-    if (sites.length === 0 && !worthParsing(document.text, matches, minimumLength)) return;
+    let bound: Set<string> | undefined;
+    const bindings = () => (bound ??= literalBindings(document.text, minimumLength));
+    const sites = logicalSites(document.text, document.keywordStarts(SOURCE_KEYWORDS), document.codeLanguage === 'python', minimumLength, bindings);
+    if (sites.length === 0 && !worthParsing(document.text, matches, minimumLength, bindings)) return;
     const root = document.tree(document.codeLanguage!).rootNode;
     const fallbacks = [
       ...matches.flatMap((match) => fallbacksAt(root, match.index, document.text, minimumLength)),
@@ -104,7 +108,7 @@ const BEFORE = 1500;
  * is returned near a credential-named function (a secret-holding Azure credential, for a chain).
  * Windows do not overlap, so this is linear.
  */
-function worthParsing(text: string, matches: readonly RegExpExecArray[], minimumLength: number): boolean {
+function worthParsing(text: string, matches: readonly RegExpExecArray[], minimumLength: number, bindings: () => Set<string>): boolean {
   let scannedTo = 0;
   for (const match of matches) {
     const chain = match[0] === 'ChainedTokenCredential';
@@ -118,7 +122,7 @@ function worthParsing(text: string, matches: readonly RegExpExecArray[], minimum
       continue;
     }
     // `=> FALLBACK_TOKEN`, `return DEV_KEY`, `key = DEV_KEY`: a name the file binds to a literal.
-    for (const use of after.matchAll(HANDED_NAME)) if (bindsLiteral(text, use[1]!)) return true;
+    for (const use of after.matchAll(HANDED_NAME)) if (bindings().has(use[1]!)) return true;
     for (const literal of after.matchAll(NEARBY_LITERAL)) {
       const value = literal[0].slice(1, -1);
       if (value.length < minimumLength) continue;
@@ -143,13 +147,19 @@ function worthParsing(text: string, matches: readonly RegExpExecArray[], minimum
 /** A name handed out after `=>`, `return` or `=`; keywords are not names. */
 const HANDED_NAME = /(?:=>|\breturn\b|[^=!<>]=)[ \t(]*(?!(?:null|undefined|None|this|self|new|await|true|false|function|async|void|typeof)\b)([A-Za-z_$][\w$]{0,63})(?![\w$(.\[])/g;
 
-/** Whether the file assigns `name` a string literal (`const DEV_KEY = '…'`, `DEV_KEY: str = "…"`). */
-function bindsLiteral(text: string, name: string): boolean {
-  for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + name.length)) {
-    if (/[\w$.]/.test(text[at - 1] ?? ' ')) continue;
-    if (/^[ \t]*(?::[^=\r\n]{0,40})?=[ \t]*[rRbBfFuU]?['"`]/.test(text.slice(at + name.length, at + name.length + 64))) return true;
+/** `= '…'`: a one-word string literal assigned (group 2); the name before the `=` is read by hand. Starting at `=` keeps the pass fast. */
+const LITERAL_ASSIGNED = /=[ \t]*[rRbBfFuU]?(['"`])([^\s'"`\\]{1,300})\1/g;
+
+/** The names the file binds to literals that read as credentials (`NAME = '…'`), read in one pass (a file with many handlers asks often). */
+function literalBindings(text: string, minimumLength: number): Set<string> {
+  const names = new Set<string>();
+  for (const match of text.matchAll(LITERAL_ASSIGNED)) {
+    if (match[2]!.length < minimumLength || /[=!<>+\-*/%&|^?:]/.test(text[match.index - 1] ?? '') || !looksLikeSecretLiteral(match[2]!)) continue;
+    const name = trailingIdentifier(text.slice(Math.max(0, match.index - 64), match.index).trimEnd());
+    // A constant a fallback hands out is named as a credential or holds a random-looking key.
+    if (name && (namesCredential(name) || looksLikeRandomKey(match[2]!))) names.add(name);
   }
-  return false;
+  return names;
 }
 
 /** The identifier at the end of `text`, if it ends with one. */
@@ -334,26 +344,44 @@ function staticCredential(name: string | undefined): string {
   return name ? 'the hardcoded credential this constant holds ({{secret}})' : 'a hardcoded credential ({{secret}})';
 }
 
+/** After a logical operator: a quoted literal long enough to be a credential, with no spaces (group 1), or a name (group 2). */
+const FALLBACK_OPERAND = /[ \t(]*(?:(['"`])[^\s'"`\\]{1,300}\1|([A-Za-z_$][\w$]{0,63})(?![\w$(.[]))/y;
+
 /**
- * Offsets of `||` and `??` (JS/TS) or ` or ` (Python) with a credential word before them on their
- * line and a literal or a name after them: `getOidcToken() || STATIC_KEY`. Each stretch of text
- * before an operator is read once (from the previous operator on), so this is linear.
+ * Offsets of `||` and `??` (JS/TS) or ` or ` (Python) on a line after a credential word (`words`,
+ * sorted starts), followed by a literal that could be a credential or a name the file binds to
+ * one: `getOidcToken() || STATIC_KEY`. `x || ''` and `opts.auth || DEFAULTS` are left before any
+ * parse. Each stretch of a line is read once, and the operand after an operator is bounded, so
+ * the work is linear in the text and proportional to the credential words.
  */
-function logicalSites(text: string, python: boolean): number[] {
+function logicalSites(text: string, words: readonly number[], python: boolean, minimumLength: number, bindings: () => Set<string>): number[] {
   const sites: number[] = [];
-  for (const operator of python ? [' or '] : ['||', '??']) {
-    let readTo = 0;
-    for (let at = text.indexOf(operator); at !== -1; at = text.indexOf(operator, at + operator.length)) {
-      if (!python && text[at + 2] === '=') continue; // `||=`, `??=`
-      const before = text.slice(Math.max(readTo, at - LINE_REACH), at);
-      readTo = at + operator.length;
-      if (!SOURCE_TEXT.test(before.slice(before.lastIndexOf('\n') + 1))) continue;
-      let next = at + operator.length;
-      while (text[next] === ' ' || text[next] === '\t') next++;
-      if (/['"`A-Za-z_$]/.test(text[next] ?? '')) sites.push(at);
+  const operators = python ? [' or '] : ['||', '??'];
+  let readTo = 0;
+  for (const word of words) {
+    const from = Math.max(word, readTo);
+    let to = Math.min(text.length, word + LINE_REACH);
+    const lineEnd = text.indexOf('\n', from);
+    if (lineEnd !== -1 && lineEnd < to) to = lineEnd;
+    if (from >= to) continue;
+    readTo = to;
+    // Searched in the window's own text: indexOf on the whole text would run on past the line.
+    const line = text.slice(from, to);
+    for (const operator of operators) {
+      for (let found = line.indexOf(operator); found !== -1; found = line.indexOf(operator, found + operator.length)) {
+        const at = from + found;
+        if (!python && text[at + 2] === '=') continue; // `||=`, `??=`
+        FALLBACK_OPERAND.lastIndex = at + operator.length;
+        const operand = FALLBACK_OPERAND.exec(text);
+        if (!operand) continue;
+        const literal = operand[1] ? operand[0].slice(operand[0].indexOf(operand[1]) + 1, -1) : undefined;
+        // Letters with digits: words and settings (`'unknown_error'`, `'same-origin'`) are left unparsed.
+        const credential = literal !== undefined && literal.length >= minimumLength && /\d/.test(literal) && /[A-Za-z]/.test(literal) && looksLikeSecretLiteral(literal);
+        if (literal !== undefined ? credential : bindings().has(operand[2]!)) sites.push(at);
+      }
     }
   }
-  return sites;
+  return sites.sort((a, b) => a - b);
 }
 
 /**

@@ -241,7 +241,14 @@ export class Scanner {
   ): Promise<ScanResult> {
     // A failure to load is reported by the rules that need the grammar, as for a .tf file.
     await ensureLanguage('hcl').catch(() => undefined);
-    const translated = await this.scanText(ParsedDocument.of(native.path, native.text), config, limits, undefined, signal, readsTerraform);
+    const nativeDocument = ParsedDocument.of(native.path, native.text);
+    let translated: ScanResult;
+    try {
+      translated = await this.scanText(nativeDocument, config, limits, undefined, signal, readsTerraform);
+    } finally {
+      // Its syntax tree lives in wasm memory, which no garbage collector frees.
+      nativeDocument.dispose();
+    }
     const bounded = result.bounded ?? translated.bounded;
     if (translated.findings.length === 0 && translated.failures.length === 0) return bounded ? { ...result, bounded } : result;
     const moved = translated.findings.map((finding): Finding => {
