@@ -25,7 +25,7 @@ const INSECURE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** How a command turns TLS verification off (`-k`, `--no-check-certificate`, `-c http.sslVerify=false`), or undefined. */
-export function insecureTls(command: Command): string | undefined {
+function insecureTls(command: Command): string | undefined {
   const prefix = command.words.map((word) => word.value).find((value) => isAssignment(value) && INSECURE_VARIABLES.has(value));
   if (prefix) return prefix;
   const [program, ...args] = programWords(command);
