@@ -32,12 +32,12 @@ const NAME_THEN_DEFAULT = String.raw`\(\s*(["'])([A-Za-z_][\w.-]{0,80})\2\s*,\s*
  * and `getEnv("NAME", "…")`, `get_env_or(…)`, `envOrDefault(…)`, `GetEnvOrDefault(…)` in any of
  * them. Each is a literal call head then bounded parts, so the pass is linear.
  */
-const DEFAULTED_LOOKUPS: ReadonlyArray<{ pattern: RegExp; java?: 'getenv' | 'getProperty' }> = [
-  { pattern: new RegExp(String.raw`(System\.getenv\(\)\s*\.getOrDefault)` + NAME_THEN_DEFAULT, 'g'), java: 'getenv' },
-  { pattern: new RegExp(String.raw`(System\.getProperty)` + NAME_THEN_DEFAULT, 'g'), java: 'getProperty' },
+const DEFAULTED_LOOKUPS: ReadonlyArray<{ pattern: RegExp; languages?: readonly string[]; java?: 'getenv' | 'getProperty' }> = [
+  { pattern: new RegExp(String.raw`(System\.getenv\(\)\s*\.getOrDefault)` + NAME_THEN_DEFAULT, 'g'), languages: ['java'], java: 'getenv' },
+  { pattern: new RegExp(String.raw`(System\.getProperty)` + NAME_THEN_DEFAULT, 'g'), languages: ['java'], java: 'getProperty' },
   { pattern: new RegExp(String.raw`(?<![\w.$])((?:[gG]et_?[eE]nv|[eE]nv)(?:_?[oO]r(?:_?[dD]efault|_?[eE]lse)?|_?[wW]ith_?[dD]efault|_?[dD]efault)|[gG]et_?[eE]nv|[lL]ookup_?[eE]nv_?[oO]r)` + NAME_THEN_DEFAULT, 'g') },
-  { pattern: /(cmp\.Or)\(\s*os\.Getenv\(\s*(")([A-Za-z_]\w{0,80})"\s*\)\s*,\s*(["`])([^"`\\\r\n]{1,300})\4\s*\)/g },
-  { pattern: /(Optional\.ofNullable)\(\s*System\.getenv\(\s*(")([A-Za-z_]\w{0,80})"\s*\)\s*\)\s*\.orElse\(\s*(")([^"\\\r\n]{1,300})"\s*\)/g, java: 'getenv' },
+  { pattern: /(cmp\.Or)\(\s*os\.Getenv\(\s*(")([A-Za-z_]\w{0,80})"\s*\)\s*,\s*(["`])([^"`\\\r\n]{1,300})\4\s*\)/g, languages: ['go'] },
+  { pattern: /(Optional\.ofNullable)\(\s*System\.getenv\(\s*(")([A-Za-z_]\w{0,80})"\s*\)\s*\)\s*\.orElse\(\s*(")([^"\\\r\n]{1,300})"\s*\)/g, languages: ['java'], java: 'getenv' },
 ];
 
 export default defineRule({
@@ -59,7 +59,7 @@ export default defineRule({
     const python = document.codeLanguage === 'python';
     const isCredential = (variable: string, literal: string) =>
       literal.length >= minimumLength && !isLocationWithoutCredentials(literal) && (namesCredential(variable) || looksLikeRandomKey(literal) || embedsLogin(literal));
-    for (const found of defaultedLookups(document.text, python)) {
+    for (const found of defaultedLookups(document.text, document.codeLanguage)) {
       if (!isCredential(found.variable, found.literal)) continue;
       report({
         span: found.span,
@@ -147,10 +147,13 @@ interface DefaultedLookup {
   replacement?: string;
 }
 
-/** The DEFAULTED_LOOKUPS in a text (in Python `getenv(…)` is the tree's: pythonFallback reads it). */
-function defaultedLookups(text: string, python: boolean): DefaultedLookup[] {
+/** The DEFAULTED_LOOKUPS of the file's language in a text (in Python `getenv(…)` is the tree's: pythonFallback reads it). */
+function defaultedLookups(text: string, language: string | undefined): DefaultedLookup[] {
   const found: DefaultedLookup[] = [];
-  for (const { pattern, java } of DEFAULTED_LOOKUPS) {
+  const python = language === 'python';
+  for (const { pattern, languages, java } of DEFAULTED_LOOKUPS) {
+    // The Java and Go forms are not run over every JavaScript and Python file that mentions `env`.
+    if (languages && !languages.includes(language ?? '')) continue;
     for (const match of text.matchAll(pattern)) {
       const [whole, lookup, , variable, , literal] = match as unknown as [string, string, string, string, string, string];
       if (python && lookup === 'getenv') continue;
